@@ -1,0 +1,60 @@
+/* config.h: every bound in realmos, in one place. A build may override any of
+ * them with -D (the unit tests raise KCONFIG_MAX_TIMERS to 2^20). */
+#ifndef REALMOS_CONFIG_H
+#define REALMOS_CONFIG_H
+
+#define REALMOS_VERSION "0.1"
+
+/* Entries on the timer heap: timers plus work items that carry a deadline.
+ * When it is full, ksubmit of such an item returns KERR_NO_SPACE. */
+#ifndef KCONFIG_MAX_TIMERS
+#define KCONFIG_MAX_TIMERS 4096
+#endif
+
+/* Devices a platform may register with the kernel. */
+#ifndef KCONFIG_MAX_DEVICES
+#define KCONFIG_MAX_DEVICES 8
+#endif
+
+/* Log level at boot (KLOG_INFO = 2). */
+#ifndef KCONFIG_LOG_LEVEL
+#define KCONFIG_LOG_LEVEL 2
+#endif
+
+/* Bytes one printk call may format; longer output is cut. */
+#ifndef KCONFIG_PRINTK_BUF
+#define KCONFIG_PRINTK_BUF 256
+#endif
+
+/* UDP sockets bound at once. */
+#ifndef KCONFIG_UDP_SOCKETS
+#define KCONFIG_UDP_SOCKETS 16
+#endif
+
+/* Receive buffers of the UDP service (datagrams handed to programs and not
+ * yet released); when all are out, datagrams wait or are dropped and
+ * counted. */
+#ifndef KCONFIG_UDP_RX_BUFFERS
+#define KCONFIG_UDP_RX_BUFFERS 64
+#endif
+
+/* Receive buffers of a network device. */
+#ifndef KCONFIG_NET_RX_BUFFERS
+#define KCONFIG_NET_RX_BUFFERS 64
+#endif
+
+/* Largest Ethernet frame handled, without FCS: 1500 MTU + 14 header. */
+#define KCONFIG_NET_FRAME_MAX 1514
+
+/* Block requests a hosted disk keeps in the kernel (io_uring depth); more
+ * wait in a list inside the device. */
+#ifndef KCONFIG_HOSTED_BLK_DEPTH
+#define KCONFIG_HOSTED_BLK_DEPTH 64
+#endif
+
+/* Scatter-gather segments in one block request. */
+#ifndef KCONFIG_BLK_MAX_SEGS
+#define KCONFIG_BLK_MAX_SEGS 16
+#endif
+
+#endif

@@ -1,0 +1,76 @@
+/* device.h: how a device plugs into the kernel.
+ *
+ * A device is anything that serves work items: a virtio device on bare metal,
+ * a Linux file or socket when hosted, a simulated device in sim. It has three
+ * operations, all called from the loop, never from an interrupt:
+ *
+ *  submit  take a work item the kernel has just made LIVE. Return KERR_OK and
+ *          complete it later (or right away) with kdev_complete(), or return
+ *          an error and never complete it (the kernel completes it with that
+ *          error).
+ *  cancel  the kernel asks to stop a LIVE item. Return KERR_OK if the device
+ *          has forgotten it (it must never complete it then), or KERR_BUSY if
+ *          it is in flight: the device completes it later, with
+ *          KERR_CANCELLED or with its real result.
+ *  poll    reap finished work and call kdev_complete() for each. Called when
+ *          the device was raised (kdev_raise: its interrupt or fd fired).
+ *  kick    optional: called once after a batch of submits, so a device can
+ *          tell the hardware (or the host kernel) about all of them at once.
+ *
+ * While an item is LIVE at a device, the device may use work->next/prev to
+ * keep it on its own lists.
+ */
+#ifndef REALMOS_DEVICE_H
+#define REALMOS_DEVICE_H
+
+#include "kapi.h"
+
+typedef enum {
+  KDEV_RNG = 0,
+  KDEV_BLOCK,
+  KDEV_NET,
+  KDEV_UDP, /* a UDP service: the hosted socket backend, or net/udp */
+  KDEV_CLASS_COUNT
+} kdev_class_t;
+
+typedef struct kdevice kdevice_t;
+
+typedef struct {
+  kerr_t (*submit)(kdevice_t *dev, kwork_t *work);
+  kerr_t (*cancel)(kdevice_t *dev, kwork_t *work);
+  void (*poll)(kdevice_t *dev);
+  void (*kick)(kdevice_t *dev); /* optional */
+  /* Optional: take back a buffer handed out by a standing receive. */
+  kerr_t (*release)(kdevice_t *dev, uint32_t index);
+} kdevice_ops_t;
+
+struct kdevice {
+  const kdevice_ops_t *ops;
+  const char *name;
+  kdev_class_t cls;
+  /* Set by kdev_register. */
+  kernel_t *k;
+  uint8_t id;
+  bool pending; /* raised: poll it this tick */
+  bool kick;    /* got submits this tick */
+  union {
+    kblk_info_t blk;
+    knet_info_t net;
+  } info;
+};
+
+/* Platform side: register a device (at most KCONFIG_MAX_DEVICES; the first of
+ * a class serves that class), and raise it when it has something to poll. */
+kerr_t kdev_register(kernel_t *k, kdevice_t *dev);
+void kdev_raise(kdevice_t *dev);
+
+/* Device side: a LIVE item finished (once per event for standing items). */
+void kdev_complete(kdevice_t *dev, kwork_t *work, kerr_t result);
+/* A buffer handle for standing receives: device id and buffer index. */
+static inline kbuf_t kdev_buf(const kdevice_t *dev, uint32_t index) {
+  return ((kbuf_t)dev->id << 24) | (index & 0xffffffu);
+}
+/* Count a dropped frame or datagram. */
+void kdev_count_drop(kdevice_t *dev);
+
+#endif

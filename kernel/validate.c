@@ -1,0 +1,68 @@
+/* validate.c: argument checks at ksubmit, so that a bad request is refused
+ * with an error before it reaches a device. */
+#include "kernel.h"
+
+static kerr_t check_blk(kernel_t *k, const kwork_t *w) {
+  const kblk_info_t *info = &k->serves[KDEV_BLOCK]->info.blk;
+  const kblk_req_t *r = KCONTAINER_OF(w, const kblk_req_t, work);
+  if (w->op == KWORK_OP_BLOCK_FLUSH)
+    return KERR_OK;
+  if (w->op == KWORK_OP_BLOCK_WRITE && info->read_only)
+    return KERR_READ_ONLY;
+  uint64_t bytes = 0;
+  if (r->segs != NULL) {
+    if (r->nsegs == 0 || r->nsegs > KCONFIG_BLK_MAX_SEGS)
+      return KERR_INVALID;
+    for (uint32_t i = 0; i < r->nsegs; i++) {
+      if (r->segs[i].base == NULL || r->segs[i].len == 0)
+        return KERR_INVALID;
+      bytes += r->segs[i].len;
+    }
+  } else {
+    if (r->buffer == NULL || r->length == 0)
+      return KERR_INVALID;
+    bytes = r->length;
+  }
+  uint32_t bs = info->block_size ? info->block_size : KBLK_SECTOR;
+  if (bytes % bs != 0 || (r->sector * KBLK_SECTOR) % bs != 0)
+    return KERR_INVALID;
+  uint64_t sectors = bytes / KBLK_SECTOR;
+  if (r->sector > info->sectors || sectors > info->sectors - r->sector)
+    return KERR_RANGE;
+  return KERR_OK;
+}
+
+kerr_t kwork_validate(kernel_t *k, const kwork_t *w) {
+  if (w->callback == NULL || w->op == KWORK_OP_NONE ||
+      w->op >= KWORK_OP_COUNT)
+    return KERR_INVALID;
+  if (w->op == KWORK_OP_TIMER)
+    return KERR_OK;
+  if (k->serves[kwork_class(w->op)] == NULL)
+    return KERR_NO_DEVICE;
+
+  switch (w->op) {
+  case KWORK_OP_RNG_READ: {
+    const krng_req_t *r = KCONTAINER_OF(w, const krng_req_t, work);
+    return r->buffer != NULL && r->length > 0 ? KERR_OK : KERR_INVALID;
+  }
+  case KWORK_OP_BLOCK_READ:
+  case KWORK_OP_BLOCK_WRITE:
+  case KWORK_OP_BLOCK_FLUSH:
+    return check_blk(k, w);
+  case KWORK_OP_NET_SEND: {
+    const knet_send_req_t *r = KCONTAINER_OF(w, const knet_send_req_t, work);
+    if (r->frame == NULL || r->length < 14)
+      return KERR_INVALID;
+    return r->length <= KCONFIG_NET_FRAME_MAX ? KERR_OK : KERR_RANGE;
+  }
+  case KWORK_OP_UDP_SEND: {
+    const kudp_send_req_t *r = KCONTAINER_OF(w, const kudp_send_req_t, work);
+    if ((r->data == NULL && r->length > 0) || r->dst_port == 0)
+      return KERR_INVALID;
+    return r->length <= KUDP_MAX_PAYLOAD ? KERR_OK : KERR_RANGE;
+  }
+  default:
+    return KERR_OK;
+  }
+}

@@ -1,0 +1,16 @@
+/* kfmt.h: printf-style formatting into a buffer, for freestanding code.
+ *
+ * Conversions: %d %i %u %x %X %p %s %c %%; length modifiers hh h l ll z;
+ * flags '-' and '0'; a field width (digits or *). Always NUL-terminates when
+ * size > 0; returns the length the whole output would have had. */
+#ifndef REALMOS_KFMT_H
+#define REALMOS_KFMT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+size_t kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+size_t ksnprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

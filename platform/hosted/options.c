@@ -1,0 +1,108 @@
+/* options.c (hosted): parse the command line. Pure: no I/O, so that it can be
+ * unit-tested and fuzzed. */
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *hosted_usage(void) {
+  return "usage: kernel.elf [options]\n"
+         "  --disk FILE        block device backed by FILE (none without it)\n"
+         "  --net socket       UDP operations on Linux UDP sockets (default)\n"
+         "  --net tap:NAME     raw frames on TAP interface NAME\n"
+         "  --net dgram:LOCAL,REMOTE\n"
+         "                     raw frames, one per UDP datagram, as QEMU's\n"
+         "                     -netdev dgram (LOCAL and REMOTE are host:port)\n"
+         "  --port N           host UDP port for guest port 8080 (default 8888)\n"
+         "  --log LEVEL        0 error .. 4 trace (default 2, info)\n"
+         "  --exit-when-idle   exit once no work item is live\n"
+         "  --help             this text\n";
+}
+
+static int fail(char *err, unsigned size, const char *what, const char *arg) {
+  snprintf(err, size, "%s: '%s'", what, arg ? arg : "");
+  return -1;
+}
+
+/* Copy s into dst[size]; false if it does not fit or is empty. */
+static int copy(char *dst, size_t size, const char *s, size_t n) {
+  if (n == 0 || n >= size)
+    return 0;
+  memcpy(dst, s, n);
+  dst[n] = '\0';
+  return 1;
+}
+
+static int parse_net(hosted_options_t *opt, const char *v) {
+  if (strcmp(v, "socket") == 0) {
+    opt->net = NET_SOCKET;
+    return 1;
+  }
+  if (strncmp(v, "tap:", 4) == 0) {
+    opt->net = NET_TAP;
+    return copy(opt->tap, sizeof(opt->tap), v + 4, strlen(v + 4));
+  }
+  if (strncmp(v, "dgram:", 6) == 0) {
+    const char *a = v + 6, *comma = strchr(a, ',');
+    opt->net = NET_DGRAM;
+    return comma &&
+           copy(opt->dgram_local, sizeof(opt->dgram_local), a,
+                (size_t)(comma - a)) &&
+           copy(opt->dgram_remote, sizeof(opt->dgram_remote), comma + 1,
+                strlen(comma + 1));
+  }
+  return 0;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out) {
+  char *end;
+  if (s == NULL || *s < '0' || *s > '9')
+    return 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (*end != '\0' || v > max)
+    return 0;
+  *out = v;
+  return 1;
+}
+
+int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
+                         char *err, unsigned err_size) {
+  memset(opt, 0, sizeof(*opt));
+  opt->port = 8888;
+  opt->log_level = -1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    unsigned long n;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+      return 1;
+    if (strcmp(a, "--exit-when-idle") == 0) {
+      opt->exit_when_idle = true;
+      continue;
+    }
+    if (strcmp(a, "--disk") != 0 && strcmp(a, "--net") != 0 &&
+        strcmp(a, "--port") != 0 && strcmp(a, "--log") != 0)
+      return fail(err, err_size, "unknown option", a);
+    if (v == NULL)
+      return fail(err, err_size, "missing value for", a);
+    i++;
+    if (strcmp(a, "--disk") == 0) {
+      if (*v == '\0')
+        return fail(err, err_size, "empty file name for", a);
+      opt->disk = v;
+    } else if (strcmp(a, "--net") == 0) {
+      if (!parse_net(opt, v))
+        return fail(err, err_size, "bad --net value", v);
+    } else if (strcmp(a, "--port") == 0) {
+      if (!parse_uint(v, 65535, &n) || n == 0)
+        return fail(err, err_size, "bad port", v);
+      opt->port = (uint16_t)n;
+    } else {
+      if (!parse_uint(v, 4, &n))
+        return fail(err, err_size, "bad log level", v);
+      opt->log_level = (int)n;
+    }
+  }
+  return 0;
+}

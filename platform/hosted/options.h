@@ -1,0 +1,29 @@
+/* options.h (hosted): the command line of the hosted binary. */
+#ifndef REALMOS_HOSTED_OPTIONS_H
+#define REALMOS_HOSTED_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HOSTED_ECHO_PORT 8080 /* the guest port that --port forwards to */
+
+typedef enum { NET_SOCKET = 0, NET_TAP, NET_DGRAM } hosted_net_mode_t;
+
+typedef struct {
+  const char *disk;       /* --disk FILE, or NULL: no block device */
+  hosted_net_mode_t net;  /* --net socket|tap:NAME|dgram:LOCAL,REMOTE */
+  char tap[16];           /* interface name for NET_TAP */
+  char dgram_local[64];   /* host:port for NET_DGRAM */
+  char dgram_remote[64];
+  uint16_t port;          /* --port N: host port for guest port 8080 */
+  int log_level;          /* --log LEVEL (0..4), -1: the default */
+  bool exit_when_idle;    /* --exit-when-idle */
+} hosted_options_t;
+
+/* Parse argv. Returns 0 on success, 1 when --help was asked (usage printed to
+ * `out`), -1 on a bad command line (the reason written to `err`). */
+int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
+                         char *err, unsigned err_size);
+const char *hosted_usage(void);
+
+#endif

@@ -1,0 +1,260 @@
+/* udp.c (hosted): the `socket` backend. UDP work items on Linux UDP sockets,
+ * non-blocking, watched edge-triggered through the platform's epoll. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hosted.h"
+
+typedef struct {
+  int fd;             /* -1: free */
+  uint16_t gen;       /* bumped on unbind, so stale socket ids fail */
+  uint16_t port;      /* the port the program sees */
+  kwork_list_t recvs; /* posted standing receives, oldest first */
+  kwork_list_t sends; /* sends waiting for the socket to drain */
+} hosted_udp_sock_t;
+
+typedef struct {
+  kdevice_t dev;
+  platform_t *p;
+  uint16_t host_port;
+  hosted_udp_sock_t socks[KCONFIG_UDP_SOCKETS];
+  uint8_t bufs[KCONFIG_UDP_RX_BUFFERS][KUDP_MAX_PAYLOAD];
+  bool buf_used[KCONFIG_UDP_RX_BUFFERS];
+  uint16_t free_stack[KCONFIG_UDP_RX_BUFFERS];
+  uint32_t nfree;
+} hosted_udp_t;
+
+static hosted_udp_t g_udp;
+
+#define SOCK_ID(u, s) (((uint32_t)(s)->gen << 16) | (uint32_t)((s) - (u)->socks + 1))
+
+static hosted_udp_sock_t *lookup(hosted_udp_t *u, uint32_t id) {
+  uint32_t i = (id & 0xffffu) - 1;
+  if (i >= KCONFIG_UDP_SOCKETS)
+    return NULL;
+  hosted_udp_sock_t *s = &u->socks[i];
+  return s->fd >= 0 && s->gen == (id >> 16) ? s : NULL;
+}
+
+/* Hand waiting datagrams to posted receives while both last. */
+static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
+  while (!kwork_list_empty(&s->recvs) && u->nfree > 0) {
+    uint16_t b = u->free_stack[u->nfree - 1];
+    struct sockaddr_in from;
+    socklen_t flen = sizeof(from);
+    ssize_t n = recvfrom(s->fd, u->bufs[b], KUDP_MAX_PAYLOAD, MSG_TRUNC,
+                         (struct sockaddr *)&from, &flen);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return;
+      continue; /* EINTR, or an ICMP error queued for an earlier send */
+    }
+    if ((size_t)n > KUDP_MAX_PAYLOAD) {
+      kdev_count_drop(&u->dev); /* larger than any datagram we can hand out */
+      continue;
+    }
+    u->nfree--;
+    u->buf_used[b] = true;
+    kudp_recv_req_t *r =
+        KCONTAINER_OF(kwork_list_pop(&s->recvs), kudp_recv_req_t, work);
+    r->src_addr = ntohl(from.sin_addr.s_addr);
+    r->src_port = ntohs(from.sin_port);
+    r->data = u->bufs[b];
+    r->length = (size_t)n;
+    r->buf = kdev_buf(&u->dev, b);
+    kdev_complete(&u->dev, &r->work, KERR_OK);
+  }
+}
+
+/* KERR_OK: sent; KERR_BUSY: the socket buffer is full, try later. */
+static kerr_t try_send(hosted_udp_sock_t *s, kudp_send_req_t *r) {
+  struct sockaddr_in to = {.sin_family = AF_INET,
+                           .sin_port = htons(r->dst_port),
+                           .sin_addr.s_addr = htonl(r->dst_addr)};
+  for (;;) {
+    ssize_t n = sendto(s->fd, r->data, r->length, 0, (struct sockaddr *)&to,
+                       sizeof(to));
+    if (n >= 0)
+      return KERR_OK;
+    switch (errno) {
+    case EINTR:
+      continue;
+    case EAGAIN:
+    case ENOBUFS:
+      return KERR_BUSY;
+    case EMSGSIZE:
+      return KERR_RANGE;
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case ECONNREFUSED:
+      return KERR_UNREACHABLE;
+    default:
+      return KERR_IO;
+    }
+  }
+}
+
+static void pump_send(hosted_udp_t *u, hosted_udp_sock_t *s) {
+  while (!kwork_list_empty(&s->sends)) {
+    kudp_send_req_t *r = KCONTAINER_OF(s->sends.head, kudp_send_req_t, work);
+    kerr_t err = try_send(s, r);
+    if (err == KERR_BUSY)
+      return;
+    kwork_list_remove(&s->sends, &r->work);
+    kdev_complete(&u->dev, &r->work, err);
+  }
+}
+
+static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
+  hosted_udp_sock_t *s = NULL;
+  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS && !s; i++)
+    if (u->socks[i].fd < 0)
+      s = &u->socks[i];
+  if (s == NULL)
+    return KERR_NO_SPACE;
+  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)
+    if (u->socks[i].fd >= 0 && r->port != 0 && u->socks[i].port == r->port)
+      return KERR_BUSY;
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return KERR_IO;
+  int rcvbuf = 1 << 20; /* room for bursts while the loop is busy */
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+  uint16_t host = r->port == HOSTED_ECHO_PORT ? u->host_port : r->port;
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(host)};
+  socklen_t alen = sizeof(a);
+  if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+      getsockname(fd, (struct sockaddr *)&a, &alen) < 0) {
+    kerr_t err = errno == EADDRINUSE ? KERR_BUSY : KERR_IO;
+    close(fd);
+    return err;
+  }
+  if (platform_irq_route(u->p, (uint32_t)fd, &u->dev) != KERR_OK) {
+    close(fd);
+    return KERR_IO;
+  }
+  s->fd = fd;
+  s->port = r->port ? r->port : ntohs(a.sin_port);
+  r->port = s->port;
+  r->sock = SOCK_ID(u, s);
+  klog(KLOG_DEBUG, "udp: port %u bound on host port %u\n", s->port,
+       ntohs(a.sin_port));
+  return KERR_OK;
+}
+
+static void do_unbind(hosted_udp_t *u, hosted_udp_sock_t *s) {
+  kwork_t *w;
+  while ((w = kwork_list_pop(&s->recvs)) != NULL)
+    kdev_complete(&u->dev, w, KERR_CANCELLED);
+  while ((w = kwork_list_pop(&s->sends)) != NULL)
+    kdev_complete(&u->dev, w, KERR_CANCELLED);
+  close(s->fd); /* also leaves the epoll set */
+  s->fd = -1;
+  s->gen++;
+}
+
+static kerr_t udp_submit(kdevice_t *dev, kwork_t *w) {
+  hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
+  if (w->op == KWORK_OP_UDP_BIND) {
+    kerr_t err = do_bind(u, KCONTAINER_OF(w, kudp_bind_req_t, work));
+    if (err == KERR_OK)
+      kdev_complete(dev, w, KERR_OK);
+    return err;
+  }
+  uint32_t id = w->op == KWORK_OP_UDP_UNBIND
+                    ? KCONTAINER_OF(w, kudp_bind_req_t, work)->sock
+                : w->op == KWORK_OP_UDP_RECV
+                    ? KCONTAINER_OF(w, kudp_recv_req_t, work)->sock
+                    : KCONTAINER_OF(w, kudp_send_req_t, work)->sock;
+  hosted_udp_sock_t *s = lookup(u, id);
+  if (s == NULL)
+    return KERR_NOT_BOUND;
+  switch (w->op) {
+  case KWORK_OP_UDP_UNBIND:
+    do_unbind(u, s);
+    kdev_complete(dev, w, KERR_OK);
+    return KERR_OK;
+  case KWORK_OP_UDP_RECV:
+    kwork_list_push(&s->recvs, w);
+    pump_recv(u, s);
+    return KERR_OK;
+  default: /* KWORK_OP_UDP_SEND, in order behind any that wait */
+    kwork_list_push(&s->sends, w);
+    pump_send(u, s);
+    return KERR_OK;
+  }
+}
+
+static kerr_t udp_cancel(kdevice_t *dev, kwork_t *w) {
+  hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
+  /* A receive or send LIVE here sits on its socket's list; nothing else
+   * stays at this device. */
+  if (w->op == KWORK_OP_UDP_RECV) {
+    hosted_udp_sock_t *s =
+        lookup(u, KCONTAINER_OF(w, kudp_recv_req_t, work)->sock);
+    if (s) {
+      kwork_list_remove(&s->recvs, w);
+      return KERR_OK;
+    }
+  } else if (w->op == KWORK_OP_UDP_SEND) {
+    hosted_udp_sock_t *s =
+        lookup(u, KCONTAINER_OF(w, kudp_send_req_t, work)->sock);
+    if (s) {
+      kwork_list_remove(&s->sends, w);
+      return KERR_OK;
+    }
+  }
+  return KERR_BUSY;
+}
+
+static void udp_poll(kdevice_t *dev) {
+  hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
+  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++) {
+    hosted_udp_sock_t *s = &u->socks[i];
+    if (s->fd >= 0) {
+      pump_send(u, s);
+      pump_recv(u, s);
+    }
+  }
+}
+
+static kerr_t udp_release(kdevice_t *dev, uint32_t index) {
+  hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
+  if (index >= KCONFIG_UDP_RX_BUFFERS || !u->buf_used[index])
+    return KERR_STATE;
+  u->buf_used[index] = false;
+  u->free_stack[u->nfree++] = (uint16_t)index;
+  kdev_raise(dev); /* datagrams may be waiting for a buffer */
+  return KERR_OK;
+}
+
+static const kdevice_ops_t udp_ops = {.submit = udp_submit,
+                                      .cancel = udp_cancel,
+                                      .poll = udp_poll,
+                                      .release = udp_release};
+
+const char *hosted_udp_init(platform_t *p, uint16_t host_port) {
+  hosted_udp_t *u = &g_udp;
+  memset(u, 0, sizeof(*u));
+  u->dev = (kdevice_t){.ops = &udp_ops, .name = "udp-socket", .cls = KDEV_UDP};
+  u->p = p;
+  u->host_port = host_port;
+  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)
+    u->socks[i].fd = -1;
+  for (uint32_t i = 0; i < KCONFIG_UDP_RX_BUFFERS; i++)
+    u->free_stack[u->nfree++] = (uint16_t)i;
+  if (kdev_register(p->k, &u->dev) != KERR_OK)
+    return "too many devices";
+  return NULL;
+}
+
+void hosted_udp_close(void) {
+  hosted_udp_t *u = &g_udp;
+  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)
+    if (u->socks[i].fd >= 0)
+      close(u->socks[i].fd);
+}

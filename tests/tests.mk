@@ -1,0 +1,2 @@
+# tests.mk: placeholder, filled below
+test:
