@@ -1,2 +1,42 @@
-# tests.mk: placeholder, filled below
-test:
+# tests.mk: the test suites. Each suite writes "PASSED FAILED SKIPPED" to
+# build/results/<suite>; `make test` runs them all and prints the sum as its
+# last line, "N passed, M failed".
+
+RESULTS := build/results
+
+# ---- unit: cmocka, on the host, under ASan and UBSan ----------------------
+UNIT_CFLAGS := -std=c11 $(WARN) -g -O1 -D_GNU_SOURCE \
+  -fsanitize=address,undefined -fno-sanitize-recover=all \
+  -fno-omit-frame-pointer -Itests/unit -Ikernel -Ilib -Iplatform/hosted \
+  -DKCONFIG_MAX_TIMERS=1048576
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
+UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
+
+# Each test links the portable code, the fake platform and the module under
+# test; sources are few, so every test simply gets all of them.
+build/unit/%: tests/unit/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
+              $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h lib/*.h) \
+              platform/hosted/options.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
+	  platform/hosted/options.c -lcmocka
+
+test-unit: deps $(UNIT_TESTS)
+	@mkdir -p $(RESULTS)
+	@tests/unit/run.sh $(RESULTS)/unit $(UNIT_TESTS)
+
+# ---- system: pytest, against real builds ----------------------------------
+test-system: deps
+	@$(MAKE) --no-print-directory PLATFORM=hosted all build/hosted/frame-echo.elf
+	@$(MAKE) --no-print-directory PLATFORM=hosted SANITIZE=1 all build/hosted-san/frame-echo.elf
+	@mkdir -p $(RESULTS)
+	@REALMOS_RESULTS=$(RESULTS)/system $(PYTHON) -m pytest -q -p no:cacheprovider tests/system
+
+# ---- everything ------------------------------------------------------------
+test: deps
+	@rm -rf $(RESULTS)
+	-@$(MAKE) --no-print-directory test-unit
+	-@$(MAKE) --no-print-directory test-system
+	@scripts/summary.sh $(RESULTS)
+
+.PHONY: test test-unit test-system
