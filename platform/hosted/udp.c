@@ -1,5 +1,13 @@
 /* udp.c (hosted): the `socket` backend. UDP work items on Linux UDP sockets,
- * non-blocking, watched edge-triggered through the platform's epoll. */
+ * non-blocking, watched edge-triggered through the platform's epoll.
+ *
+ * Sockets are dual-stack (IPv6 with IPV6_V6ONLY off), because on a stock
+ * Debian `localhost` resolves to ::1 first and `nc -u localhost 8888` sends
+ * over IPv6. The API speaks IPv4, so a datagram from ::1 is shown to the
+ * program as coming from 127.0.0.1, and the socket remembers the port: a
+ * reply to 127.0.0.1 at that port goes back over ::1 (until 127.0.0.1 at the
+ * same port speaks over IPv4: the latest family wins). Datagrams from other
+ * IPv6 addresses have no IPv4 name and are dropped and counted. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -9,12 +17,16 @@
 
 #include "hosted.h"
 
+#define LOOP_PEERS 8
+
 typedef struct {
   int fd;             /* -1: free */
   uint16_t gen;       /* bumped on unbind, so stale socket ids fail */
   uint16_t port;      /* the port the program sees */
   kwork_list_t recvs; /* posted standing receives, oldest first */
   kwork_list_t sends; /* sends waiting for the socket to drain */
+  uint16_t v6_loop[LOOP_PEERS]; /* ports of recent peers on ::1 */
+  uint32_t v6_next;
 } hosted_udp_sock_t;
 
 typedef struct {
@@ -40,11 +52,39 @@ static hosted_udp_sock_t *lookup(hosted_udp_t *u, uint32_t id) {
   return s->fd >= 0 && s->gen == (id >> 16) ? s : NULL;
 }
 
+static bool is_v6_loop_peer(const hosted_udp_sock_t *s, uint16_t port) {
+  for (uint32_t i = 0; i < LOOP_PEERS; i++)
+    if (s->v6_loop[i] == port)
+      return true;
+  return false;
+}
+
+/* The IPv4 name of a peer, or false if it has none. */
+static bool peer_v4(hosted_udp_sock_t *s, const struct sockaddr_in6 *from,
+                    kip4_t *addr) {
+  uint16_t port = ntohs(from->sin6_port);
+  if (IN6_IS_ADDR_V4MAPPED(&from->sin6_addr)) {
+    const uint8_t *b = from->sin6_addr.s6_addr + 12;
+    *addr = KIP4(b[0], b[1], b[2], b[3]);
+    /* 127.0.0.1 at this port now speaks IPv4: replies go that way. */
+    for (uint32_t i = 0; *addr == KIP4(127, 0, 0, 1) && i < LOOP_PEERS; i++)
+      if (s->v6_loop[i] == port)
+        s->v6_loop[i] = 0;
+    return true;
+  }
+  if (!IN6_IS_ADDR_LOOPBACK(&from->sin6_addr))
+    return false;
+  if (!is_v6_loop_peer(s, port))
+    s->v6_loop[s->v6_next++ % LOOP_PEERS] = port;
+  *addr = KIP4(127, 0, 0, 1);
+  return true;
+}
+
 /* Hand waiting datagrams to posted receives while both last. */
 static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
   while (!kwork_list_empty(&s->recvs) && u->nfree > 0) {
     uint16_t b = u->free_stack[u->nfree - 1];
-    struct sockaddr_in from;
+    struct sockaddr_in6 from;
     socklen_t flen = sizeof(from);
     ssize_t n = recvfrom(s->fd, u->bufs[b], KUDP_MAX_PAYLOAD, MSG_TRUNC,
                          (struct sockaddr *)&from, &flen);
@@ -53,16 +93,18 @@ static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
         return;
       continue; /* EINTR, or an ICMP error queued for an earlier send */
     }
-    if ((size_t)n > KUDP_MAX_PAYLOAD) {
-      kdev_count_drop(&u->dev); /* larger than any datagram we can hand out */
+    kip4_t src;
+    /* Larger than any datagram we can hand out, or a peer with no IPv4 name. */
+    if ((size_t)n > KUDP_MAX_PAYLOAD || !peer_v4(s, &from, &src)) {
+      kdev_count_drop(&u->dev);
       continue;
     }
     u->nfree--;
     u->buf_used[b] = true;
     kudp_recv_req_t *r =
         KCONTAINER_OF(kwork_list_pop(&s->recvs), kudp_recv_req_t, work);
-    r->src_addr = ntohl(from.sin_addr.s_addr);
-    r->src_port = ntohs(from.sin_port);
+    r->src_addr = src;
+    r->src_port = ntohs(from.sin6_port);
     r->data = u->bufs[b];
     r->length = (size_t)n;
     r->buf = kdev_buf(&u->dev, b);
@@ -72,9 +114,15 @@ static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
 
 /* KERR_OK: sent; KERR_BUSY: the socket buffer is full, try later. */
 static kerr_t try_send(hosted_udp_sock_t *s, kudp_send_req_t *r) {
-  struct sockaddr_in to = {.sin_family = AF_INET,
-                           .sin_port = htons(r->dst_port),
-                           .sin_addr.s_addr = htonl(r->dst_addr)};
+  struct sockaddr_in6 to = {.sin6_family = AF_INET6,
+                            .sin6_port = htons(r->dst_port)};
+  if (r->dst_addr == KIP4(127, 0, 0, 1) && is_v6_loop_peer(s, r->dst_port)) {
+    to.sin6_addr = in6addr_loopback;
+  } else { /* ::ffff:a.b.c.d */
+    to.sin6_addr.s6_addr[10] = to.sin6_addr.s6_addr[11] = 0xff;
+    uint32_t be = htonl(r->dst_addr);
+    memcpy(&to.sin6_addr.s6_addr[12], &be, 4);
+  }
   for (;;) {
     ssize_t n = sendto(s->fd, r->data, r->length, 0, (struct sockaddr *)&to,
                        sizeof(to));
@@ -119,13 +167,14 @@ static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
   for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)
     if (u->socks[i].fd >= 0 && r->port != 0 && u->socks[i].port == r->port)
       return KERR_BUSY;
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return KERR_IO;
-  int rcvbuf = 1 << 20; /* room for bursts while the loop is busy */
+  int off = 0, rcvbuf = 1 << 20; /* room for bursts while the loop is busy */
+  setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
   uint16_t host = r->port == HOSTED_ECHO_PORT ? u->host_port : r->port;
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(host)};
+  struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(host)};
   socklen_t alen = sizeof(a);
   if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
       getsockname(fd, (struct sockaddr *)&a, &alen) < 0) {
@@ -138,11 +187,12 @@ static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
     return KERR_IO;
   }
   s->fd = fd;
-  s->port = r->port ? r->port : ntohs(a.sin_port);
+  s->port = r->port ? r->port : ntohs(a.sin6_port);
+  memset(s->v6_loop, 0, sizeof(s->v6_loop));
   r->port = s->port;
   r->sock = SOCK_ID(u, s);
   klog(KLOG_DEBUG, "udp: port %u bound on host port %u\n", s->port,
-       ntohs(a.sin_port));
+       ntohs(a.sin6_port));
   return KERR_OK;
 }
 

@@ -88,3 +88,19 @@ def test_without_disk_the_demo_skips_the_block_step(kernel):
     k.expect(lambda l: l.startswith("demo: udp echo"))
     assert "demo: blk no device, skipped" in k.lines
     assert k.stop() == 0
+
+
+def test_echo_over_ipv6_loopback(kernel, tmp_path):
+    # On a stock Debian, `nc -u localhost PORT` picks ::1 first.
+    k, _, port = boot_demo(kernel, tmp_path)
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s6, \
+         socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s4:
+        s6.settimeout(5)
+        s4.settimeout(5)
+        s4.bind(("127.0.0.1", 0))
+        s6.bind(("::1", s4.getsockname()[1]))  # same port on both families
+        s6.sendto(b"over six", ("::1", port))
+        assert s6.recvfrom(64)[0] == b"over six"
+        s4.sendto(b"over four", ("127.0.0.1", port))
+        assert s4.recvfrom(64)[0] == b"over four"
+    assert k.stop() == 0
