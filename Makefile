@@ -42,25 +42,33 @@ CORE_OBJS := $(call obj,$(PORTABLE_SRCS) $(PLATFORM_SRCS))
 
 all: $(BUILD)/kernel.elf $(BUILD)/seed-rng.elf
 
+# V=1 shows the full commands.
+Q := $(if $(filter 1,$(V)),,@)
+
 $(BUILD)/platform/%.o: platform/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(COMMON_CFLAGS) $(PLATFORM_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(COMMON_CFLAGS) $(PLATFORM_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 # The demo is what `make run` boots.
 $(BUILD)/kernel.elf: $(CORE_OBJS) $(call obj,$(wildcard apps/demo/*.c))
-	$(call link,$@,$^)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(call link,$@,$^)
 
 # The seed's RNG example, unchanged, as its own program.
 $(BUILD)/seed-rng.elf: $(CORE_OBJS) $(call obj,tests/seed/rng_example.c)
-	$(call link,$@,$^)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(call link,$@,$^)
 
 # Test programs used by tests/system.
 $(BUILD)/frame-echo.elf: $(CORE_OBJS) $(call obj,tests/programs/frame_echo.c)
-	$(call link,$@,$^)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(call link,$@,$^)
 
 $(DISK):
 	@mkdir -p $(dir $@)
@@ -76,8 +84,9 @@ deps:
 
 include tests/tests.mk
 
+SIZE := $(firstword $(shell command -v llvm-size llvm-size-14 size 2>/dev/null))
 sizes: $(BUILD)/kernel.elf
-	@size $(BUILD)/kernel.elf
+	@$(SIZE) $(BUILD)/kernel.elf
 
 clean:
 	rm -rf build

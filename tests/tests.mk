@@ -18,7 +18,8 @@ build/unit/%: tests/unit/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
               $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h lib/*.h) \
               platform/hosted/options.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
 	  platform/hosted/options.c -lcmocka
 
 test-unit: deps $(UNIT_TESTS)
