@@ -68,3 +68,38 @@ def test_runt_and_stranger_frames_are_dropped(kernel):
     peer.sendto(frame(mac, b"\x02" * 6, 2, 64), addr)
     assert len(recv_all(peer, 1)) == 1
     assert k.stop() == 0
+
+
+def _can_make_tap():
+    return os.geteuid() == 0 and os.access("/dev/net/tun", os.R_OK | os.W_OK)
+
+
+def test_frames_over_a_tap_interface(kernel):
+    if not _can_make_tap():
+        import pytest
+        pytest.skip("TAP needs root and /dev/net/tun: not available here")
+    import subprocess
+    name = "rtap%d" % (os.getpid() % 10000)
+    k = kernel("frame-echo.elf", "--net", "tap:" + name)
+    line = k.expect(lambda l: l.startswith("frame-echo: mac "))
+    mac = bytes(int(x, 16) for x in line.split()[-1].split(":"))
+    subprocess.run(["ip", "link", "set", name, "up"], check=True)
+    ethertype = 0x88B5
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ethertype))
+    s.bind((name, 0))
+    host_mac = s.getsockname()[4]
+    sent = [frame(mac, host_mac, i, 60 + i) for i in range(20)]
+    for f in sent:
+        s.send(f)
+    echoed = []
+    while len(echoed) < len(sent):
+        r, _, _ = select.select([s], [], [], 5)
+        if not r:
+            break
+        data = s.recv(2048)
+        if data[6:12] == mac:  # the packet socket also sees what we sent
+            echoed.append(data)
+    s.close()
+    assert [e[:6] for e in echoed] == [host_mac] * len(sent)
+    assert [e[12:] for e in echoed] == [f[12:] for f in sent]
+    assert k.stop() == 0
