@@ -37,7 +37,7 @@ PORTABLE_SRCS := $(wildcard lib/*.c kernel/*.c)
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 CORE_OBJS := $(call obj,$(PORTABLE_SRCS) $(PLATFORM_SRCS))
 
-.PHONY: all run test test-unit test-system sizes deps clean help
+.PHONY: all run test test-unit test-system test-programs sizes deps clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/kernel.elf $(BUILD)/seed-rng.elf
@@ -65,8 +65,10 @@ $(BUILD)/seed-rng.elf: $(CORE_OBJS) $(call obj,tests/seed/rng_example.c)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(call link,$@,$^)
 
-# Test programs used by tests/system.
-$(BUILD)/frame-echo.elf: $(CORE_OBJS) $(call obj,tests/programs/frame_echo.c)
+# Test programs used by tests/system: tests/programs/x.c -> $(BUILD)/x.elf
+TEST_PROGRAMS := $(patsubst tests/programs/%.c,$(BUILD)/%.elf,$(wildcard tests/programs/*.c))
+test-programs: $(TEST_PROGRAMS)
+$(BUILD)/%.elf: $(CORE_OBJS) $(BUILD)/tests/programs/%.o
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(call link,$@,$^)
 

@@ -187,6 +187,11 @@ void kdev_complete(kdevice_t *dev, kwork_t *w, kerr_t result) {
 void kwork_dispatch_all(kernel_t *k) {
   kwork_t *w;
   while ((w = kwork_list_pop(&k->submitted)) != NULL) {
+    if (w->deadline != KTIME_NEVER && w->deadline <= ktime_now(k)) {
+      /* Never start work that is already late. */
+      finish(k, w, KERR_TIMEOUT);
+      continue;
+    }
     kdevice_t *dev = k->serves[kwork_class(w->op)];
     w->state = KWORK_STATE_LIVE;
     dev->kick = true;

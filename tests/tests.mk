@@ -28,8 +28,8 @@ test-unit: deps $(UNIT_TESTS)
 
 # ---- system: pytest, against real builds ----------------------------------
 test-system: deps
-	@$(MAKE) --no-print-directory PLATFORM=hosted all build/hosted/frame-echo.elf
-	@$(MAKE) --no-print-directory PLATFORM=hosted SANITIZE=1 all build/hosted-san/frame-echo.elf
+	@$(MAKE) --no-print-directory PLATFORM=hosted all test-programs
+	@$(MAKE) --no-print-directory PLATFORM=hosted SANITIZE=1 all test-programs
 	@mkdir -p $(RESULTS)
 	@REALMOS_RESULTS=$(RESULTS)/system $(PYTHON) -m pytest -q -p no:cacheprovider tests/system
 

@@ -11,7 +11,7 @@ def start_echo(kernel):
     ours, theirs = free_udp_port(), free_udp_port()
     peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     peer.bind(("127.0.0.1", theirs))
-    k = kernel("frame-echo.elf", "--net",
+    k = kernel("frame_echo.elf", "--net",
                "dgram:127.0.0.1:%d,127.0.0.1:%d" % (ours, theirs))
     line = k.expect(lambda l: l.startswith("frame-echo: mac "))
     mac = bytes(int(x, 16) for x in line.split()[-1].split(":"))
@@ -80,7 +80,7 @@ def test_frames_over_a_tap_interface(kernel):
         pytest.skip("TAP needs root and /dev/net/tun: not available here")
     import subprocess
     name = "rtap%d" % (os.getpid() % 10000)
-    k = kernel("frame-echo.elf", "--net", "tap:" + name)
+    k = kernel("frame_echo.elf", "--net", "tap:" + name)
     line = k.expect(lambda l: l.startswith("frame-echo: mac "))
     mac = bytes(int(x, 16) for x in line.split()[-1].split(":"))
     subprocess.run(["ip", "link", "set", name, "up"], check=True)
