@@ -104,3 +104,18 @@ def test_echo_over_ipv6_loopback(kernel, tmp_path):
         s4.sendto(b"over four", ("127.0.0.1", port))
         assert s4.recvfrom(64)[0] == b"over four"
     assert k.stop() == 0
+
+
+def cpu_seconds(pid):
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_idle_kernel_sleeps(kernel, tmp_path):
+    import time
+    k, _, _ = boot_demo(kernel, tmp_path)
+    before = cpu_seconds(k.proc.pid)
+    time.sleep(1.0)
+    used = cpu_seconds(k.proc.pid) - before
+    assert used < 0.2, "idle for 1 s but used %.2f s of CPU" % used
+    assert k.stop() == 0

@@ -27,3 +27,13 @@ def test_blk_check_and_the_bytes_on_disk(tmp_path):
         want = bytes((r * 13 + i * 5 + 3) & 0xFF for i in range(4096))
         assert data[r * 4096:(r + 1) * 4096] == want, "request %d" % r
     assert data[100 * 4096:] == bytes(len(data) - 100 * 4096)
+
+
+def test_udp_check():
+    lines = run_program("udp_check")
+    assert lines[-1] == "udp-check: ok", lines
+
+
+def test_timer_check():
+    lines = run_program("timer_check")
+    assert lines[-1] == "timer-check: ok", lines
