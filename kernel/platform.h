@@ -42,8 +42,8 @@ void platform_irq_restore(uint32_t state);
  * to `dev`: when it fires, the device is raised. */
 kerr_t platform_irq_route(platform_t *p, uint32_t irq, kdevice_t *dev);
 
-/* Called once when kmain returns (hosted: flush and close; bare metal: power
- * off). */
+/* Called once when kmain returns. Work still live then gets no callback.
+ * Hosted: sync the disk file and close everything; bare metal: power off. */
 void platform_shutdown(platform_t *p);
 
 /* Stop for good after a panic. */

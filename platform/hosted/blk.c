@@ -33,13 +33,27 @@ static struct {
   bool unsubmitted;     /* SQEs prepared since the last io_uring_submit */
 } g_blk;
 
+/* The SQ ring has 2 * DEPTH entries: DEPTH requests at most, and each
+ * cancel is submitted at once, so an entry is always free. */
 static struct io_uring_sqe *get_sqe(void) {
   struct io_uring_sqe *sqe = io_uring_get_sqe(&g_blk.ring);
-  if (sqe == NULL) { /* the SQ ring is full of prepared entries: push them */
-    io_uring_submit(&g_blk.ring);
-    sqe = io_uring_get_sqe(&g_blk.ring);
-  }
+  KASSERT(sqe != NULL);
   return sqe;
+}
+
+/* Hand prepared entries to the kernel. If it refuses for now (EAGAIN, EBUSY:
+ * its completion queue is full), they stay prepared and the device raises
+ * itself to try again on the next tick, after reaping. */
+static void submit_prepared(void) {
+  int r = io_uring_submit(&g_blk.ring);
+  if (r >= 0) {
+    g_blk.unsubmitted = false;
+    return;
+  }
+  if (r != -EAGAIN && r != -EBUSY && r != -EINTR)
+    klog(KLOG_ERROR, "blk: io_uring_submit: %s\n", strerror(-r));
+  g_blk.unsubmitted = true;
+  kdev_raise(&g_blk.dev);
 }
 
 /* Put a request into a free slot and prepare its SQE. */
@@ -85,10 +99,8 @@ static kerr_t blk_submit(kdevice_t *dev, kwork_t *w) {
 
 static void blk_kick(kdevice_t *dev) {
   (void)dev;
-  if (g_blk.unsubmitted) {
-    g_blk.unsubmitted = false;
-    io_uring_submit(&g_blk.ring);
-  }
+  if (g_blk.unsubmitted)
+    submit_prepared();
 }
 
 static kerr_t blk_cancel(kdevice_t *dev, kwork_t *w) {
@@ -107,8 +119,7 @@ static kerr_t blk_cancel(kdevice_t *dev, kwork_t *w) {
       struct io_uring_sqe *sqe = get_sqe();
       io_uring_prep_cancel64(sqe, (uint64_t)i + 1, 0);
       io_uring_sqe_set_data64(sqe, 0);
-      io_uring_submit(&g_blk.ring);
-      g_blk.unsubmitted = false;
+      submit_prepared();
       break;
     }
   }
@@ -136,10 +147,11 @@ static void blk_poll(kdevice_t *dev) {
       continue; /* a cancel's own completion */
     slot_t *s = &g_blk.slots[tag - 1];
     kwork_t *w = s->work;
+    kerr_t result = result_of(s, res);
     s->work = NULL;
     g_blk.free_stack[g_blk.nfree++] = (uint16_t)(tag - 1);
     KCONTAINER_OF(w, kblk_req_t, work)->completed = res > 0 ? (size_t)res : 0;
-    kdev_complete(dev, w, result_of(s, res));
+    kdev_complete(dev, w, result);
   }
   while (g_blk.nfree > 0 && !kwork_list_empty(&g_blk.waiting))
     start(kwork_list_pop(&g_blk.waiting));
@@ -183,6 +195,8 @@ const char *hosted_blk_init(platform_t *p, const char *path) {
 }
 
 void hosted_blk_close(void) {
+  /* Whatever the program wrote reaches the disk even if it never flushed. */
+  fdatasync(g_blk.fd);
   io_uring_queue_exit(&g_blk.ring);
   close(g_blk.efd);
   close(g_blk.fd);

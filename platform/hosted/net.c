@@ -18,6 +18,7 @@
 #include "hosted.h"
 
 #define NBUF KCONFIG_NET_RX_BUFFERS
+#define READ_BUDGET 64
 
 static struct {
   kdevice_t dev;
@@ -51,8 +52,15 @@ static ssize_t read_frame(uint16_t b) {
   return n;
 }
 
+/* At most READ_BUDGET reads per poll, as in udp.c: a flood cannot hold the
+ * loop, and a read error that does not clear cannot spin it. */
 static void pump_recv(void) {
-  while (!kwork_list_empty(&g_net.recvs) && g_net.nfree > 0) {
+  for (unsigned budget = READ_BUDGET;
+       !kwork_list_empty(&g_net.recvs) && g_net.nfree > 0; budget--) {
+    if (budget == 0) {
+      kdev_raise(&g_net.dev);
+      return;
+    }
     uint16_t b = g_net.free_stack[g_net.nfree - 1];
     ssize_t n = read_frame(b);
     if (n < 0)

@@ -18,6 +18,7 @@
 #include "hosted.h"
 
 #define LOOP_PEERS 8
+#define READ_BUDGET 64
 
 typedef struct {
   int fd;             /* -1: free */
@@ -80,9 +81,17 @@ static bool peer_v4(hosted_udp_sock_t *s, const struct sockaddr_in6 *from,
   return true;
 }
 
-/* Hand waiting datagrams to posted receives while both last. */
+/* Hand waiting datagrams to posted receives while both last, at most
+ * READ_BUDGET reads per poll: a flood on one socket cannot hold the loop, and
+ * a read error that does not clear cannot spin it. What is left is read on
+ * the next tick (the device raises itself, since the edge is spent). */
 static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
-  while (!kwork_list_empty(&s->recvs) && u->nfree > 0) {
+  for (unsigned budget = READ_BUDGET;
+       !kwork_list_empty(&s->recvs) && u->nfree > 0; budget--) {
+    if (budget == 0) {
+      kdev_raise(&u->dev);
+      return;
+    }
     uint16_t b = u->free_stack[u->nfree - 1];
     struct sockaddr_in6 from;
     socklen_t flen = sizeof(from);
@@ -159,14 +168,14 @@ static void pump_send(hosted_udp_t *u, hosted_udp_sock_t *s) {
 
 static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
   hosted_udp_sock_t *s = NULL;
-  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS && !s; i++)
-    if (u->socks[i].fd < 0)
-      s = &u->socks[i];
-  if (s == NULL)
-    return KERR_NO_SPACE;
-  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)
+  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++) {
     if (u->socks[i].fd >= 0 && r->port != 0 && u->socks[i].port == r->port)
       return KERR_BUSY;
+    if (u->socks[i].fd < 0 && s == NULL)
+      s = &u->socks[i];
+  }
+  if (s == NULL)
+    return KERR_NO_SPACE;
   int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return KERR_IO;
