@@ -60,3 +60,25 @@ def test_seed_example_is_unchanged():
     md = open(seed).read()
     block = md.split("## User API", 1)[1].split("```c", 1)[1].split("```", 1)[0]
     assert ours.strip() == block.strip()
+
+
+def test_readme_example_compiles_and_runs(tmp_path):
+    """The example in README.md is real code: build it against this build's
+    kernel objects and run it."""
+    import glob
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    code = readme.split("```c\n", 1)[1].split("```", 1)[0]
+    src = tmp_path / "readme.c"
+    src.write_text(code)
+    san = ["-fsanitize=address,undefined"] if BUILD.endswith("-san") else []
+    objs = [o for d in ("lib", "kernel", "platform/hosted")
+            for o in glob.glob(os.path.join(BUILD, d, "*.o"))]
+    exe = tmp_path / "readme"
+    subprocess.run(["clang", "-std=c11", "-Wall", "-Wextra", "-Werror",
+                    "-ffreestanding", *san, "-I" + os.path.join(ROOT, "kernel"),
+                    "-I" + os.path.join(ROOT, "platform", "hosted"),
+                    "-o", str(exe), str(src), *objs, "-luring"], check=True)
+    r = subprocess.run([str(exe), "--exit-when-idle"], capture_output=True,
+                       text=True, timeout=10)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.fullmatch(r"tick: ok at \d+ ns", r.stdout.splitlines()[1])
