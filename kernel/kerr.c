@@ -8,7 +8,7 @@ const char *kerr_str(kerr_t err) {
       "cancelled",   "out of range",     "read-only",     "not bound",
       "unreachable", "unsupported",
   };
-  if (err > 0 || -err >= (kerr_t)KARRAY_SIZE(names))
+  if (err > 0 || err <= -(kerr_t)KARRAY_SIZE(names)) /* no -INT32_MIN */
     return "unknown error";
   return names[-err];
 }

@@ -16,6 +16,8 @@ static kerr_t check_blk(kernel_t *k, const kwork_t *w) {
     for (uint32_t i = 0; i < r->nsegs; i++) {
       if (r->segs[i].base == NULL || r->segs[i].len == 0)
         return KERR_INVALID;
+      if (r->segs[i].len > UINT64_MAX - bytes) /* the sum must not wrap */
+        return KERR_RANGE;
       bytes += r->segs[i].len;
     }
   } else {

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define MAX_WIDTH 4096 /* wider fields are cut to this */
+
 typedef struct {
   char *buf;
   size_t size, len;
@@ -29,8 +31,10 @@ static void put_str(out_t *o, const char *s, size_t n, int width, bool left) {
     pad(o, ' ', width - (int)n);
 }
 
-static void put_num(out_t *o, uint64_t v, bool neg, unsigned base, bool upper,
-                    int width, bool left, bool zero) {
+/* A number with an optional prefix ("-", "0x"): spaces go before the prefix,
+ * zeros after it, and the width counts both. */
+static void put_num(out_t *o, uint64_t v, const char *prefix, unsigned base,
+                    bool upper, int width, bool left, bool zero) {
   const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
   char tmp[24];
   int n = 0;
@@ -38,11 +42,14 @@ static void put_num(out_t *o, uint64_t v, bool neg, unsigned base, bool upper,
     tmp[n++] = digits[v % base];
     v /= base;
   } while (v);
-  int total = n + (neg ? 1 : 0);
+  int plen = 0;
+  while (prefix[plen])
+    plen++;
+  int total = n + plen;
   if (!left && !zero)
     pad(o, ' ', width - total);
-  if (neg)
-    put(o, '-');
+  for (int i = 0; i < plen; i++)
+    put(o, prefix[i]);
   if (!left && zero)
     pad(o, '0', width - total);
   while (n)
@@ -72,14 +79,26 @@ size_t kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
     if (*fmt == '*') {
       width = va_arg(ap, int);
       fmt++;
+      if (width < 0) { /* as in C: a negative width is '-' and its size */
+        left = true;
+        width = width < -MAX_WIDTH ? MAX_WIDTH : -width;
+      }
     }
-    while (*fmt >= '0' && *fmt <= '9')
+    while (*fmt >= '0' && *fmt <= '9') {
       width = width * 10 + (*fmt++ - '0');
-    int lng = 0; /* 0 int, 1 long, 2 long long, 3 size_t; hh/h read as int */
+      if (width > MAX_WIDTH)
+        width = MAX_WIDTH;
+    }
+    if (width > MAX_WIDTH)
+      width = MAX_WIDTH;
+    /* 0 int, 1 long, 2 long long, 3 size_t, -1 short, -2 char */
+    int lng = 0;
     if (*fmt == 'h') {
-      fmt++;
-      if (*fmt == 'h')
+      lng = -1;
+      if (*++fmt == 'h') {
+        lng = -2;
         fmt++;
+      }
     } else if (*fmt == 'l') {
       lng = 1;
       if (*++fmt == 'l') {
@@ -97,8 +116,12 @@ size_t kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
                   : lng == 2 ? va_arg(ap, long long)
                   : lng == 3 ? (int64_t)va_arg(ap, size_t)
                              : va_arg(ap, int);
+      if (lng == -1)
+        v = (short)v;
+      else if (lng == -2)
+        v = (signed char)v;
       uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-      put_num(&o, mag, v < 0, 10, false, width, left, zero);
+      put_num(&o, mag, v < 0 ? "-" : "", 10, false, width, left, zero);
       break;
     }
     case 'u':
@@ -108,14 +131,16 @@ size_t kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
                    : lng == 2 ? va_arg(ap, unsigned long long)
                    : lng == 3 ? va_arg(ap, size_t)
                               : va_arg(ap, unsigned int);
-      put_num(&o, v, false, *fmt == 'u' ? 10 : 16, *fmt == 'X', width, left,
+      if (lng == -1)
+        v = (unsigned short)v;
+      else if (lng == -2)
+        v = (unsigned char)v;
+      put_num(&o, v, "", *fmt == 'u' ? 10 : 16, *fmt == 'X', width, left,
               zero);
       break;
     }
     case 'p':
-      put(&o, '0');
-      put(&o, 'x');
-      put_num(&o, (uintptr_t)va_arg(ap, void *), false, 16, false, width, left,
+      put_num(&o, (uintptr_t)va_arg(ap, void *), "0x", 16, false, width, left,
               zero);
       break;
     case 's': {

@@ -1,7 +1,8 @@
 /* kfmt.h: printf-style formatting into a buffer, for freestanding code.
  *
  * Conversions: %d %i %u %x %X %p %s %c %%; length modifiers hh h l ll z;
- * flags '-' and '0'; a field width (digits or *). Always NUL-terminates when
+ * flags '-' and '0'; a field width (digits or *, at most 4096). No precision.
+ * Always NUL-terminates when
  * size > 0; returns the length the whole output would have had. */
 #ifndef REALMOS_KFMT_H
 #define REALMOS_KFMT_H

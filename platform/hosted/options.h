@@ -20,8 +20,9 @@ typedef struct {
   bool exit_when_idle;    /* --exit-when-idle */
 } hosted_options_t;
 
-/* Parse argv. Returns 0 on success, 1 when --help was asked (usage printed to
- * `out`), -1 on a bad command line (the reason written to `err`). */
+/* Parse argv. Returns 0 on success, 1 when --help was asked (the caller
+ * prints hosted_usage()), -1 on a bad command line (the reason written to
+ * `err`). */
 int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
                          char *err, unsigned err_size);
 const char *hosted_usage(void);

@@ -15,9 +15,9 @@
 #define PLATFORM_NAME "test"
 
 struct platform {
-  ktime_t now;       /* the fake clock: what platform_time_ns returns */
-  kernel_t *k;       /* set by platform_init */
-  void *boot_ctx;    /* what kmain_init passed to platform_init */
+  ktime_t now;    /* the fake clock: what platform_time_ns returns */
+  kernel_t *k;    /* set by platform_init */
+  void *boot_ctx; /* what kmain_init passed to platform_init */
   uint32_t wfi_calls;
   ktime_t last_wfi_timeout; /* the timeout of the last platform_wfi */
   uint32_t shutdowns;       /* platform_shutdown calls */
