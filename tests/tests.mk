@@ -31,7 +31,7 @@ test-system: deps
 	@$(MAKE) --no-print-directory PLATFORM=hosted all test-programs
 	@$(MAKE) --no-print-directory PLATFORM=hosted SANITIZE=1 all test-programs
 	@mkdir -p $(RESULTS)
-	@REALMOS_RESULTS=$(RESULTS)/system $(PYTHON) -m pytest -q -p no:cacheprovider tests/system
+	@REALMOS_RESULTS=$(RESULTS)/system $(PYTHON) -m pytest -q -rs -p no:cacheprovider tests/system
 
 # ---- everything ------------------------------------------------------------
 test: deps
