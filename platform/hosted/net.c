@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "hosted.h"
+#include "kpool.h"
 
 #define NBUF KCONFIG_NET_RX_BUFFERS
 #define READ_BUDGET 64
@@ -26,9 +27,9 @@ static struct {
   bool dgram;
   struct sockaddr_in remote; /* dgram: the peer; frames from others drop */
   uint8_t bufs[NBUF][KCONFIG_NET_FRAME_MAX];
-  bool used[NBUF];
-  uint16_t free_stack[NBUF];
-  uint32_t nfree;
+  kpool_t pool; /* which of bufs are handed out */
+  uint16_t pool_stack[NBUF];
+  bool pool_out[NBUF];
   kwork_list_t recvs, sends;
 } g_net;
 
@@ -56,19 +57,19 @@ static ssize_t read_frame(uint16_t b) {
  * loop, and a read error that does not clear cannot spin it. */
 static void pump_recv(void) {
   for (unsigned budget = READ_BUDGET;
-       !kwork_list_empty(&g_net.recvs) && g_net.nfree > 0; budget--) {
+       !kwork_list_empty(&g_net.recvs) && kpool_peek(&g_net.pool) >= 0;
+       budget--) {
     if (budget == 0) {
       kdev_raise(&g_net.dev);
       return;
     }
-    uint16_t b = g_net.free_stack[g_net.nfree - 1];
+    uint16_t b = (uint16_t)kpool_peek(&g_net.pool);
     ssize_t n = read_frame(b);
     if (n < 0)
       return;
     if (n == 0)
       continue;
-    g_net.nfree--;
-    g_net.used[b] = true;
+    kpool_take(&g_net.pool);
     knet_recv_req_t *r =
         KCONTAINER_OF(kwork_list_pop(&g_net.recvs), knet_recv_req_t, work);
     r->frame = g_net.bufs[b];
@@ -125,10 +126,8 @@ static void net_poll(kdevice_t *dev) {
 }
 
 static kerr_t net_release(kdevice_t *dev, uint32_t index) {
-  if (index >= NBUF || !g_net.used[index])
+  if (!kpool_put(&g_net.pool, index))
     return KERR_STATE;
-  g_net.used[index] = false;
-  g_net.free_stack[g_net.nfree++] = (uint16_t)index;
   kdev_raise(dev); /* frames may be waiting for a buffer */
   return KERR_OK;
 }
@@ -184,8 +183,7 @@ const char *hosted_net_init(platform_t *p, const hosted_options_t *opt) {
   const char *why = opt->net == NET_TAP ? open_tap(opt) : open_dgram(opt);
   if (why)
     return why;
-  for (uint32_t i = 0; i < NBUF; i++)
-    g_net.free_stack[g_net.nfree++] = (uint16_t)i;
+  kpool_init(&g_net.pool, g_net.pool_stack, g_net.pool_out, NBUF);
   g_net.dev = (kdevice_t){.ops = &net_ops, .name = "frames", .cls = KDEV_NET};
   /* A locally administered unicast MAC, new each run. */
   uint8_t *mac = g_net.dev.info.net.mac;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "hosted.h"
+#include "kpool.h"
 
 #define LOOP_PEERS 8
 #define READ_BUDGET 64
@@ -36,9 +37,9 @@ typedef struct {
   uint16_t host_port;
   hosted_udp_sock_t socks[KCONFIG_UDP_SOCKETS];
   uint8_t bufs[KCONFIG_UDP_RX_BUFFERS][KUDP_MAX_PAYLOAD];
-  bool buf_used[KCONFIG_UDP_RX_BUFFERS];
-  uint16_t free_stack[KCONFIG_UDP_RX_BUFFERS];
-  uint32_t nfree;
+  kpool_t pool; /* which of bufs are handed out */
+  uint16_t pool_stack[KCONFIG_UDP_RX_BUFFERS];
+  bool pool_out[KCONFIG_UDP_RX_BUFFERS];
 } hosted_udp_t;
 
 static hosted_udp_t g_udp;
@@ -87,12 +88,13 @@ static bool peer_v4(hosted_udp_sock_t *s, const struct sockaddr_in6 *from,
  * the next tick (the device raises itself, since the edge is spent). */
 static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
   for (unsigned budget = READ_BUDGET;
-       !kwork_list_empty(&s->recvs) && u->nfree > 0; budget--) {
+       !kwork_list_empty(&s->recvs) && kpool_peek(&u->pool) >= 0;
+       budget--) {
     if (budget == 0) {
       kdev_raise(&u->dev);
       return;
     }
-    uint16_t b = u->free_stack[u->nfree - 1];
+    uint16_t b = (uint16_t)kpool_peek(&u->pool);
     struct sockaddr_in6 from;
     socklen_t flen = sizeof(from);
     ssize_t n = recvfrom(s->fd, u->bufs[b], KUDP_MAX_PAYLOAD, MSG_TRUNC,
@@ -108,8 +110,7 @@ static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
       kdev_count_drop(&u->dev);
       continue;
     }
-    u->nfree--;
-    u->buf_used[b] = true;
+    kpool_take(&u->pool);
     kudp_recv_req_t *r =
         KCONTAINER_OF(kwork_list_pop(&s->recvs), kudp_recv_req_t, work);
     r->src_addr = src;
@@ -283,10 +284,8 @@ static void udp_poll(kdevice_t *dev) {
 
 static kerr_t udp_release(kdevice_t *dev, uint32_t index) {
   hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
-  if (index >= KCONFIG_UDP_RX_BUFFERS || !u->buf_used[index])
+  if (!kpool_put(&u->pool, index))
     return KERR_STATE;
-  u->buf_used[index] = false;
-  u->free_stack[u->nfree++] = (uint16_t)index;
   kdev_raise(dev); /* datagrams may be waiting for a buffer */
   return KERR_OK;
 }
@@ -304,8 +303,7 @@ const char *hosted_udp_init(platform_t *p, uint16_t host_port) {
   u->host_port = host_port;
   for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)
     u->socks[i].fd = -1;
-  for (uint32_t i = 0; i < KCONFIG_UDP_RX_BUFFERS; i++)
-    u->free_stack[u->nfree++] = (uint16_t)i;
+  kpool_init(&u->pool, u->pool_stack, u->pool_out, KCONFIG_UDP_RX_BUFFERS);
   if (kdev_register(p->k, &u->dev) != KERR_OK)
     return "too many devices";
   return NULL;
