@@ -34,10 +34,10 @@ COMMON_CFLAGS := -std=c11 $(WARN) -g $(OPT) $(TARGET_FLAGS) \
 KERNEL_CFLAGS := $(COMMON_CFLAGS) -ffreestanding
 PORTABLE_SRCS := $(wildcard lib/*.c kernel/*.c)
 
-obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+obj = $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(1)))
 CORE_OBJS := $(call obj,$(PORTABLE_SRCS) $(PLATFORM_SRCS))
 
-.PHONY: all run test test-unit test-system test-programs sizes deps clean
+.PHONY: all run debug print-run test test-unit test-system test-programs sizes deps clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/kernel.elf $(BUILD)/seed-rng.elf
@@ -54,6 +54,11 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/platform/%.o: platform/%.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS  $@")
+	$(Q)$(CC) $(COMMON_CFLAGS) $(PLATFORM_CFLAGS) -c $< -o $@
 
 # The demo is what `make run` boots.
 $(BUILD)/kernel.elf: $(CORE_OBJS) $(call obj,$(wildcard apps/demo/*.c))
@@ -79,6 +84,15 @@ $(DISK):
 run: deps-run $(BUILD)/kernel.elf $(DISK)
 	$(call run_cmd,$(BUILD)/kernel.elf)
 
+# QEMU waits for gdb on :1234.
+debug: deps-run $(BUILD)/kernel.elf $(DISK)
+	@echo "attach with: gdb-multiarch $(BUILD)/kernel.elf -ex 'target remote :1234'"
+	$(call debug_cmd,$(BUILD)/kernel.elf)
+
+# For tests/system: the command that `make run` would use for KERNEL.
+print-run:
+	@echo $(call run_cmd,$(KERNEL))
+
 deps-run:
 	@scripts/deps.sh run
 deps:
@@ -86,9 +100,17 @@ deps:
 
 include tests/tests.mk
 
+# Stripped size, then text, data and bss, of each platform's kernel.elf.
 SIZE := $(firstword $(shell command -v llvm-size llvm-size-14 size 2>/dev/null))
-sizes: $(BUILD)/kernel.elf
-	@$(SIZE) $(BUILD)/kernel.elf
+STRIP := $(firstword $(shell command -v llvm-strip llvm-strip-14 strip 2>/dev/null))
+BUILT_PLATFORMS := $(filter $(PLATFORMS),$(patsubst platform/%/platform.mk,%,$(wildcard platform/*/platform.mk)))
+sizes:
+	@for p in $(BUILT_PLATFORMS); do \
+	  $(MAKE) --no-print-directory -s PLATFORM=$$p build/$$p/kernel.elf || exit 1; \
+	  $(STRIP) -o build/$$p/kernel.stripped build/$$p/kernel.elf; \
+	  printf '%-7s stripped %7d bytes  ' $$p $$(stat -c %s build/$$p/kernel.stripped); \
+	  $(SIZE) build/$$p/kernel.elf | awk 'NR==2 {print "text " $$1 ", data " $$2 ", bss " $$3}'; \
+	done
 
 clean:
 	rm -rf build

@@ -159,5 +159,9 @@ void kmain_usermain(kernel_t *k) {
   kwork_init(&g.rng.work, KWORK_OP_RNG_READ, NULL, on_random, 0);
   g.rng.buffer = g.random;
   g.rng.length = sizeof(g.random);
-  KASSERT(ksubmit(k, &g.rng.work) == KERR_OK);
+  kerr_t err = ksubmit(k, &g.rng.work);
+  if (err != KERR_OK) {
+    printk("demo: rng not available: %s\n", kerr_str(err));
+    start_blk();
+  }
 }

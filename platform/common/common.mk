@@ -1,0 +1,40 @@
+# common.mk: included by every bare-metal platform.mk. The shared sources, the
+# QEMU device set of the seed for both transports, and the link and run
+# commands. A platform.mk sets before including it:
+#   ARCH_SRCS       its own sources (.c and .S)
+#   TARGET_FLAGS    clang flags that choose the target (--target=..., -mcpu=...)
+#   LINKER_SCRIPT   its linker script
+#   QEMU            the qemu-system-* binary and machine, per transport:
+#   QEMU_MACHINE_mmio, QEMU_MACHINE_pci
+#   QEMU_EXTRA      optional: more arguments (an exit device, ...)
+# Code shared by one family only (GIC, PLIC, LAPIC, ...) lives in
+# platform/common/<family>/ and is added to ARCH_SRCS by the platform.mk: the
+# wildcard below takes only what every bare-metal platform shares.
+
+COMMON_BM_SRCS := $(wildcard platform/common/*.c)
+PLATFORM_SRCS := $(ARCH_SRCS) $(COMMON_BM_SRCS)
+PLATFORM_CFLAGS := -ffreestanding -Iplatform/common
+TARGET_FLAGS += -Iplatform/common -ffreestanding -fno-pic -fno-stack-protector -nostdlib \
+                -fno-builtin -fno-common
+OPT ?= -O2
+LDLIBS :=
+
+link = ld.lld -nostdlib -static -T $(LINKER_SCRIPT) -o $(1) $(2)
+
+ACCEL ?= tcg
+DISK_ARGS = -drive file=$(DISK),if=none,id=hd0,format=raw
+NET_ARGS = -netdev user,id=net0,hostfwd=udp::$(PORT)-:8080
+QEMU_DEVICES_mmio = -device virtio-rng-device \
+  -device virtio-blk-device,drive=hd0 $(DISK_ARGS) \
+  -device virtio-net-device,netdev=net0 $(NET_ARGS)
+QEMU_DEVICES_pci = -device virtio-rng-pci \
+  -device virtio-blk-pci,drive=hd0 $(DISK_ARGS) \
+  -device virtio-net-pci,netdev=net0 $(NET_ARGS)
+QEMU_COMMON = -m 128M -smp 1 -nographic -nodefaults -no-user-config \
+  -no-reboot -serial stdio -accel $(ACCEL)
+
+# qemu_cmd: $(call qemu_cmd,elf)
+qemu_cmd = $(QEMU) $(QEMU_MACHINE_$(TRANSPORT)) $(QEMU_COMMON) \
+  $(QEMU_DEVICES_$(TRANSPORT)) $(QEMU_EXTRA) -kernel $(1)
+run_cmd = $(call qemu_cmd,$(1))
+debug_cmd = $(call qemu_cmd,$(1)) -s -S
