@@ -94,7 +94,7 @@ print-run:
 	@echo $(call run_cmd,$(KERNEL))
 
 deps-run:
-	@scripts/deps.sh run
+	@scripts/deps.sh run $(PLATFORM)
 deps:
 	@scripts/deps.sh test
 

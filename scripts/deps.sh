@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
-# deps.sh run|test: install the Debian 12 packages that `make run` or
-# `make test` needs and that are missing; through sudo when not root. When it
-# cannot install, it prints the one command that would, and fails.
+# deps.sh run PLATFORM | test: install the Debian 12 packages that
+# `make run` (for that platform) or `make test` (everything) needs and that are
+# missing; through sudo when not root. When it cannot install, it prints the
+# one command that would, and fails.
 set -u
 what=${1:-test}
+platform=${2:-hosted}
 
 # package:probe, where probe is a command on PATH or an absolute file path.
-pkgs_run="make:make clang:clang lld:ld.lld liburing-dev:/usr/include/liburing.h"
-pkgs_test="$pkgs_run libcmocka-dev:/usr/include/cmocka.h
-  python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py
-  libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a"
+base="make:make clang:clang lld:ld.lld liburing-dev:/usr/include/liburing.h"
+arm=qemu-system-arm:qemu-system-aarch64
+riscv=qemu-system-misc:qemu-system-riscv64
+x86=qemu-system-x86:qemu-system-x86_64
 case $what in
-  run) list=$pkgs_run ;;
-  test) list=$pkgs_test ;;
-  *) echo "usage: deps.sh run|test" >&2; exit 2 ;;
+  run)
+    case $platform in
+      arm32|arm64) list="$base $arm" ;;
+      rv32|rv64) list="$base $riscv" ;;
+      x32|x64) list="$base $x86" ;;
+      *) list=$base ;;
+    esac ;;
+  test)
+    list="$base $arm $riscv $x86 libcmocka-dev:/usr/include/cmocka.h
+      python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py
+      libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a" ;;
+  *) echo "usage: deps.sh run PLATFORM | deps.sh test" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -28,8 +28,10 @@ test-unit: deps $(UNIT_TESTS)
 
 # ---- system: pytest, against real builds ----------------------------------
 test-system: deps
-	@$(MAKE) --no-print-directory PLATFORM=hosted all test-programs
 	@$(MAKE) --no-print-directory PLATFORM=hosted SANITIZE=1 all test-programs
+	@for p in $(BUILT_PLATFORMS); do \
+	  $(MAKE) --no-print-directory PLATFORM=$$p all test-programs || exit 1; \
+	done
 	@mkdir -p $(RESULTS)
 	@REALMOS_RESULTS=$(RESULTS)/system $(PYTHON) -m pytest -q -rs -p no:cacheprovider tests/system
 

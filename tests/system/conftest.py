@@ -25,19 +25,22 @@ def free_udp_port():
 
 
 class Kernel:
-    """A running hosted kernel; its console lines arrive on a queue."""
+    """A running kernel (a hosted process, or QEMU with a guest); its console
+    lines arrive on a queue, each with the host time it arrived at."""
 
-    def __init__(self, program, *args):
+    def __init__(self, argv):
         self.lines = []
+        self.times = []  # time.monotonic() of each line in self.lines
         self._q = queue.Queue()
+        self.launched = time.monotonic()
         self.proc = subprocess.Popen(
-            [os.path.join(BUILD, program), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, errors="replace")
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
         for line in self.proc.stdout:
-            self._q.put(line.rstrip("\n"))
+            self._q.put((time.monotonic(), line.rstrip("\n")))
         self._q.put(None)
 
     def expect(self, predicate, timeout=5.0):
@@ -46,15 +49,17 @@ class Kernel:
         while True:
             left = end - time.monotonic()
             try:
-                line = self._q.get(timeout=max(left, 0.01))
+                item = self._q.get(timeout=max(left, 0.01))
             except queue.Empty:
-                line = None if left <= 0 else ""
-            if line is None:
+                item = None if left <= 0 else ""
+            if item is None:
                 raise AssertionError(
                     "no matching line; console so far:\n" + "\n".join(self.lines))
-            if line == "":
+            if item == "":
                 continue
+            at, line = item
             self.lines.append(line)
+            self.times.append(at)
             if predicate(line):
                 return line
 
@@ -72,12 +77,13 @@ class Kernel:
         """Collect what is left of the console once the process is gone."""
         while True:
             try:
-                line = self._q.get(timeout=2)
+                item = self._q.get(timeout=2)
             except queue.Empty:
                 return
-            if line is None:
+            if item is None:
                 return
-            self.lines.append(line)
+            self.times.append(item[0])
+            self.lines.append(item[1])
 
 
 @pytest.fixture
@@ -85,7 +91,11 @@ def kernel():
     started = []
 
     def start(program, *args):
-        k = Kernel(program, *args)
+        """A hosted program from the build; or a whole argv if `program` is a
+        list (a QEMU command line)."""
+        argv = program if isinstance(program, list) else \
+            [os.path.join(BUILD, program), *args]
+        k = Kernel(argv)
         started.append(k)
         return k
 
