@@ -60,22 +60,23 @@ $(BUILD)/platform/%.o: platform/%.S
 	@$(if $(Q),echo "  AS  $@")
 	$(Q)$(CC) $(COMMON_CFLAGS) $(PLATFORM_CFLAGS) -c $< -o $@
 
-# The demo is what `make run` boots.
-$(BUILD)/kernel.elf: $(CORE_OBJS) $(call obj,$(wildcard apps/demo/*.c))
+# The demo is what `make run` boots. (A platform's LINKER_SCRIPT, if any, is a
+# prerequisite so that editing it relinks; only the objects go to the linker.)
+$(BUILD)/kernel.elf: $(CORE_OBJS) $(call obj,$(wildcard apps/demo/*.c)) $(LINKER_SCRIPT)
 	@$(if $(Q),echo "  LD  $@")
-	$(Q)$(call link,$@,$^)
+	$(Q)$(call link,$@,$(filter %.o,$^))
 
 # The seed's RNG example, unchanged, as its own program.
-$(BUILD)/seed-rng.elf: $(CORE_OBJS) $(call obj,tests/seed/rng_example.c)
+$(BUILD)/seed-rng.elf: $(CORE_OBJS) $(call obj,tests/seed/rng_example.c) $(LINKER_SCRIPT)
 	@$(if $(Q),echo "  LD  $@")
-	$(Q)$(call link,$@,$^)
+	$(Q)$(call link,$@,$(filter %.o,$^))
 
 # Test programs used by tests/system: tests/programs/x.c -> $(BUILD)/x.elf
 TEST_PROGRAMS := $(patsubst tests/programs/%.c,$(BUILD)/%.elf,$(wildcard tests/programs/*.c))
 test-programs: $(TEST_PROGRAMS)
-$(BUILD)/%.elf: $(CORE_OBJS) $(BUILD)/tests/programs/%.o
+$(BUILD)/%.elf: $(CORE_OBJS) $(BUILD)/tests/programs/%.o $(LINKER_SCRIPT)
 	@$(if $(Q),echo "  LD  $@")
-	$(Q)$(call link,$@,$^)
+	$(Q)$(call link,$@,$(filter %.o,$^))
 
 $(DISK):
 	@mkdir -p $(dir $@)

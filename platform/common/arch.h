@@ -39,6 +39,13 @@ void arch_irq_restore(uint32_t state);
 /* Unmask one line at the interrupt controller (route it to this CPU). */
 void arch_irq_unmask(uint32_t irq);
 
+/* Called at the start of every platform_wfi, after the loop has polled the
+ * devices that were raised. A handler for a level-triggered line may mask it
+ * (the device holds the line until its driver acknowledges it in poll); this
+ * unmasks such lines again. baremetal.c has a default that does nothing, for
+ * platforms whose handlers mask no line. */
+void arch_irq_rearm(void);
+
 /* Stop the machine: QEMU exits. `failed` selects a non-zero exit status
  * where the machine has a way to give one. */
 __attribute__((noreturn)) void arch_poweroff(bool failed);

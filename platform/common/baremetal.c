@@ -45,7 +45,11 @@ static void raise_fired(platform_t *p) {
         kdev_raise(p->irq_dev[i]);
 }
 
+/* For platforms whose handlers mask no line (arch.h). */
+__attribute__((weak)) void arch_irq_rearm(void) {}
+
 ktime_t platform_wfi(platform_t *p, ktime_t timeout) {
+  arch_irq_rearm(); /* the raised devices have been polled by now */
   if (timeout != 0) {
     uint32_t s = arch_irq_save();
     ktime_t now = arch_time_ns();
