@@ -39,6 +39,8 @@ CORE_OBJS := $(call obj,$(PORTABLE_SRCS) $(PLATFORM_SRCS))
 
 .PHONY: all run debug print-run test test-unit test-system test-programs sizes deps clean
 .DEFAULT_GOAL := all
+# Keep objects built through pattern rules (test programs) between runs.
+.SECONDARY:
 
 all: $(BUILD)/kernel.elf $(BUILD)/seed-rng.elf
 
