@@ -88,7 +88,8 @@ run: deps-run $(BUILD)/kernel.elf $(DISK)
 	$(call run_cmd,$(BUILD)/kernel.elf)
 
 # QEMU waits for gdb on :1234.
-debug: deps-run $(BUILD)/kernel.elf $(DISK)
+debug: $(BUILD)/kernel.elf $(DISK)
+	@scripts/deps.sh debug $(PLATFORM)
 	@echo "attach with: gdb-multiarch $(BUILD)/kernel.elf -ex 'target remote :1234'"
 	$(call debug_cmd,$(BUILD)/kernel.elf)
 

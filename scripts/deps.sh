@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# deps.sh run PLATFORM | test: install the Debian 12 packages that
-# `make run` (for that platform) or `make test` (everything) needs and that are
+# deps.sh run|debug PLATFORM | test: install the Debian 12 packages that
+# `make run` or `make debug` (for that platform) or `make test` (everything)
+# needs and that are
 # missing; through sudo when not root. When it cannot install, it prints the
 # one command that would, and fails.
 set -u
@@ -20,11 +21,14 @@ case $what in
       x32|x64) list="$base $x86" ;;
       *) list=$base ;;
     esac ;;
+  debug)
+    "$0" run "$platform" || exit 1
+    list="gdb-multiarch:gdb-multiarch" ;;
   test)
     list="$base $arm $riscv $x86 libcmocka-dev:/usr/include/cmocka.h
       python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py
       libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a" ;;
-  *) echo "usage: deps.sh run PLATFORM | deps.sh test" >&2; exit 2 ;;
+  *) echo "usage: deps.sh run|debug PLATFORM | deps.sh test" >&2; exit 2 ;;
 esac
 
 missing=()
