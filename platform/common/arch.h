@@ -17,6 +17,11 @@
  * passed to kmain (a device tree, a PVH start_info, ...). */
 void arch_init(platform_t *p, void *boot_ctx);
 
+/* Find the machine's devices (device tree, ACPI, PCI) and hand each to its
+ * driver (drivers/virtio/virtio.h). Called after arch_init, with interrupts
+ * still off. */
+void arch_discover(platform_t *p, void *boot_ctx);
+
 /* Write bytes to the UART, polling; works before arch_init and in a panic. */
 void arch_uart_write(const char *s, size_t n);
 

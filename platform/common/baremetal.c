@@ -10,6 +10,7 @@ void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
   for (uint32_t i = 0; i < BM_MAX_IRQS; i++)
     p->irq_dev[i] = NULL;
   arch_init(p, boot_ctx);
+  arch_discover(p, boot_ctx);
   arch_irq_restore(1); /* interrupts on from here */
 }
 
@@ -47,6 +48,11 @@ static void raise_fired(platform_t *p) {
 
 /* For platforms whose handlers mask no line (arch.h). */
 __attribute__((weak)) void arch_irq_rearm(void) {}
+
+/* For platforms that do not discover devices yet. */
+__attribute__((weak)) void arch_discover(platform_t *p, void *boot_ctx) {
+  (void)p, (void)boot_ctx;
+}
 
 ktime_t platform_wfi(platform_t *p, ktime_t timeout) {
   arch_irq_rearm(); /* the raised devices have been polled by now */
