@@ -4,7 +4,7 @@
 # the EABI division entry points.
 
 ARCH_SRCS := $(wildcard platform/arm32/*.c platform/arm32/*.S \
-                        platform/common/arm/*.c)
+                        platform/common/arm/*.c platform/common/devicetree/*.c)
 # Hard-float EABI with VFPv4 and NEON (d0-d31). The cortex-a15 divides in
 # hardware (no __aeabi_idiv calls); 64-bit division goes through aeabi.S. The
 # MMU is on (mmu.c), so no -mno-unaligned-access: RAM is Normal memory.

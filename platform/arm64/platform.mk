@@ -3,7 +3,7 @@
 # (platform/common/arm/); here: boot, vectors, MMU, trap report, arm_cpu.h.
 
 ARCH_SRCS := $(wildcard platform/arm64/*.c platform/arm64/*.S \
-                        platform/common/arm/*.c)
+                        platform/common/arm/*.c platform/common/devicetree/*.c)
 # The MMU is on (mmu.c), so no -mstrict-align: RAM is Normal memory.
 TARGET_FLAGS := --target=aarch64-none-elf -mcpu=cortex-a57
 LINKER_SCRIPT := platform/arm64/linker.ld

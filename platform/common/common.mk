@@ -9,12 +9,15 @@
 #   QEMU_EXTRA      optional: more arguments (an exit device, ...)
 # Code shared by one family only (GIC, PLIC, LAPIC, ...) lives in
 # platform/common/<family>/ and is added to ARCH_SRCS by the platform.mk: the
-# wildcard below takes only what every bare-metal platform shares.
+# wildcard below takes only what every bare-metal platform shares. ARM and
+# RISC-V also add platform/common/devicetree/ (discovery from the FDT).
 
 COMMON_BM_SRCS := $(wildcard platform/common/*.c)
-PLATFORM_SRCS := $(ARCH_SRCS) $(COMMON_BM_SRCS)
+# The virtio drivers serve every bare-metal platform.
+DRIVER_SRCS := $(wildcard drivers/virtio/*.c)
+PLATFORM_SRCS := $(ARCH_SRCS) $(COMMON_BM_SRCS) $(DRIVER_SRCS)
 PLATFORM_CFLAGS := -ffreestanding -Iplatform/common
-TARGET_FLAGS += -Iplatform/common -ffreestanding -fno-pic -fno-stack-protector -nostdlib \
+TARGET_FLAGS += -Iplatform/common -Idrivers/virtio -ffreestanding -fno-pic -fno-stack-protector -nostdlib \
                 -fno-builtin -fno-common
 OPT ?= -O2
 LDLIBS :=

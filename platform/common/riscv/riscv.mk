@@ -9,7 +9,7 @@
 TARGET_FLAGS += -mno-relax
 
 ARCH_SRCS := $(wildcard platform/common/riscv/*.c platform/common/riscv/*.S) \
-             $(wildcard platform/$(PLATFORM)/*.c)
+             $(wildcard platform/$(PLATFORM)/*.c platform/common/devicetree/*.c)
 LINKER_SCRIPT := platform/common/riscv/link.ld
 
 # Both transports use the same board: virtio-*-device sits on virt's
