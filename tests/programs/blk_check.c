@@ -1,17 +1,17 @@
 /* blk_check.c: the block device through the public API, as a program.
  *
- *  1. 100 writes in flight at once (more than the device's queue depth), each
- *     4 KiB in two scatter-gather segments, then a flush, then 100 reads in
+ *  1. 256 writes in flight at once (1 MiB, more than a device's queue), each
+ *     4 KiB in two scatter-gather segments, then a flush, then 256 reads in
  *     flight; every byte read back matches.
- *  2. Requests beyond the end or misaligned are refused by ksubmit.
- *  3. 100 reads cancelled while queued: all complete KERR_CANCELLED.
- *  4. 100 flushes cancelled once at the device: each completes exactly once,
- *     KERR_CANCELLED or KERR_OK (the file may finish first).
+ *  2. A write past the end, and a misaligned request, are refused by ksubmit.
+ *  3. 256 reads cancelled while queued: all complete KERR_CANCELLED.
+ *  4. 256 flushes cancelled once at the device: each completes exactly once,
+ *     KERR_CANCELLED or KERR_OK (the device may finish first).
  *  5. A read whose deadline has passed completes KERR_TIMEOUT.
  * The system test then checks the bytes in the disk file. */
 #include "check.h"
 
-#define N 100
+#define N 256
 #define SECTORS_EACH 8
 #define BYTES (SECTORS_EACH * KBLK_SECTOR)
 #define SEG0 1536 /* first segment; the second holds the rest */
@@ -127,9 +127,9 @@ static void on_cancelled_queued(kwork_t *w) {
 static void phase_cancel_queued(void) {
   /* Refused before they reach the device. */
   kblk_req_t bad;
-  kwork_init(&bad.work, KWORK_OP_BLOCK_READ, NULL, on_read, 0);
+  kwork_init(&bad.work, KWORK_OP_BLOCK_WRITE, NULL, on_read, 0);
   bad.sector = g.info.sectors - 1;
-  bad.buffer = g.rbuf[0];
+  bad.buffer = g.wbuf[0];
   bad.length = 2 * KBLK_SECTOR;
   CHECK(ksubmit(g.k, &bad.work) == KERR_RANGE);
   bad.sector = 0;

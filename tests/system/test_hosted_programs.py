@@ -19,14 +19,24 @@ def run_program(name, *args, timeout=30):
 def test_blk_check_and_the_bytes_on_disk(tmp_path):
     disk = tmp_path / "disk.img"
     with open(disk, "wb") as f:
-        f.truncate(1 << 20)
+        f.truncate(2 << 20)
     lines = run_program("blk_check", "--disk", str(disk))
     assert lines[-1] == "blk-check: ok", lines
-    data = disk.read_bytes()
-    for r in range(100):
+    check_blk_pattern(disk.read_bytes())
+
+
+def check_blk_pattern(data):
+    """What tests/programs/blk_check.c leaves on the disk: 256 requests of
+    4 KiB, byte i of request r is r*13 + i*5 + 3, and zeros after them."""
+    for r in range(256):
         want = bytes((r * 13 + i * 5 + 3) & 0xFF for i in range(4096))
         assert data[r * 4096:(r + 1) * 4096] == want, "request %d" % r
-    assert data[100 * 4096:] == bytes(len(data) - 100 * 4096)
+    assert data[256 * 4096:] == bytes(len(data) - 256 * 4096)
+
+
+def test_rng_check():
+    lines = run_program("rng_check")
+    assert lines[-1] == "rng-check: ok", lines
 
 
 def test_udp_check():
