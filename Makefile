@@ -37,7 +37,7 @@ PORTABLE_SRCS := $(wildcard lib/*.c kernel/*.c)
 obj = $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(1)))
 CORE_OBJS := $(call obj,$(PORTABLE_SRCS) $(PLATFORM_SRCS))
 
-.PHONY: all run debug print-run test test-unit test-system test-programs sizes deps clean
+.PHONY: all run debug print-run test test-unit test-system test-programs bench-programs sizes deps clean
 .DEFAULT_GOAL := all
 # Keep objects built through pattern rules (test programs) between runs.
 .SECONDARY:
@@ -77,6 +77,13 @@ $(BUILD)/seed-rng.elf: $(CORE_OBJS) $(call obj,tests/seed/rng_example.c) $(LINKE
 TEST_PROGRAMS := $(patsubst tests/programs/%.c,$(BUILD)/%.elf,$(wildcard tests/programs/*.c))
 test-programs: $(TEST_PROGRAMS)
 $(BUILD)/%.elf: $(CORE_OBJS) $(BUILD)/tests/programs/%.o $(LINKER_SCRIPT)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(call link,$@,$(filter %.o,$^))
+
+# Benchmark programs: bench/programs/x.c -> $(BUILD)/x.elf
+BENCH_PROGRAMS := $(patsubst bench/programs/%.c,$(BUILD)/%.elf,$(wildcard bench/programs/*.c))
+bench-programs: $(BENCH_PROGRAMS)
+$(BUILD)/%.elf: $(CORE_OBJS) $(BUILD)/bench/programs/%.o $(LINKER_SCRIPT)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(call link,$@,$(filter %.o,$^))
 
