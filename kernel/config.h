@@ -57,4 +57,14 @@
 #define KCONFIG_BLK_MAX_SEGS 16
 #endif
 
+/* The kernel's CSPRNG (kernel/rng.c) reads a new seed from the random
+ * source on the first request after this many nanoseconds, or after it has
+ * handed out this many bytes, since the last seed read. */
+#ifndef KCONFIG_RNG_RESEED_NS
+#define KCONFIG_RNG_RESEED_NS 60000000000ull
+#endif
+#ifndef KCONFIG_RNG_RESEED_BYTES
+#define KCONFIG_RNG_RESEED_BYTES 1048576u
+#endif
+
 #endif

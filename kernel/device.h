@@ -64,6 +64,13 @@ struct kdevice {
 kerr_t kdev_register(kernel_t *k, kdevice_t *dev);
 void kdev_raise(kdevice_t *dev);
 
+/* Platform side, instead of kdev_register for a random source: registers
+ * the CSPRNG device (which then serves KDEV_RNG) and `hw` behind it, and
+ * queues the first seed read. Takes two device slots (KERR_NO_SPACE). When
+ * the class is already served, `hw` is only registered, as kdev_register
+ * would. */
+kerr_t kdev_register_rng_source(kernel_t *k, kdevice_t *hw);
+
 /* Device side: a LIVE item finished (once per event for standing items). */
 void kdev_complete(kdevice_t *dev, kwork_t *work, kerr_t result);
 /* A buffer handle for standing receives: device id and buffer index. */

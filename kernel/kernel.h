@@ -8,6 +8,7 @@
 #include "kapi.h"
 #include "platform.h"
 #include "platform_impl.h"
+#include "rng.h"
 #include "timer_heap.h"
 #include "work_list.h"
 
@@ -26,6 +27,7 @@ struct kernel {
   uint32_t ndevices;
   kdevice_t *serves[KDEV_CLASS_COUNT]; /* which device serves each class */
   kstats_t stats;
+  krng_dev_t rng; /* rng.c: the CSPRNG device, once a source registers */
 };
 
 void kmain_init(kernel_t *k, void *boot_ctx);

@@ -35,5 +35,6 @@ static const kdevice_ops_t rng_ops = {
 static kdevice_t g_rng = {.ops = &rng_ops, .name = "getrandom", .cls = KDEV_RNG};
 
 const char *hosted_rng_init(platform_t *p) {
-  return kdev_register(p->k, &g_rng) == KERR_OK ? NULL : "too many devices";
+  return kdev_register_rng_source(p->k, &g_rng) == KERR_OK ? NULL
+                                                          : "too many devices";
 }
