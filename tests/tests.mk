@@ -16,6 +16,7 @@ UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
 # test; sources are few, so every test simply gets all of them.
 build/unit/%: tests/unit/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
               $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h lib/*.h) \
+              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/virtio/*.[ch]) \
               platform/hosted/options.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")

@@ -3,9 +3,10 @@
  *
  *  1. Our own GDT; clear BSS; a stack.
  *  2. Page tables: identity map of the first 4 GiB with 2 MiB pages (one
- *     PML4 entry, one PDPT with 4 entries, 4 page directories). The top GiB
- *     holds the LAPIC (0xfee00000), the IOAPICs (0xfec00000) and PCI MMIO,
- *     so it is mapped cache-disabled (PCD|PWT).
+ *     PML4 entry, one PDPT with 4 entries, 4 page directories). From 2 GiB
+ *     up are devices: q35's ECAM (0xb0000000), PCI MMIO, the IOAPICs
+ *     (0xfec00000), the LAPIC (0xfee00000); so that half is mapped
+ *     cache-disabled (PCD|PWT). RAM (-m 128M) sits far below 2 GiB.
  *  3. CR4.PAE, EFER.LME, CR0.PG: long mode, entered by a far jump to a
  *     64-bit code segment.
  *  4. FPU and SSE on: CR0.MP and NE set, EM and TS clear; CR4.OSFXSR and
@@ -86,7 +87,7 @@ pvh_start32:
   xor %ecx, %ecx
 3:
   mov %eax, %edx
-  cmp $1536, %ecx         /* 3 GiB and up: devices */
+  cmp $1024, %ecx         /* 2 GiB and up: devices */
   jb 4f
   or $(PTE_PCD | PTE_PWT), %edx
 4:

@@ -126,7 +126,7 @@ static void on_cancelled_queued(kwork_t *w) {
 
 static void phase_cancel_queued(void) {
   /* Refused before they reach the device. */
-  kblk_req_t bad;
+  kblk_req_t bad = {0};
   kwork_init(&bad.work, KWORK_OP_BLOCK_WRITE, NULL, on_read, 0);
   bad.sector = g.info.sectors - 1;
   bad.buffer = g.wbuf[0];

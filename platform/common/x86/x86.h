@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "acpi_parse.h"
 #include "arch.h"
 #include "frame.h" /* per arch: struct x86_frame, what isr.S saves */
 
@@ -20,18 +21,19 @@ void x86_pic_disable(void);
 void x86_lapic_init(void);
 void x86_lapic_eoi(void);
 uint32_t x86_lapic_id(void);
-void x86_lapic_timer_irq(bool on);         /* unmask or mask its LVT */
+void x86_lapic_timer_irq(bool on);          /* unmask or mask its LVT */
 void x86_lapic_timer_start(uint32_t count); /* one-shot; 0 stops it */
 uint32_t x86_lapic_timer_count(void);       /* the current count */
 
 /* pvh.c: the PVH start_info the boot code passes as boot_ctx */
 uint64_t x86_pvh_rsdp(const void *boot_ctx);
 
-/* acpi.c: IOAPICs from the MADT */
-typedef struct {
-  uint32_t addr;     /* physical MMIO base */
-  uint32_t gsi_base; /* first GSI of its inputs */
-} x86_ioapic_desc_t;
+/* acpi.c: the tables in physical memory (parsers: acpi_parse.h) */
+extern const acpi_mem_t x86_acpi_mem;
+/* The RSDP at `hint` (from PVH; 0: none), else from the BIOS areas. */
+bool x86_acpi_root(uint64_t hint, acpi_root_t *r);
+/* The IOAPICs of the MADT */
+typedef acpi_ioapic_t x86_ioapic_desc_t;
 unsigned x86_acpi_ioapics(uint64_t rsdp, x86_ioapic_desc_t *out, unsigned max);
 
 /* ioapic.c */

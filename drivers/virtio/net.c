@@ -1,0 +1,228 @@
+/* net.c: virtio-net (device type 1, virtio 1.x spec 5.1). Queue 0 receives,
+ * queue 1 transmits. Every frame carries a virtio_net_hdr in front: 12 bytes
+ * with VERSION_1 (num_buffers is always there), 10 on a legacy device
+ * without MRG_RXBUF (spec 5.1.6.1, legacy note). We offer no offloads, so
+ * the header we send is all zeros and the one we get is skipped.
+ *
+ * Receive buffers are a static pool. Each is in one place at a time: in the
+ * receive ring, waiting in the ready FIFO (a frame arrived while no receive
+ * was posted), or out with the program until kbuf_release. Released buffers
+ * go straight back into the ring. Once every buffer is out with the
+ * program, the ring is empty and the device holds or drops frames itself. */
+#include "kstring.h"
+#include "transport.h"
+#include "work_list.h"
+
+#define NET_RXN KCONFIG_NET_RX_BUFFERS
+#define VIRTIO_NET_TX_BUFFERS 32u /* sends at the device at once */
+#define NET_HDR_MAX 12u
+/* Room for header, the largest frame and a VLAN tag; longer is dropped. */
+#define NET_BUF_BYTES (NET_HDR_MAX + KCONFIG_NET_FRAME_MAX + 4u)
+#define NET_RXQ 0
+#define NET_TXQ 1
+
+#define VIRTIO_NET_F_MAC (1ull << 5) /* config holds the MAC address */
+#define VIRTIO_NET_CFG_MAC 0         /* 6 bytes */
+
+enum { RX_FREE, RX_POSTED, RX_READY, RX_OUT };
+
+static struct {
+  kdevice_t dev;
+  virtio_transport_t *t;
+  virtqueue_t rxq, txq;
+  uint32_t hdr_len;
+  uint8_t rx_state[NET_RXN];
+  uint16_t ready[NET_RXN]; /* FIFO of RX_READY buffers */
+  uint32_t ready_len[NET_RXN];
+  uint32_t ready_head, nready;
+  kwork_list_t recvs;
+  kwork_t *tx_work[VIRTIO_NET_TX_BUFFERS];
+  uint16_t tx_free[VIRTIO_NET_TX_BUFFERS];
+  uint32_t ntx, ntx_free;
+  kwork_list_t sends; /* LIVE, waiting for a tx buffer */
+} g_net;
+static _Alignas(64) uint8_t g_rx_buf[NET_RXN][NET_BUF_BYTES];
+static _Alignas(64) uint8_t g_tx_buf[VIRTIO_NET_TX_BUFFERS][NET_BUF_BYTES];
+static virtq_mem_t g_rx_mem, g_tx_mem;
+
+/* Put every free receive buffer into the ring, as far as it has room. */
+static void refill(void) {
+  for (uint32_t b = 0; b < NET_RXN && virtq_free(&g_net.rxq) > 0; b++) {
+    if (g_net.rx_state[b] != RX_FREE)
+      continue;
+    virtq_buf_t vb = {g_rx_buf[b], NET_BUF_BYTES};
+    if (virtq_add(&g_net.rxq, &vb, 0, 1, g_rx_buf[b]) != KERR_OK)
+      return;
+    g_net.rx_state[b] = RX_POSTED;
+  }
+}
+
+/* Hand waiting frames to posted receives, oldest first. */
+static void deliver(void) {
+  while (g_net.nready > 0 && !kwork_list_empty(&g_net.recvs)) {
+    uint16_t b = g_net.ready[g_net.ready_head];
+    g_net.ready_head = (g_net.ready_head + 1) % NET_RXN;
+    g_net.nready--;
+    g_net.rx_state[b] = RX_OUT;
+    knet_recv_req_t *r =
+        KCONTAINER_OF(kwork_list_pop(&g_net.recvs), knet_recv_req_t, work);
+    r->frame = g_rx_buf[b] + g_net.hdr_len;
+    r->length = g_net.ready_len[b];
+    r->buf = kdev_buf(&g_net.dev, b);
+    kdev_complete(&g_net.dev, &r->work, KERR_OK);
+  }
+}
+
+static void reap_rx(void) {
+  uint8_t *p;
+  uint32_t len;
+  while ((p = virtq_pop(&g_net.rxq, &len)) != NULL) {
+    uint16_t b = (uint16_t)((p - g_rx_buf[0]) / NET_BUF_BYTES);
+    if (len < g_net.hdr_len + 14u ||
+        len > g_net.hdr_len + KCONFIG_NET_FRAME_MAX) {
+      kdev_count_drop(&g_net.dev); /* runt, or longer than we handle */
+      g_net.rx_state[b] = RX_FREE;
+      continue;
+    }
+    /* A buffer is in one place at a time, so the FIFO never overflows. */
+    g_net.ready[(g_net.ready_head + g_net.nready) % NET_RXN] = b;
+    g_net.nready++;
+    g_net.ready_len[b] = len - g_net.hdr_len;
+    g_net.rx_state[b] = RX_READY;
+  }
+}
+
+/* Copy waiting sends into free tx buffers, in order. */
+static void start_sends(void) {
+  while (g_net.ntx_free > 0 && !kwork_list_empty(&g_net.sends)) {
+    kwork_t *w = kwork_list_pop(&g_net.sends);
+    knet_send_req_t *r = KCONTAINER_OF(w, knet_send_req_t, work);
+    uint16_t i = g_net.tx_free[--g_net.ntx_free];
+    kmemset(g_tx_buf[i], 0, g_net.hdr_len); /* no offloads */
+    kmemcpy(g_tx_buf[i] + g_net.hdr_len, r->frame, r->length);
+    virtq_buf_t vb = {g_tx_buf[i], (uint32_t)(g_net.hdr_len + r->length)};
+    /* ntx <= the queue size and each send takes one descriptor. */
+    kerr_t err = virtq_add(&g_net.txq, &vb, 1, 0, g_tx_buf[i]);
+    KASSERT(err == KERR_OK);
+    g_net.tx_work[i] = w;
+  }
+}
+
+static void reap_tx(void) {
+  uint8_t *p;
+  while ((p = virtq_pop(&g_net.txq, NULL)) != NULL) {
+    uint16_t i = (uint16_t)((p - g_tx_buf[0]) / NET_BUF_BYTES);
+    kwork_t *w = g_net.tx_work[i];
+    g_net.tx_work[i] = NULL;
+    g_net.tx_free[g_net.ntx_free++] = i;
+    kdev_complete(&g_net.dev, w, KERR_OK);
+  }
+}
+
+static void kick_both(void) {
+  virtio_kick(g_net.t, NET_RXQ, &g_net.rxq);
+  virtio_kick(g_net.t, NET_TXQ, &g_net.txq);
+}
+
+static kerr_t net_submit(kdevice_t *dev, kwork_t *w) {
+  (void)dev;
+  if (w->op == KWORK_OP_NET_RECV) {
+    kwork_list_push(&g_net.recvs, w);
+    deliver();
+    return KERR_OK;
+  }
+  knet_send_req_t *r = KCONTAINER_OF(w, knet_send_req_t, work);
+  if (r->length > KCONFIG_NET_FRAME_MAX)
+    return KERR_RANGE;
+  kwork_list_push(&g_net.sends, w);
+  start_sends();
+  return KERR_OK;
+}
+
+static kerr_t net_cancel(kdevice_t *dev, kwork_t *w) {
+  (void)dev;
+  if (w->op == KWORK_OP_NET_RECV) {
+    kwork_list_remove(&g_net.recvs, w);
+    return KERR_OK;
+  }
+  for (kwork_t *x = g_net.sends.head; x; x = x->next) {
+    if (x == w) {
+      kwork_list_remove(&g_net.sends, w);
+      return KERR_OK;
+    }
+  }
+  return KERR_BUSY; /* at the device: completes when sent */
+}
+
+static void net_poll(kdevice_t *dev) {
+  (void)dev;
+  g_net.t->ops->isr_ack(g_net.t); /* first: the line drops */
+  reap_tx();
+  reap_rx();
+  deliver();
+  start_sends();
+  refill();
+  kick_both();
+}
+
+static void net_kick(kdevice_t *dev) {
+  (void)dev;
+  kick_both();
+}
+
+static kerr_t net_release(kdevice_t *dev, uint32_t index) {
+  (void)dev;
+  if (index >= NET_RXN || g_net.rx_state[index] != RX_OUT)
+    return KERR_STATE;
+  g_net.rx_state[index] = RX_FREE;
+  refill();
+  virtio_kick(g_net.t, NET_RXQ, &g_net.rxq);
+  return KERR_OK;
+}
+
+static const kdevice_ops_t net_ops = {.submit = net_submit,
+                                      .cancel = net_cancel,
+                                      .poll = net_poll,
+                                      .kick = net_kick,
+                                      .release = net_release};
+
+kerr_t virtio_net_attach(platform_t *p, virtio_transport_t *t) {
+  if (g_net.t != NULL)
+    return KERR_NO_SPACE; /* one virtio-net is driven */
+  kerr_t err = virtio_begin(t, VIRTIO_NET_F_MAC);
+  if (err == KERR_OK)
+    err = virtio_queue(t, NET_RXQ, &g_net.rxq, &g_rx_mem);
+  if (err == KERR_OK)
+    err = virtio_queue(t, NET_TXQ, &g_net.txq, &g_tx_mem);
+  if (err != KERR_OK)
+    return err;
+  g_net.t = t;
+  g_net.hdr_len = (t->features & VIRTIO_F_VERSION_1) ? 12u : 10u;
+  g_net.ntx = KMIN(VIRTIO_NET_TX_BUFFERS, (uint32_t)g_net.txq.size);
+  for (uint32_t i = 0; i < g_net.ntx; i++)
+    g_net.tx_free[i] = (uint16_t)(g_net.ntx - 1 - i);
+  g_net.ntx_free = g_net.ntx;
+  g_net.dev = (kdevice_t){.ops = &net_ops, .name = "virtio-net",
+                          .cls = KDEV_NET};
+  knet_info_t *info = &g_net.dev.info.net;
+  if (t->features & VIRTIO_NET_F_MAC) {
+    for (uint32_t i = 0; i < 6; i++)
+      info->mac[i] = (uint8_t)t->ops->config_read(t, VIRTIO_NET_CFG_MAC + i, 1);
+  } else {
+    /* A locally administered unicast address, since the device gave none. */
+    static const uint8_t fallback[6] = {0x02, 0, 0, 0, 0, 0x01};
+    kmemcpy(info->mac, fallback, 6);
+  }
+  info->mtu = 1500;
+  refill(); /* buffers may be added before DRIVER_OK, not notified */
+  err = kdev_register(p->k, &g_net.dev);
+  if (err == KERR_OK)
+    err = platform_irq_route(p, t->irq, &g_net.dev);
+  if (err != KERR_OK)
+    return err;
+  virtio_ready(t);
+  kick_both();
+  klog(KLOG_INFO, "virtio-net: %02x:%02x:%02x:%02x:%02x:%02x\n", info->mac[0],
+       info->mac[1], info->mac[2], info->mac[3], info->mac[4], info->mac[5]);
+  return KERR_OK;
+}
