@@ -36,6 +36,17 @@ static inline void kwork_list_remove(kwork_list_t *l, kwork_t *w) {
   w->next = w->prev = NULL;
 }
 
+/* Remove w if it is on l (a linear search); true if it was. */
+static inline bool kwork_list_take(kwork_list_t *l, kwork_t *w) {
+  for (kwork_t *x = l->head; x; x = x->next) {
+    if (x == w) {
+      kwork_list_remove(l, w);
+      return true;
+    }
+  }
+  return false;
+}
+
 static inline kwork_t *kwork_list_pop(kwork_list_t *l) {
   kwork_t *w = l->head;
   if (w)

@@ -122,12 +122,8 @@ static kerr_t blk_submit(kdevice_t *dev, kwork_t *w) {
 
 static kerr_t blk_cancel(kdevice_t *dev, kwork_t *w) {
   (void)dev;
-  for (kwork_t *x = g_blk.waiting.head; x; x = x->next) {
-    if (x == w) {
-      kwork_list_remove(&g_blk.waiting, w);
-      return KERR_OK;
-    }
-  }
+  if (kwork_list_take(&g_blk.waiting, w))
+    return KERR_OK;
   return KERR_BUSY; /* at the device: it completes with its real result */
 }
 

@@ -145,12 +145,8 @@ static kerr_t net_cancel(kdevice_t *dev, kwork_t *w) {
     kwork_list_remove(&g_net.recvs, w);
     return KERR_OK;
   }
-  for (kwork_t *x = g_net.sends.head; x; x = x->next) {
-    if (x == w) {
-      kwork_list_remove(&g_net.sends, w);
-      return KERR_OK;
-    }
-  }
+  if (kwork_list_take(&g_net.sends, w))
+    return KERR_OK;
   return KERR_BUSY; /* at the device: completes when sent */
 }
 

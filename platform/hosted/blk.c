@@ -105,12 +105,8 @@ static void blk_kick(kdevice_t *dev) {
 
 static kerr_t blk_cancel(kdevice_t *dev, kwork_t *w) {
   (void)dev;
-  for (kwork_t *x = g_blk.waiting.head; x; x = x->next) {
-    if (x == w) {
-      kwork_list_remove(&g_blk.waiting, w);
-      return KERR_OK;
-    }
-  }
+  if (kwork_list_take(&g_blk.waiting, w))
+    return KERR_OK;
   for (uint32_t i = 0; i < DEPTH; i++) {
     if (g_blk.slots[i].work == w) {
       /* In the ring: ask io_uring; the request completes with -ECANCELED or,
