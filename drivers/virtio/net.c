@@ -7,13 +7,22 @@
  * Receive buffers are a static pool. Each is in one place at a time: in the
  * receive ring, waiting in the ready FIFO (a frame arrived while no receive
  * was posted), or out with the program until kbuf_release. Released buffers
- * go straight back into the ring. Once every buffer is out with the
- * program, the ring is empty and the device holds or drops frames itself. */
+ * go straight back into the ring.
+ *
+ * The program holds at most NET_RX_SHARE buffers at once: when it holds that
+ * many, a frame that arrives (or waits in the FIFO) is dropped and counted,
+ * and its buffer goes straight back into the ring. So the ring never runs dry
+ * because of the program, and no frame is lost without a count. Frames that
+ * only wait in the FIFO (a burst faster than the program's receives) are not
+ * dropped: while the FIFO holds every buffer, the device keeps the rest. */
 #include "kstring.h"
 #include "transport.h"
 #include "work_list.h"
 
 #define NET_RXN KCONFIG_NET_RX_BUFFERS
+#define NET_RX_RESERVE 4u /* always in the ring, never with the program */
+_Static_assert(NET_RXN > NET_RX_RESERVE, "too few receive buffers");
+#define NET_RX_SHARE (NET_RXN - NET_RX_RESERVE) /* most the program holds */
 #define VIRTIO_NET_TX_BUFFERS 32u /* sends at the device at once */
 #define NET_HDR_MAX 12u
 /* Room for header, the largest frame and a VLAN tag; longer is dropped. */
@@ -35,6 +44,7 @@ static struct {
   uint16_t ready[NET_RXN]; /* FIFO of RX_READY buffers */
   uint32_t ready_len[NET_RXN];
   uint32_t ready_head, nready;
+  uint32_t nout; /* buffers out with the program */
   kwork_list_t recvs;
   kwork_t *tx_work[VIRTIO_NET_TX_BUFFERS];
   uint16_t tx_free[VIRTIO_NET_TX_BUFFERS];
@@ -59,17 +69,30 @@ static void refill(void) {
 
 /* Hand waiting frames to posted receives, oldest first. */
 static void deliver(void) {
+  bool dropped = false;
   while (g_net.nready > 0 && !kwork_list_empty(&g_net.recvs)) {
     uint16_t b = g_net.ready[g_net.ready_head];
     g_net.ready_head = (g_net.ready_head + 1) % NET_RXN;
     g_net.nready--;
+    if (g_net.nout >= NET_RX_SHARE) {
+      kdev_count_drop(&g_net.dev); /* the program holds its whole share */
+      g_net.rx_state[b] = RX_FREE;
+      dropped = true;
+      continue;
+    }
     g_net.rx_state[b] = RX_OUT;
+    g_net.nout++;
     knet_recv_req_t *r =
         KCONTAINER_OF(kwork_list_pop(&g_net.recvs), knet_recv_req_t, work);
     r->frame = g_rx_buf[b] + g_net.hdr_len;
     r->length = g_net.ready_len[b];
     r->buf = kdev_buf(&g_net.dev, b);
     kdev_complete(&g_net.dev, &r->work, KERR_OK);
+  }
+  if (dropped) { /* the buffers go back now: the ring may be empty, and an
+                  * empty ring raises no interrupt that would refill it */
+    refill();
+    virtio_kick(g_net.t, NET_RXQ, &g_net.rxq);
   }
 }
 
@@ -81,6 +104,11 @@ static void reap_rx(void) {
     if (len < g_net.hdr_len + 14u ||
         len > g_net.hdr_len + KCONFIG_NET_FRAME_MAX) {
       kdev_count_drop(&g_net.dev); /* runt, or longer than we handle */
+      g_net.rx_state[b] = RX_FREE;
+      continue;
+    }
+    if (g_net.nout >= NET_RX_SHARE) {
+      kdev_count_drop(&g_net.dev); /* the program holds its whole share */
       g_net.rx_state[b] = RX_FREE;
       continue;
     }
@@ -171,6 +199,7 @@ static kerr_t net_release(kdevice_t *dev, uint32_t index) {
   if (index >= NET_RXN || g_net.rx_state[index] != RX_OUT)
     return KERR_STATE;
   g_net.rx_state[index] = RX_FREE;
+  g_net.nout--;
   refill();
   virtio_kick(g_net.t, NET_RXQ, &g_net.rxq);
   return KERR_OK;

@@ -117,4 +117,13 @@ def test_arp_and_a_burst_of_64_frames(kernel, config, tmp_path):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         for i in range(64):  # back to back
             s.sendto(i.to_bytes(2, "big") + b"burst" * 10, ("127.0.0.1", k.port))
+        k.expect(lambda l: l.startswith("net-check: holding"), timeout=20)
+        # The program now keeps every buffer: what does not fit is dropped,
+        # and every drop is counted.
+        for i in range(100):
+            s.sendto((1000 + i).to_bytes(2, "big") + b"hold" * 10,
+                     ("127.0.0.1", k.port))
+        line = k.expect(lambda l: l.startswith("net-check: held "), timeout=20)
+    held, dropped = int(line.split()[2].rstrip(",")), int(line.split()[4])
+    assert held + dropped == 100 and held > 0 and dropped > 0, line
     run_check(k, "net-check")
