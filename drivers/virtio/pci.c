@@ -2,10 +2,20 @@
  * structures are found through vendor-specific capabilities (id 0x09) that
  * name a BAR and an offset: common configuration, notifications, ISR status
  * and device configuration. Transitional devices (QEMU 7.2's default
- * virtio-*-pci) have them too; their legacy I/O BAR is not used. Interrupts
- * are INTx: reading the ISR byte acknowledges the device and drops the
+ * virtio-*-pci) have them too; their legacy I/O BAR is not used.
+ *
+ * Interrupts: MSI-X where the function has it and the platform has MSI
+ * (pci_msix.c): one message, MSI-X table entry 0, for the configuration
+ * change and every queue (msix_config and each queue_msix_vector = 0). The
+ * device answers a vector it could not take with NO_VECTOR (0xffff, spec
+ * 4.1.5.1.2, MSI-X vector configuration); then the function goes back to
+ * INTx, before the driver routes its line. An MSI is an edge that needs no
+ * acknowledgement, and the ISR byte is not used with MSI-X (spec 4.1.4.5,
+ * ISR status), so isr_ack does not read it.
+ * With INTx, reading the ISR byte acknowledges the device and drops the
  * line. Tested on QEMU 7.2 with `make print-run TRANSPORT=pci` for all six
  * bare-metal platforms (virtio-*-pci on virt's PCIe host, q35 on x86). */
+#include "pci_msix.h"
 #include "transport.h"
 #include "virtio.h"
 
@@ -30,16 +40,20 @@
 #define COMMON_DF 0x04       /* le32 device_feature */
 #define COMMON_GFSELECT 0x08 /* le32 driver_feature_select */
 #define COMMON_GF 0x0c       /* le32 driver_feature */
+#define COMMON_MSIX 0x10     /* le16 msix_config: config-change vector */
 #define COMMON_STATUS 0x14   /* u8 device_status */
 #define COMMON_CFGGEN 0x15   /* u8 config_generation */
 #define COMMON_Q_SELECT 0x16 /* le16 queue_select */
 #define COMMON_Q_SIZE 0x18   /* le16 queue_size: max, then ours */
+#define COMMON_Q_MSIX 0x1a   /* le16 queue_msix_vector */
 #define COMMON_Q_ENABLE 0x1c /* le16 queue_enable */
 #define COMMON_Q_NOFF 0x1e   /* le16 queue_notify_off */
 #define COMMON_Q_DESC 0x20   /* le64 queue_desc */
 #define COMMON_Q_DRIVER 0x28 /* le64 queue_driver (available ring) */
 #define COMMON_Q_DEVICE 0x30 /* le64 queue_device (used ring) */
 #define COMMON_LEN 0x38
+#define MSIX_VECTOR 0u          /* the one table entry pci_msix.c programs */
+#define NO_VECTOR 0xffffu
 
 static volatile uint8_t *c8(virtio_transport_t *t, uint32_t off) {
   return (volatile uint8_t *)(t->common + off);
@@ -98,6 +112,27 @@ static void wr64(virtio_transport_t *t, uint32_t off, uint64_t v) {
   *c32(t, off + 4) = (uint32_t)(v >> 32);
 }
 
+/* The device refused a vector: back to INTx. Vectors already set do not
+ * matter: with MSI-X off the device signals INTx and the ISR byte. */
+static void msix_refused(virtio_transport_t *t, const char *what) {
+  klog(KLOG_WARN, "virtio-pci: device %u has no MSI-X vector for %s, INTx\n",
+       t->device_id, what);
+  pci_msix_disable(t->pci_cfg, t->msix_cap);
+  t->msix_cap = 0;
+  t->irq = t->intx;
+}
+
+/* Write a vector field and read it back. */
+static bool set_vector(virtio_transport_t *t, uint32_t off) {
+  *c16(t, off) = MSIX_VECTOR;
+  return *c16(t, off) == MSIX_VECTOR;
+}
+
+static void irq_setup(virtio_transport_t *t) {
+  if (t->msix_cap && !set_vector(t, COMMON_MSIX))
+    msix_refused(t, "configuration changes");
+}
+
 static kerr_t queue_setup(virtio_transport_t *t, uint16_t q,
                           const virtqueue_t *vq) {
   if (q >= VIRTIO_MAX_QUEUES)
@@ -110,6 +145,8 @@ static kerr_t queue_setup(virtio_transport_t *t, uint16_t q,
   if ((uint64_t)noff * t->notify_mult + 2u > t->notify_len)
     return KERR_RANGE;
   t->notify_off[q] = (uint16_t)noff;
+  if (t->msix_cap && !set_vector(t, COMMON_Q_MSIX))
+    msix_refused(t, "a queue");
   *c16(t, COMMON_Q_SIZE) = vq->size;
   wr64(t, COMMON_Q_DESC, virtq_desc_addr(vq));
   wr64(t, COMMON_Q_DRIVER, virtq_avail_addr(vq));
@@ -126,6 +163,8 @@ static void notify(virtio_transport_t *t, uint16_t q) {
 }
 
 static uint32_t isr_ack(virtio_transport_t *t) {
+  if (t->msix_cap)
+    return VIRTIO_ISR_QUEUE; /* a message: nothing to acknowledge */
   return *(volatile uint8_t *)t->isr; /* reading clears it */
 }
 
@@ -140,6 +179,7 @@ static const virtio_transport_ops_t pci_ops = {
     .queue_setup = queue_setup,
     .notify = notify,
     .isr_ack = isr_ack,
+    .irq_setup = irq_setup,
 };
 
 static virtio_transport_t g_pci[VIRTIO_MAX_TRANSPORTS];
@@ -205,18 +245,23 @@ void virtio_pci_probe(platform_t *p, const pci_function_t *f) {
                             .name = "virtio-pci",
                             .device_id = type,
                             .irq = f->irq,
-                            .modern = true};
+                            .modern = true,
+                            .pci_cfg = f->cfg,
+                            .intx = f->irq};
   if (!find_structures(f, t)) {
     klog(KLOG_WARN,
          "virtio-pci %02x:%02x.%u: no usable modern capabilities, skipped\n",
          f->bus, f->dev, f->fn);
     return;
   }
-  if (f->irq == PCI_NO_IRQ) {
-    klog(KLOG_WARN, "virtio-pci %02x:%02x.%u: no INTx line, skipped\n",
+  t->msix_cap = pci_msix_enable(f, &t->irq);
+  if (t->irq == PCI_NO_IRQ) {
+    klog(KLOG_WARN, "virtio-pci %02x:%02x.%u: no interrupt line, skipped\n",
          f->bus, f->dev, f->fn);
     return;
   }
+  klog(KLOG_DEBUG, "virtio-pci %02x:%02x.%u: %s, line %u\n", f->bus, f->dev,
+       f->fn, t->msix_cap ? "MSI-X" : "INTx", t->irq);
   g_npci++;
   virtio_attach(p, t);
 }

@@ -31,6 +31,10 @@ kerr_t virtio_begin(virtio_transport_t *t, uint64_t wanted) {
       return KERR_UNSUPPORTED;
     }
   }
+  /* Before the queues, whose vectors the transport sets in queue_setup:
+   * the reset cleared them all (virtio-pci: back to NO_VECTOR). */
+  if (t->ops->irq_setup)
+    t->ops->irq_setup(t);
   return KERR_OK;
 }
 

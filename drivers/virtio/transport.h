@@ -36,6 +36,12 @@ typedef struct {
   /* Read the interrupt status (VIRTIO_ISR_*) and acknowledge it, so that a
    * level-triggered line drops. */
   uint32_t (*isr_ack)(virtio_transport_t *t);
+  /* Optional (NULL: nothing to do), called by virtio_begin after the reset
+   * and the features: point the device's configuration-change interrupt at
+   * the transport's MSI-X vector (virtio-pci). On a refusal the transport
+   * goes back to INTx and changes t->irq; drivers route t->irq after their
+   * queues are set up, so they always route the line in use. */
+  void (*irq_setup)(virtio_transport_t *t);
 } virtio_transport_ops_t;
 
 /* Queues a transport tracks per device (net uses 2). */
@@ -54,6 +60,12 @@ struct virtio_transport {
   uintptr_t common, isr, devcfg, notify;
   uint32_t notify_mult, notify_len;
   uint16_t notify_off[VIRTIO_MAX_QUEUES];
+  /* virtio-pci interrupts: MSI-X (irq is then an MSI line) while msix_cap,
+   * the capability's offset in the config space at pci_cfg, is not 0;
+   * otherwise INTx (irq == intx). */
+  uintptr_t pci_cfg;
+  uint8_t msix_cap;
+  uint32_t intx;
 };
 
 /* setup.c. virtio_begin: reset, ACKNOWLEDGE, DRIVER, negotiate the features

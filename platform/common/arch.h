@@ -44,6 +44,14 @@ void arch_irq_restore(uint32_t state);
 /* Unmask one line at the interrupt controller (route it to this CPU). */
 void arch_irq_unmask(uint32_t irq);
 
+/* A message-signalled interrupt (PCI MSI/MSI-X) for one device: a new line,
+ * for platform_irq_route, and the message that raises it: a device that
+ * writes the 32-bit `data` to the bus address `addr` makes the line fire.
+ * MSIs are edge-triggered: the handler pushes the line and masks nothing.
+ * False where the platform has no MSI or no line is
+ * left; the device then keeps its INTx line. Called during discovery. */
+bool arch_msi_alloc(uint32_t *line, uint64_t *addr, uint32_t *data);
+
 /* Called at the start of every platform_wfi, after the loop has polled the
  * devices that were raised. A handler for a level-triggered line may mask it
  * (the device holds the line until its driver acknowledges it in poll); this

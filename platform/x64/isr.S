@@ -25,12 +25,12 @@
   .balign X86_STUB_SIZE
   .globl x86_isr_stubs
 x86_isr_stubs:
-  .irp hi, 0,1,2,3,4,5
+  .irp hi, 0,1,2,3,4,5,6
   .irp lo, 0,1,2,3,4,5,6,7,8,9,a,b,c,d,e,f
   stub 0x\hi\lo
   .endr
   .endr
-  .if (0x60 != X86_STUB_COUNT)
+  .if (0x70 != X86_STUB_COUNT)
   .error "isr.S: the stub list above must cover X86_STUB_COUNT vectors"
   .endif
 

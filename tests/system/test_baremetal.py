@@ -54,6 +54,16 @@ def test_banner_within_2s_then_idle_sleeps(kernel, config, tmp_path):
     line = k.expect(lambda l: l.startswith("realmos "), timeout=2.0)
     assert line == "realmos 0.1 on %s" % config[0]
     assert k.times[-1] - k.launched < 2.0
+    # The three devices, and how they interrupt: PCI functions use MSI-X
+    # wherever the platform has MSI (x86's LAPIC, ARM's GICv2m); RISC-V virt
+    # has none, and virtio-mmio has only lines.
+    platform, transport = config
+    devices = [l for l in k.lines
+               if re.match(r"virtio-(mmio|pci): device type [124],", l)]
+    assert len(devices) == 3, k.lines
+    msix = transport == "pci" and not platform.startswith("rv")
+    for l in devices:
+        assert ("(MSI-X)" in l) == msix, l
     # The demo's last step; UDP comes with the IPv4 stack (a later issue), so
     # after it the guest idles.
     k.expect(lambda l: l.startswith("demo: udp"), timeout=10.0)

@@ -1,11 +1,13 @@
 /* arch.c: arch.h for both ARM platforms on QEMU's virt board: PL011 console,
- * GICv2, the virtual generic timer, PSCI power-off. The instructions that
+ * GICv2 (and its GICv2m frame for MSI, gicv2m.c, which also implements
+ * arch_msi_alloc), the virtual generic timer, PSCI power-off. The instructions that
  * differ between AArch32 and AArch64 are in each platform's arm_cpu.h. */
 #include "arch.h"
 
 #include "arm_cpu.h"
 #include "entry.h"
 #include "gicv2.h"
+#include "gicv2m.h"
 #include "irq_ring.h"
 #include "pl011.h"
 #include "timescale.h"
@@ -20,13 +22,13 @@ static uint64_t g_boot_ticks;
 
 void arch_init(platform_t *p, void *boot_ctx) {
   (void)p;
-  (void)boot_ctx;
   pl011_init();
   timescale_init(&g_scale, cpu_counter_freq());
   g_boot_ticks = cpu_counter();
   cpu_timer_off();
   gic_init();
-  gic_enable(VIRT_TIMER_INTID);
+  gic_enable(VIRT_TIMER_INTID, false);
+  gicv2m_init(boot_ctx); /* the device tree */
 }
 
 void arch_uart_write(const char *s, size_t n) { pl011_write(s, n); }
@@ -65,7 +67,7 @@ void arch_irq_restore(uint32_t state) {
     cpu_irq_disable();
 }
 
-void arch_irq_unmask(uint32_t irq) { gic_enable(irq); }
+void arch_irq_unmask(uint32_t irq) { gic_enable(irq, gicv2m_owns(irq)); }
 
 void arch_poweroff(bool failed) {
   (void)failed; /* PSCI SYSTEM_OFF has no exit status: QEMU exits with 0 */
@@ -78,8 +80,8 @@ void arch_poweroff(bool failed) {
 /* Called by the IRQ entry stub, interrupts masked, FP/SIMD state already
  * saved. Takes every pending interrupt: the timer is quieted (it is
  * level-triggered and stays asserted until re-armed), device lines are held
- * masked until the loop has polled them (gicv2.h), and each INTID goes into
- * the ring. */
+ * masked until the loop has polled them (gicv2.h), MSIs (gicv2m.c) are not,
+ * and each INTID goes into the ring. */
 void arm_irq_handler(void) {
   for (;;) {
     uint32_t iar = gic_ack();
@@ -88,7 +90,7 @@ void arm_irq_handler(void) {
       return;
     if (intid == VIRT_TIMER_INTID)
       cpu_timer_off();
-    else
+    else if (!gicv2m_owns(intid)) /* an MSI is an edge: no hold */
       gic_hold(intid);
     irq_ring_push(intid);
     gic_eoi(iar);

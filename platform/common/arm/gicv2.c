@@ -51,7 +51,7 @@ void gic_init(void) {
   mmio_write32(C(GICC_CTLR), 1);
 }
 
-void gic_enable(uint32_t intid) {
+void gic_enable(uint32_t intid, bool edge) {
   if (intid >= g_lines)
     return;
   if (intid >= 32) {
@@ -59,9 +59,10 @@ void gic_enable(uint32_t intid) {
     uintptr_t t = D(GICD_ITARGETSR + (intid & ~3u));
     uint32_t shift = (intid % 4) * 8;
     mmio_write32(t, (mmio_read32(t) & ~(0xffu << shift)) | (1u << shift));
-    /* Level-sensitive: clear the upper bit of the line's 2-bit field. */
+    /* The upper bit of the line's 2-bit field: 1 edge, 0 level. */
     uintptr_t c = D(GICD_ICFGR + (intid / 16) * 4);
-    mmio_write32(c, mmio_read32(c) & ~(2u << ((intid % 16) * 2)));
+    uint32_t bit = 2u << ((intid % 16) * 2);
+    mmio_write32(c, edge ? mmio_read32(c) | bit : mmio_read32(c) & ~bit);
   }
   mmio_write32(D(GICD_ISENABLER + (intid / 32) * 4), 1u << (intid % 32));
 }

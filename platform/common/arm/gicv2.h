@@ -11,6 +11,7 @@
 #ifndef REALMOS_ARM_GICV2_H
 #define REALMOS_ARM_GICV2_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define GIC_SPURIOUS 1023u
@@ -18,9 +19,10 @@
 /* Every line off and cleared, priorities set, distributor and CPU interface
  * on. */
 void gic_init(void);
-/* Enable a line. SPIs are routed to CPU 0 and set level-triggered. Lines the
- * controller does not have are ignored. */
-void gic_enable(uint32_t intid);
+/* Enable a line. SPIs are routed to CPU 0 and set level- or
+ * edge-triggered (edge: MSIs, gicv2m.c). Lines the controller does not have
+ * are ignored. */
+void gic_enable(uint32_t intid, bool edge);
 /* Interrupt context: acknowledge the highest pending interrupt; returns the
  * whole IAR value (INTID in bits 9:0), GIC_SPURIOUS if none. */
 uint32_t gic_ack(void);

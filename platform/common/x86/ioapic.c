@@ -89,6 +89,8 @@ void x86_ioapic_init(uint64_t rsdp) {
 }
 
 void arch_irq_unmask(uint32_t irq) {
+  if (x86_msi_line(irq))
+    return; /* not an IOAPIC input: the device's MSI-X entry is its mask */
   if (irq >= X86_IRQ_LINES) {
     klog(KLOG_WARN, "x86: irq %u has no vector\n", irq);
     return;

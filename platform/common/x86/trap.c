@@ -3,9 +3,10 @@
  * (fxsave), so the C below may use any register.
  *
  * Device lines: mask the line if it is level-triggered (ioapic.c), LAPIC
- * EOI, push the line on the irq ring, return. The timer: EOI. Nothing else
- * runs in interrupt context. Exceptions: a panic report, then platform_halt
- * (which powers off with a failure status). */
+ * EOI, push the line on the irq ring, return. MSI lines (msi.c): EOI, push.
+ * The timer: EOI. Nothing else runs in interrupt context. Exceptions: a
+ * panic report, then platform_halt (which powers off with a failure
+ * status). */
 #include "irq_ring.h"
 #include "vectors.h"
 #include "x86.h"
@@ -64,6 +65,9 @@ void x86_trap(struct x86_frame *f) {
   if (v >= X86_VEC_IRQ_BASE && v < X86_VEC_IRQ_BASE + X86_IRQ_LINES) {
     x86_ioapic_fired(v - X86_VEC_IRQ_BASE); /* masks a level line */
     x86_lapic_eoi();
+    irq_ring_push(v - X86_VEC_IRQ_BASE);
+  } else if (v >= X86_VEC_IRQ_BASE && x86_msi_line(v - X86_VEC_IRQ_BASE)) {
+    x86_lapic_eoi(); /* an MSI is an edge: nothing to mask */
     irq_ring_push(v - X86_VEC_IRQ_BASE);
   } else if (v == X86_VEC_TIMER) {
     x86_lapic_eoi(); /* waking the CPU from hlt was its whole job */

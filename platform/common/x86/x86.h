@@ -40,6 +40,9 @@ unsigned x86_acpi_ioapics(uint64_t rsdp, x86_ioapic_desc_t *out, unsigned max);
 void x86_ioapic_init(uint64_t rsdp);
 void x86_ioapic_fired(uint32_t irq); /* interrupt context */
 
+/* msi.c: whether a line is an MSI line (edge, nothing to mask) */
+bool x86_msi_line(uint32_t irq);
+
 /* pit.c: the i8254 channel 0, for calibration only */
 void x86_pit_start(void);
 uint16_t x86_pit_read(void);
