@@ -1,6 +1,7 @@
 # realmos: one entry point for building, running and testing.
 #
 #   make [PLATFORM=p] [TRANSPORT=mmio|pci]   build build/<p>/kernel.elf
+#        (run with TRANSPORT=mmio VIRTIO_MMIO=modern: virtio-mmio version 2)
 #   make run [PLATFORM=p] [PORT=n] [DISK=f]  build and run the demo
 #   make test                                every suite; last line N passed, M failed
 #   make test-unit | test-system | sizes

@@ -27,9 +27,15 @@ link = ld.lld -nostdlib -static -T $(LINKER_SCRIPT) -o $(1) $(2)
 ACCEL ?= tcg
 DISK_ARGS = -drive file=$(DISK),if=none,id=hd0,format=raw
 NET_ARGS = -netdev user,id=net0,hostfwd=udp::$(PORT)-:8080
+# VIRTIO_MMIO=modern: the version 2 interface. QEMU 7.2 gives virtio-mmio
+# devices the legacy one (version 1) unless force-legacy is turned off.
+VIRTIO_MMIO ?= legacy
+MMIO_MODERN_legacy :=
+MMIO_MODERN_modern := -global virtio-mmio.force-legacy=false
 QEMU_DEVICES_mmio = -device virtio-rng-device \
   -device virtio-blk-device,drive=hd0 $(DISK_ARGS) \
-  -device virtio-net-device,netdev=net0 $(NET_ARGS)
+  -device virtio-net-device,netdev=net0 $(NET_ARGS) \
+  $(MMIO_MODERN_$(VIRTIO_MMIO))
 QEMU_DEVICES_pci = -device virtio-rng-pci \
   -device virtio-blk-pci,drive=hd0 $(DISK_ARGS) \
   -device virtio-net-pci,netdev=net0 $(NET_ARGS)
