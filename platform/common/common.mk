@@ -25,7 +25,10 @@ LDLIBS :=
 link = ld.lld -nostdlib -static -T $(LINKER_SCRIPT) -o $(1) $(2)
 
 ACCEL ?= tcg
-DISK_ARGS = -drive file=$(DISK),if=none,id=hd0,format=raw
+# DISK_OPTS: more -drive options (",readonly=on"). BLKDEBUG=rules.conf puts
+# QEMU's blkdebug driver (error injection, rules in that file) under DISK.
+DISK_FILE = $(if $(BLKDEBUG),blkdebug:$(BLKDEBUG):)$(DISK)
+DISK_ARGS = -drive file=$(DISK_FILE),if=none,id=hd0,format=raw$(DISK_OPTS)
 NET_ARGS = -netdev user,id=net0,hostfwd=udp::$(PORT)-:8080
 # VIRTIO_MMIO=modern: the version 2 interface. QEMU 7.2 gives virtio-mmio
 # devices the legacy one (version 1) unless force-legacy is turned off.

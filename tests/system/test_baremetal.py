@@ -36,7 +36,8 @@ def dconfig(request):
     return checked(*request.param)
 
 
-def boot(kernel, config, program, tmp_path, disk_size=1 << 20):
+def boot(kernel, config, program, tmp_path, disk_size=1 << 20, disk=None,
+         make_args=()):
     """Start QEMU the way `make run` does, with build/<p>/<program>.elf.
     The disk image and the host port of the UDP forward are on the result,
     as .disk and .port."""
@@ -44,15 +45,16 @@ def boot(kernel, config, program, tmp_path, disk_size=1 << 20):
     variant = []
     if transport == "mmio-modern":
         transport, variant = "mmio", ["VIRTIO_MMIO=modern"]
-    disk = tmp_path / "disk.img"
-    with open(disk, "wb") as f:
-        f.truncate(disk_size)
+    if disk is None:
+        disk = tmp_path / "disk.img"
+        with open(disk, "wb") as f:
+            f.truncate(disk_size)
     port = free_udp_port()
     elf = os.path.join(ROOT, "build", platform, program + ".elf")
     out = subprocess.run(
         ["make", "-s", "--no-print-directory", "print-run",
          "PLATFORM=" + platform, "TRANSPORT=" + transport, "KERNEL=" + elf,
-         "DISK=" + str(disk), "PORT=%d" % port] + variant,
+         "DISK=" + str(disk), "PORT=%d" % port] + variant + list(make_args),
         cwd=ROOT, capture_output=True, text=True, check=True).stdout
     k = kernel(shlex.split(out))
     k.disk, k.port = disk, port
@@ -145,6 +147,21 @@ def test_block_pattern_reaches_the_disk_image(kernel, dconfig, tmp_path):
     run_check(k, "blk-check")
     check_blk_pattern(k.disk.read_bytes())
     check_interface(k, dconfig)
+
+
+def test_read_only_disk_and_device_errors(kernel, config, tmp_path):
+    """blk_error_check.c: writes to a read-only disk are refused, and a read
+    the host fails (QEMU's blkdebug: EIO for sector 100) is KERR_IO while
+    the reads in flight beside it succeed."""
+    disk = tmp_path / "ro.img"
+    disk.write_bytes(bytes(i % 251 for i in range(1 << 20)))
+    rules = tmp_path / "blkdebug.conf"
+    rules.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\n'
+                     'sector = "100"\n')
+    k = boot(kernel, config, "blk_error_check", tmp_path, disk=disk,
+             make_args=["BLKDEBUG=%s" % rules, "DISK_OPTS=,readonly=on"])
+    run_check(k, "blk-error-check")
+    assert "blk-error-check: 31 reads ok, 1 failed with an I/O error" in k.lines
 
 
 def test_arp_and_a_burst_of_64_frames(kernel, dconfig, tmp_path):
