@@ -9,7 +9,7 @@
 # Each platform is a fragment, platform/<p>/platform.mk, that says how to
 # compile and link for it; this file holds what all platforms share.
 
-PLATFORM ?= hosted
+PLATFORM ?= arm64
 TRANSPORT ?= mmio
 ifeq ($(USE_PCI),1)
   TRANSPORT := pci
@@ -30,10 +30,10 @@ include platform/$(PLATFORM)/platform.mk
 
 WARN := -Wall -Wextra -Werror
 COMMON_CFLAGS := -std=c11 $(WARN) -g $(OPT) $(TARGET_FLAGS) \
-                 -Ikernel -Ilib -Iplatform/$(PLATFORM) -MMD -MP
+                 -Ikernel -Ilib -Inet -Iplatform/$(PLATFORM) -MMD -MP
 # Portable code: freestanding, whatever the platform.
 KERNEL_CFLAGS := $(COMMON_CFLAGS) -ffreestanding
-PORTABLE_SRCS := $(wildcard lib/*.c kernel/*.c)
+PORTABLE_SRCS := $(wildcard lib/*.c kernel/*.c net/*.c)
 
 obj = $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(1)))
 CORE_OBJS := $(call obj,$(PORTABLE_SRCS) $(PLATFORM_SRCS))
@@ -93,7 +93,7 @@ $(DISK):
 	truncate -s 1M $@
 
 run: deps-run $(BUILD)/kernel.elf $(DISK)
-	$(call run_cmd,$(BUILD)/kernel.elf)
+	$(RUN_PREFIX) $(call run_cmd,$(BUILD)/kernel.elf)
 
 # QEMU waits for gdb on :1234.
 debug: $(BUILD)/kernel.elf $(DISK)

@@ -29,7 +29,7 @@ typedef enum {
   KDEV_RNG = 0,
   KDEV_BLOCK,
   KDEV_NET,
-  KDEV_UDP, /* a UDP service: the hosted socket backend, or net/udp */
+  KDEV_IP, /* the IPv4 service (UDP, ping, ARP, address): net/, or the hosted socket backend */
   KDEV_CLASS_COUNT
 } kdev_class_t;
 

@@ -67,6 +67,9 @@ enum {
   KWORK_OP_UDP_UNBIND,  /* kudp_bind_req_t (sock in) */
   KWORK_OP_UDP_RECV,    /* kudp_recv_req_t, standing: once per datagram */
   KWORK_OP_UDP_SEND,    /* kudp_send_req_t */
+  KWORK_OP_IP_CONFIG,   /* kip_config_req_t: once the interface has an address */
+  KWORK_OP_PING,        /* kping_req_t: ICMP echo */
+  KWORK_OP_ARP_RESOLVE, /* karp_req_t: an IPv4 address to a MAC */
   KWORK_OP_COUNT
 };
 
@@ -214,6 +217,77 @@ typedef struct {
   size_t length;     /* in: at most KUDP_MAX_PAYLOAD */
 } kudp_send_req_t;
 #define KUDP_MAX_PAYLOAD 1472u
+
+/* The interface's IPv4 configuration. IP_CONFIG completes KERR_OK as soon
+ * as the interface has an address: at once if it has one, else when DHCP
+ * gets a lease or falls back to the static address. */
+enum {
+  KIP_SOURCE_NONE = 0,
+  KIP_SOURCE_DHCP,   /* leased */
+  KIP_SOURCE_STATIC, /* DHCP timed out: 10.0.2.15/24, gateway 10.0.2.2 */
+  KIP_SOURCE_HOST,   /* hosted socket backend: the host's own stack */
+};
+typedef struct {
+  kip4_t addr, netmask, gateway, dns;
+  uint8_t source;   /* KIP_SOURCE_* */
+  uint32_t lease_s; /* DHCP lease in seconds; 0 otherwise */
+} kip_config_t;
+typedef struct {
+  kwork_t work;
+  kip_config_t config; /* out */
+} kip_config_req_t;
+
+/* Ping: one ICMP echo request to `target` with `size` payload bytes; it
+ * completes KERR_OK with the round-trip time when the reply comes. Give it a
+ * deadline: without one it waits for a reply until cancelled. */
+#define KPING_MAX_PAYLOAD 1472u
+typedef struct {
+  kwork_t work;
+  kip4_t target; /* in */
+  uint16_t size; /* in: payload bytes, at most KPING_MAX_PAYLOAD */
+  ktime_t rtt;   /* out */
+  uint8_t ttl;   /* out: the reply's TTL */
+} kping_req_t;
+
+/* ARP: the MAC of an address on the local network (from the cache, or
+ * asked for); KERR_UNREACHABLE when nobody answers. */
+typedef struct {
+  kwork_t work;
+  kip4_t addr;    /* in */
+  uint8_t mac[6]; /* out */
+} karp_req_t;
+
+/* The IPv4 stack's counters (net/): every frame or packet it drops is
+ * counted under its reason. NULL where there is no stack (hosted socket
+ * backend). */
+typedef struct {
+  uint64_t eth_rx, eth_tx;
+  uint64_t eth_drop_short;    /* shorter than an Ethernet header */
+  uint64_t eth_drop_not_ours; /* unicast to another MAC */
+  uint64_t eth_drop_type;     /* neither IPv4 nor ARP */
+  uint64_t tx_drop_no_slot;   /* a reply or request with no transmit slot */
+  uint64_t arp_rx, arp_drop_bad; /* malformed or not Ethernet/IPv4 */
+  uint64_t arp_replies_sent, arp_requests_sent;
+  uint64_t arp_drop_queue_full; /* a packet with no room to wait for ARP */
+  uint64_t arp_unresolved;      /* packets failed: nobody answered */
+  uint64_t ip_rx;
+  uint64_t ip_drop_short, ip_drop_version, ip_drop_length, ip_drop_checksum;
+  uint64_t ip_drop_ttl;       /* TTL 0 */
+  uint64_t ip_drop_fragment;  /* fragments are dropped, not reassembled */
+  uint64_t ip_drop_bad_source; /* broadcast, multicast or our own */
+  uint64_t ip_drop_not_ours;   /* another destination */
+  uint64_t ip_drop_protocol;   /* neither ICMP nor UDP */
+  uint64_t ip_options;         /* accepted, options skipped */
+  uint64_t icmp_rx, icmp_drop_bad; /* short or bad checksum */
+  uint64_t icmp_echo_replied, icmp_unreach_sent;
+  uint64_t icmp_unreach_limited; /* not sent: rate limit */
+  uint64_t icmp_drop_unmatched;  /* an echo reply no ping waits for */
+  uint64_t udp_rx, udp_drop_short, udp_drop_length, udp_drop_checksum;
+  uint64_t udp_drop_no_port;    /* nothing bound there */
+  uint64_t udp_drop_queue_full; /* bound, but its queue was full */
+  uint64_t dhcp_drop_bad;       /* not a reply to our request */
+} knet_stats_t;
+const knet_stats_t *knet_stats(kernel_t *k);
 
 /* ---------------------------------------------------------------- logging */
 

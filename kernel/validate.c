@@ -64,6 +64,15 @@ kerr_t kwork_validate(kernel_t *k, const kwork_t *w) {
       return KERR_INVALID;
     return r->length <= KUDP_MAX_PAYLOAD ? KERR_OK : KERR_RANGE;
   }
+  case KWORK_OP_PING: {
+    const kping_req_t *r = KCONTAINER_OF(w, const kping_req_t, work);
+    if (r->target == 0)
+      return KERR_INVALID;
+    return r->size <= KPING_MAX_PAYLOAD ? KERR_OK : KERR_RANGE;
+  }
+  case KWORK_OP_ARP_RESOLVE:
+    return KCONTAINER_OF(w, const karp_req_t, work)->addr != 0 ? KERR_OK
+                                                               : KERR_INVALID;
   default:
     return KERR_OK;
   }

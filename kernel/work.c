@@ -34,7 +34,10 @@ kdev_class_t kwork_class(uint32_t op) {
   case KWORK_OP_UDP_UNBIND:
   case KWORK_OP_UDP_RECV:
   case KWORK_OP_UDP_SEND:
-    return KDEV_UDP;
+  case KWORK_OP_IP_CONFIG:
+  case KWORK_OP_PING:
+  case KWORK_OP_ARP_RESOLVE:
+    return KDEV_IP;
   default:
     return KDEV_CLASS_COUNT; /* timers and invalid ops: no device */
   }

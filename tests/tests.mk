@@ -7,7 +7,7 @@ RESULTS := build/results
 # ---- unit: cmocka, on the host, under ASan and UBSan ----------------------
 UNIT_CFLAGS := -std=c11 $(WARN) -g -O1 -D_GNU_SOURCE \
   -fsanitize=address,undefined -fno-sanitize-recover=all \
-  -fno-omit-frame-pointer -Itests/unit -Ikernel -Ilib -Iplatform/hosted \
+  -fno-omit-frame-pointer -Itests/unit -Itests/unit/support -Ikernel -Ilib -Inet -Iplatform/hosted \
   -DKCONFIG_MAX_TIMERS=1048576
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
@@ -15,7 +15,7 @@ UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
 # Each test links the portable code, the fake platform and the module under
 # test; sources are few, so every test simply gets all of them.
 build/unit/%: tests/unit/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
-              $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h lib/*.h) \
+              $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h lib/*.h net/*.h) \
               $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/virtio/*.[ch]) \
               platform/hosted/options.c
 	@mkdir -p $(dir $@)
@@ -26,6 +26,34 @@ build/unit/%: tests/unit/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
 test-unit: deps $(UNIT_TESTS)
 	@mkdir -p $(RESULTS)
 	@tests/unit/run.sh $(RESULTS)/unit $(UNIT_TESTS)
+
+# ---- fuzz: libFuzzer harnesses, each run for FUZZ_SECONDS ---------------
+FUZZ_SECONDS ?= 30
+FUZZ_CFLAGS := $(filter-out -fsanitize=address$(comma)undefined,$(UNIT_CFLAGS)) \
+  -fsanitize=fuzzer,address,undefined
+FUZZERS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+comma := ,
+
+build/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
+              $(wildcard tests/unit/support/*.h kernel/*.h lib/*.h net/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(PORTABLE_SRCS) $(UNIT_SUPPORT)
+
+# Each harness starts from the seeds of tests/fuzz/seeds.py and keeps what it
+# finds in build/fuzz/corpus-<name>; a crash leaves its input in build/fuzz.
+fuzz: deps $(FUZZERS)
+	@for f in $(FUZZERS); do \
+	  c=build/fuzz/corpus-$$(basename $$f); \
+	  $(PYTHON) tests/fuzz/seeds.py $$c || exit 1; \
+	  echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+	  if $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	      -artifact_prefix=build/fuzz/ $$c > $$f.log 2>&1; then \
+	    grep -E "^stat::number_of_executed_units" $$f.log; \
+	  else \
+	    tail -40 $$f.log; echo "fuzz: $$f failed (log: $$f.log)"; exit 1; \
+	  fi; \
+	done
 
 # ---- system: pytest, against real builds ----------------------------------
 test-system: deps
@@ -43,4 +71,4 @@ test: deps
 	-@$(MAKE) --no-print-directory test-system
 	@scripts/summary.sh $(RESULTS)
 
-.PHONY: test test-unit test-system
+.PHONY: test test-unit test-system fuzz

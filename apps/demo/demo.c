@@ -3,11 +3,13 @@
  *   1. 32 random bytes from the RNG
  *   2. a pattern written to the first 8 sectors of the disk, read back,
  *      compared, then flushed
- *   3. UDP echo on port 8080 (the host reaches it at PORT, default 8888)
+ *   3. the network (net.c): an address by DHCP or the static fallback,
+ *      ARP for the gateway, a ping to it
+ *   4. UDP echo on port 8080 (the host reaches it at PORT, default 8888)
  *
  * One line per step, none per datagram. Each step starts in the callback of
  * the one before: the loop never waits. */
-#include "kapi.h"
+#include "demo.h"
 
 #define BLK_SECTORS 8
 #define BLK_BYTES (BLK_SECTORS * KBLK_SECTOR)
@@ -31,6 +33,7 @@ static struct {
 } g;
 
 static void start_blk(void);
+static void start_net(void);
 static void start_udp(void);
 
 /* The byte at offset i of sector s: what the system test looks for. */
@@ -52,7 +55,7 @@ static void on_random(kwork_t *w) {
 
 static void blk_failed(const char *what, kerr_t err) {
   printk("demo: blk %s failed: %s\n", what, kerr_str(err));
-  start_udp();
+  start_net();
 }
 
 static void on_flushed(kwork_t *w) {
@@ -60,7 +63,7 @@ static void on_flushed(kwork_t *w) {
     return blk_failed("flush", w->result);
   printk("demo: blk wrote %u bytes at sector 0, read them back, flushed\n",
          (unsigned)BLK_BYTES);
-  start_udp();
+  start_net();
 }
 
 static void on_read(kwork_t *w) {
@@ -69,7 +72,7 @@ static void on_read(kwork_t *w) {
   for (uint32_t i = 0; i < BLK_BYTES; i++) {
     if (g.readback[i] != g.pattern[i]) {
       printk("demo: blk read back differs at byte %u\n", i);
-      return start_udp();
+      return start_net();
     }
   }
   kwork_init(&g.blk.work, KWORK_OP_BLOCK_FLUSH, NULL, on_flushed, 0);
@@ -88,7 +91,7 @@ static void start_blk(void) {
   kblk_info_t info;
   if (kblk_info(g.k, &info) != KERR_OK) {
     printk("demo: blk no device, skipped\n");
-    return start_udp();
+    return start_net();
   }
   for (uint32_t i = 0; i < BLK_BYTES; i++)
     g.pattern[i] = pattern_byte(i / KBLK_SECTOR, i % KBLK_SECTOR);
@@ -143,6 +146,8 @@ static void on_bound(kwork_t *w) {
   KASSERT(ksubmit(g.k, &g.recv.work) == KERR_OK);
   printk("demo: udp echo on port %u\n", (unsigned)g.bind.port);
 }
+
+static void start_net(void) { demo_net_start(g.k, start_udp); }
 
 static void start_udp(void) {
   for (uint32_t i = 0; i < ECHO_SENDS; i++)

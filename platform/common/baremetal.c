@@ -3,6 +3,7 @@
 #include "arch.h"
 #include "irq_ring.h"
 #include "kernel.h"
+#include "stack.h"
 
 void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
   p->k = k;
@@ -11,6 +12,7 @@ void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
     p->irq_dev[i] = NULL;
   arch_init(p, boot_ctx);
   arch_discover(p, boot_ctx);
+  net_stack_register(k); /* the IPv4 stack over virtio-net, if there is one */
   arch_irq_restore(1); /* interrupts on from here */
 }
 

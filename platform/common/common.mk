@@ -29,7 +29,10 @@ ACCEL ?= tcg
 # QEMU's blkdebug driver (error injection, rules in that file) under DISK.
 DISK_FILE = $(if $(BLKDEBUG),blkdebug:$(BLKDEBUG):)$(DISK)
 DISK_ARGS = -drive file=$(DISK_FILE),if=none,id=hd0,format=raw$(DISK_OPTS)
-NET_ARGS = -netdev user,id=net0,hostfwd=udp::$(PORT)-:8080
+# NETDEV: another -netdev for net0 than the user network (a test's
+# "-netdev dgram,id=net0,..." wire to a hosted kernel).
+NETDEV ?= -netdev user,id=net0,hostfwd=udp::$(PORT)-:8080
+NET_ARGS = $(NETDEV)
 # VIRTIO_MMIO=modern: the version 2 interface. QEMU 7.2 gives virtio-mmio
 # devices the legacy one (version 1) unless force-legacy is turned off.
 VIRTIO_MMIO ?= legacy
@@ -49,4 +52,7 @@ QEMU_COMMON = -m 128M -smp 1 -nographic -nodefaults -no-user-config \
 qemu_cmd = $(QEMU) $(QEMU_MACHINE_$(TRANSPORT)) $(QEMU_COMMON) \
   $(QEMU_DEVICES_$(TRANSPORT)) $(QEMU_EXTRA) -kernel $(1)
 run_cmd = $(call qemu_cmd,$(1))
+# `make run` only: QEMU forwards PORT on IPv4 alone, so a relay answers
+# [::1]:PORT for as long as the recipe's shell (QEMU's parent) lives.
+RUN_PREFIX = $(PYTHON) scripts/udp6_relay.py $(PORT) $$$$ &
 debug_cmd = $(call qemu_cmd,$(1)) -s -S

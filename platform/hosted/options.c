@@ -14,6 +14,9 @@ const char *hosted_usage(void) {
          "  --net dgram:LOCAL,REMOTE\n"
          "                     raw frames, one per UDP datagram, as QEMU's\n"
          "                     -netdev dgram (LOCAL and REMOTE are host:port)\n"
+         "  --ip A.B.C.D/N[,GATEWAY]\n"
+         "                     static IPv4 address for tap: and dgram: (the\n"
+         "                     stack asks DHCP without it)\n"
          "  --port N           host UDP port for guest port 8080 (default 8888)\n"
          "  --log LEVEL        0 error .. 4 trace (default 2, info)\n"
          "  --exit-when-idle   exit once no work item is live\n"
@@ -55,6 +58,39 @@ static int parse_net(hosted_options_t *opt, const char *v) {
   return 0;
 }
 
+/* "a.b.c.d" at s, n characters; host byte order into *out. */
+static int parse_ip4(const char *s, size_t n, uint32_t *out) {
+  char buf[16];
+  unsigned a, b, c, d;
+  char extra;
+  if (!copy(buf, sizeof(buf), s, n) ||
+      sscanf(buf, "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &extra) != 4 ||
+      a > 255 || b > 255 || c > 255 || d > 255)
+    return 0;
+  *out = (a << 24) | (b << 16) | (c << 8) | d;
+  return 1;
+}
+
+/* ADDR/PREFIX[,GATEWAY] */
+static int parse_ip(hosted_options_t *opt, const char *v) {
+  const char *slash = strchr(v, '/'), *comma = strchr(v, ',');
+  char *end;
+  if (slash == NULL || (comma && comma < slash) ||
+      !parse_ip4(v, (size_t)(slash - v), &opt->ip_addr))
+    return 0;
+  if (slash[1] < '0' || slash[1] > '9')
+    return 0;
+  unsigned long prefix = strtoul(slash + 1, &end, 10);
+  if (prefix > 32 || end != (comma ? comma : slash + 1 + strlen(slash + 1)))
+    return 0;
+  opt->ip_netmask = prefix ? ~0u << (32 - prefix) : 0;
+  opt->ip_gateway = 0;
+  if (comma && !parse_ip4(comma + 1, strlen(comma + 1), &opt->ip_gateway))
+    return 0;
+  opt->has_ip = true;
+  return 1;
+}
+
 static int parse_uint(const char *s, unsigned long max, unsigned long *out) {
   char *end;
   if (s == NULL || *s < '0' || *s > '9')
@@ -82,7 +118,8 @@ int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
       continue;
     }
     if (strcmp(a, "--disk") != 0 && strcmp(a, "--net") != 0 &&
-        strcmp(a, "--port") != 0 && strcmp(a, "--log") != 0)
+        strcmp(a, "--port") != 0 && strcmp(a, "--log") != 0 &&
+        strcmp(a, "--ip") != 0)
       return fail(err, err_size, "unknown option", a);
     if (v == NULL)
       return fail(err, err_size, "missing value for", a);
@@ -94,6 +131,9 @@ int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
     } else if (strcmp(a, "--net") == 0) {
       if (!parse_net(opt, v))
         return fail(err, err_size, "bad --net value", v);
+    } else if (strcmp(a, "--ip") == 0) {
+      if (!parse_ip(opt, v))
+        return fail(err, err_size, "bad --ip value", v);
     } else if (strcmp(a, "--port") == 0) {
       if (!parse_uint(v, 65535, &n) || n == 0)
         return fail(err, err_size, "bad port", v);

@@ -18,6 +18,10 @@ typedef struct {
   uint16_t port;          /* --port N: host port for guest port 8080 */
   int log_level;          /* --log LEVEL (0..4), -1: the default */
   bool exit_when_idle;    /* --exit-when-idle */
+  /* --ip ADDR/PREFIX[,GATEWAY]: a static IPv4 configuration for the stack
+   * over raw frames (no DHCP); addresses in host byte order. */
+  bool has_ip;
+  uint32_t ip_addr, ip_netmask, ip_gateway;
 } hosted_options_t;
 
 /* Parse argv. Returns 0 on success, 1 when --help was asked (the caller

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hosted.h"
+#include "stack.h"
 
 static int64_t monotonic_ns(void) {
   struct timespec ts;
@@ -86,6 +87,19 @@ void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
                                  : hosted_net_init(p, &p->opt);
   if (why)
     die("network", why);
+  if (p->opt.net == NET_SOCKET) {
+    if (p->opt.has_ip)
+      die("--ip", "needs --net tap:NAME or dgram:LOCAL,REMOTE");
+    return;
+  }
+  net_stack_register(k); /* the IPv4 stack (net/) over the frames */
+  if (p->opt.has_ip) {
+    kip_config_t cfg = {.addr = p->opt.ip_addr,
+                        .netmask = p->opt.ip_netmask,
+                        .gateway = p->opt.ip_gateway,
+                        .dns = p->opt.ip_gateway};
+    net_stack_set_static(k, &cfg);
+  }
 }
 
 ktime_t platform_wfi(platform_t *p, ktime_t timeout) {

@@ -7,7 +7,11 @@
  * program as coming from 127.0.0.1, and the socket remembers the port: a
  * reply to 127.0.0.1 at that port goes back over ::1 (until 127.0.0.1 at the
  * same port speaks over IPv4: the latest family wins). Datagrams from other
- * IPv6 addresses have no IPv4 name and are dropped and counted. */
+ * IPv6 addresses have no IPv4 name and are dropped and counted.
+ *
+ * IP_CONFIG answers 127.0.0.1/8 (KIP_SOURCE_HOST); PING and ARP_RESOLVE are
+ * KERR_UNSUPPORTED here: they need raw frames (the `frames` backend, where
+ * net/ serves them). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -219,6 +223,16 @@ static void do_unbind(hosted_udp_t *u, hosted_udp_sock_t *s) {
 
 static kerr_t udp_submit(kdevice_t *dev, kwork_t *w) {
   hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
+  if (w->op == KWORK_OP_IP_CONFIG) { /* the host's own stack does IP */
+    KCONTAINER_OF(w, kip_config_req_t, work)->config =
+        (kip_config_t){.addr = KIP4(127, 0, 0, 1),
+                       .netmask = KIP4(255, 0, 0, 0),
+                       .source = KIP_SOURCE_HOST};
+    kdev_complete(dev, w, KERR_OK);
+    return KERR_OK;
+  }
+  if (w->op == KWORK_OP_PING || w->op == KWORK_OP_ARP_RESOLVE)
+    return KERR_UNSUPPORTED; /* raw ICMP and ARP need the frames backend */
   if (w->op == KWORK_OP_UDP_BIND) {
     kerr_t err = do_bind(u, KCONTAINER_OF(w, kudp_bind_req_t, work));
     if (err == KERR_OK)
@@ -298,7 +312,7 @@ static const kdevice_ops_t udp_ops = {.submit = udp_submit,
 const char *hosted_udp_init(platform_t *p, uint16_t host_port) {
   hosted_udp_t *u = &g_udp;
   memset(u, 0, sizeof(*u));
-  u->dev = (kdevice_t){.ops = &udp_ops, .name = "udp-socket", .cls = KDEV_UDP};
+  u->dev = (kdevice_t){.ops = &udp_ops, .name = "udp-socket", .cls = KDEV_IP};
   u->p = p;
   u->host_port = host_port;
   for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)

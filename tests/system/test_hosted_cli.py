@@ -71,7 +71,7 @@ def test_readme_example_compiles_and_runs(tmp_path):
     src = tmp_path / "readme.c"
     src.write_text(code)
     san = ["-fsanitize=address,undefined"] if BUILD.endswith("-san") else []
-    objs = [o for d in ("lib", "kernel", "platform/hosted")
+    objs = [o for d in ("lib", "kernel", "net", "platform/hosted")
             for o in glob.glob(os.path.join(BUILD, d, "*.o"))]
     exe = tmp_path / "readme"
     subprocess.run(["clang", "-std=c11", "-Wall", "-Wextra", "-Werror",

@@ -31,8 +31,9 @@ def test_demo_prints_each_step(kernel, tmp_path):
     assert re.fullmatch(r"demo: rng [0-9a-f]{64}", k.lines[1]), k.lines
     assert k.lines[2] == ("demo: blk wrote 4096 bytes at sector 0, "
                           "read them back, flushed")
-    assert k.lines[3] == "demo: udp echo on port 8080"
-    assert len(k.lines) == 4
+    assert k.lines[3] == "demo: net the host's own stack, no arp or ping"
+    assert k.lines[4] == "demo: udp echo on port 8080"
+    assert len(k.lines) == 5
     assert k.stop() == 0
 
 

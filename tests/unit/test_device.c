@@ -21,7 +21,7 @@ static void no_callback(kwork_t *w) { (void)w; }
 static void test_register_numbers_devices_in_order(void **state) {
   (void)state;
   fake_platform_reset();
-  fake_device_init(&g_dev[0], KDEV_UDP, "udp", false);
+  fake_device_init(&g_dev[0], KDEV_IP, "udp", false);
   fake_device_init(&g_dev[1], KDEV_RNG, "rng", false);
   fake_platform_add_device(&g_dev[0].dev);
   fake_platform_add_device(&g_dev[1].dev);
@@ -33,7 +33,7 @@ static void test_register_numbers_devices_in_order(void **state) {
   assert_int_equal(g_dev[0].dev.id, 0);
   assert_int_equal(g_dev[1].dev.id, 1);
   assert_ptr_equal(g_dev[0].dev.k, &g_k);
-  assert_ptr_equal(g_k.serves[KDEV_UDP], &g_dev[0].dev);
+  assert_ptr_equal(g_k.serves[KDEV_IP], &g_dev[0].dev);
   assert_ptr_equal(g_k.serves[KDEV_RNG], &g_dev[1].dev);
   assert_null(g_k.serves[KDEV_BLOCK]);
   assert_null(g_k.serves[KDEV_NET]);
@@ -95,7 +95,7 @@ static void test_only_raised_devices_are_polled(void **state) {
   (void)state;
   fake_platform_reset();
   for (size_t i = 0; i < 3; i++) {
-    fake_device_init(&g_dev[i], KDEV_UDP, "udp", false);
+    fake_device_init(&g_dev[i], KDEV_IP, "udp", false);
     fake_platform_add_device(&g_dev[i].dev);
   }
   kmain_init(&g_k, NULL);

@@ -42,6 +42,7 @@ static void assert_defaults(void) {
   assert_string_equal(g_opt.tap, "");
   assert_string_equal(g_opt.dgram_local, "");
   assert_string_equal(g_opt.dgram_remote, "");
+  assert_false(g_opt.has_ip);
 }
 
 static void test_defaults(void **state) {
@@ -68,6 +69,36 @@ static void test_all_options(void **state) {
   assert_int_equal(g_opt.port, 9000);
   assert_int_equal(g_opt.log_level, 4);
   assert_true(g_opt.exit_when_idle);
+}
+
+static void test_ip(void **state) {
+  (void)state;
+  char *gw[] = {"k", "--ip", "10.0.2.2/24,10.0.2.15", NULL};
+  assert_int_equal(parse(gw), 0);
+  assert_true(g_opt.has_ip);
+  assert_int_equal(g_opt.ip_addr, 0x0a000202);
+  assert_int_equal(g_opt.ip_netmask, 0xffffff00);
+  assert_int_equal(g_opt.ip_gateway, 0x0a00020f);
+
+  char *nogw[] = {"k", "--ip", "192.168.1.7/32", NULL};
+  assert_int_equal(parse(nogw), 0);
+  assert_int_equal(g_opt.ip_addr, 0xc0a80107);
+  assert_int_equal(g_opt.ip_netmask, 0xffffffff);
+  assert_int_equal(g_opt.ip_gateway, 0);
+
+  char *zero[] = {"k", "--ip", "10.1.2.3/0", NULL};
+  assert_int_equal(parse(zero), 0);
+  assert_int_equal(g_opt.ip_netmask, 0);
+
+  const char *bad[] = {"10.0.2.2",        "10.0.2.2/",     "10.0.2.2/33",
+                       "10.0.2/24",       "10.0.2.256/24", "10.0.2.2/24,",
+                       "10.0.2.2/24,1.2.3", "a.b.c.d/8",   "10.0.2.2/24x",
+                       "10.0.2.2x/24",    ",10.0.2.2/24",  "10.0.2.2/2 4"};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    char *argv[] = {"k", "--ip", (char *)bad[i], NULL};
+    assert_int_equal(parse(argv), -1);
+    assert_error_mentions("bad --ip value", bad[i]);
+  }
 }
 
 static void test_disk(void **state) {
@@ -284,6 +315,7 @@ int main(void) {
       cmocka_unit_test(test_defaults),
       cmocka_unit_test(test_all_options),
       cmocka_unit_test(test_disk),
+      cmocka_unit_test(test_ip),
       cmocka_unit_test(test_port_bounds),
       cmocka_unit_test(test_port_not_a_number),
       cmocka_unit_test(test_net_socket),

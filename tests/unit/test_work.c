@@ -76,7 +76,7 @@ static int setup(void **state) {
   fake_device_init(&g_rng, KDEV_RNG, "fake-rng", false);
   fake_device_init(&g_blk, KDEV_BLOCK, "fake-blk", false);
   fake_device_init(&g_net, KDEV_NET, "fake-net", true);
-  fake_device_init(&g_udp, KDEV_UDP, "fake-udp", true);
+  fake_device_init(&g_udp, KDEV_IP, "fake-udp", true);
   fake_platform_add_device(&g_rng.dev);
   fake_platform_add_device(&g_blk.dev);
   fake_platform_add_device(&g_net.dev);

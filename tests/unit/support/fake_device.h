@@ -1,6 +1,6 @@
 /* fake_device.h: a device the unit tests drive by hand.
  *
- * It serves any class (KDEV_RNG, KDEV_BLOCK, KDEV_NET, KDEV_UDP). It records
+ * It serves any class (KDEV_RNG, KDEV_BLOCK, KDEV_NET, KDEV_IP). It records
  * every submit, cancel, poll, kick and release in order, and holds the items
  * it accepted until the test completes them:
  *

@@ -1,0 +1,239 @@
+/* net_harness.c: the IPv4 stack on the fake platform (net_harness.h). The
+ * network device under the stack is a small fake of its own: it holds the
+ * stack's standing receive, copies each frame sent, and counts released
+ * buffers. */
+#include "net_harness.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "fake_platform.h"
+
+const uint8_t NH_MAC[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+const uint8_t NH_PEER_MAC[6] = {0x52, 0x55, 0x0a, 0x00, 0x02, 0x02};
+
+static kernel_t g_k;
+
+static struct {
+  kdevice_t dev;
+  kwork_t *recv; /* the standing receive, while it is at the device */
+  uint8_t rx[NH_RX_BUFS][KCONFIG_NET_FRAME_MAX];
+  bool rx_out[NH_RX_BUFS];
+  size_t released;
+  uint8_t sent[NH_MAX_SENT][KCONFIG_NET_FRAME_MAX];
+  size_t sent_len[NH_MAX_SENT];
+  size_t nsent;
+  bool hold;
+  kwork_t *held[NH_MAX_SENT];
+  size_t nheld;
+} g;
+
+static kerr_t nic_submit(kdevice_t *dev, kwork_t *w) {
+  if (w->op == KWORK_OP_NET_RECV) {
+    g.recv = w;
+    return KERR_OK;
+  }
+  knet_send_req_t *r = KCONTAINER_OF(w, knet_send_req_t, work);
+  assert(r->length <= KCONFIG_NET_FRAME_MAX);
+  if (g.nsent < NH_MAX_SENT) {
+    memcpy(g.sent[g.nsent], r->frame, r->length);
+    g.sent_len[g.nsent++] = r->length;
+  }
+  if (g.hold) {
+    assert(g.nheld < NH_MAX_SENT);
+    g.held[g.nheld++] = w;
+  } else {
+    kdev_complete(dev, w, KERR_OK);
+  }
+  return KERR_OK;
+}
+
+static kerr_t nic_cancel(kdevice_t *dev, kwork_t *w) {
+  (void)dev;
+  if (w == g.recv) {
+    g.recv = NULL;
+    return KERR_OK;
+  }
+  for (size_t i = 0; i < g.nheld; i++) {
+    if (g.held[i] == w) {
+      g.held[i] = g.held[--g.nheld];
+      return KERR_OK;
+    }
+  }
+  return KERR_BUSY;
+}
+
+static void nic_poll(kdevice_t *dev) { (void)dev; }
+
+static kerr_t nic_release(kdevice_t *dev, uint32_t index) {
+  (void)dev;
+  if (index >= NH_RX_BUFS || !g.rx_out[index])
+    return KERR_STATE;
+  g.rx_out[index] = false;
+  g.released++;
+  return KERR_OK;
+}
+
+static const kdevice_ops_t nic_ops = {.submit = nic_submit,
+                                      .cancel = nic_cancel,
+                                      .poll = nic_poll,
+                                      .release = nic_release};
+
+kernel_t *nh_init(void) {
+  memset(&g, 0, sizeof(g));
+  fake_platform_reset();
+  g.dev = (kdevice_t){.ops = &nic_ops, .name = "fake-nic", .cls = KDEV_NET};
+  memcpy(g.dev.info.net.mac, NH_MAC, 6);
+  g.dev.info.net.mtu = 1500;
+  fake_platform_add_device(&g.dev);
+  kmain_init(&g_k, NULL);
+  assert(fake_platform_register_result(0) == KERR_OK);
+  assert(net_stack_register(&g_k) == KERR_OK);
+  return &g_k;
+}
+
+kernel_t *nh_kernel(void) { return &g_k; }
+
+net_stack_t *nh_stack(void) { return net_stack_of(&g_k); }
+
+void nh_run(ktime_t ns) {
+  ktime_t target = fake_clock(&g_k) + ns;
+  for (int guard = 0;; guard++) {
+    assert(guard < 1000000 && "the loop never went idle");
+    kmain_tick(&g_k, fake_clock(&g_k));
+    ktime_t d = kmain_next_delay(&g_k);
+    if (d == 0)
+      continue;
+    ktime_t now = fake_clock(&g_k);
+    if (d == KTIME_NEVER || now + d > target) {
+      if (now >= target)
+        return;
+      fake_clock_set(&g_k, target);
+      continue; /* one more tick at the target */
+    }
+    fake_clock_set(&g_k, now + d);
+  }
+}
+
+void nh_start(void) {
+  net_stack_start(nh_stack(), true);
+  nh_run(0);
+}
+
+void nh_up(kip4_t addr, kip4_t mask, kip4_t gw) {
+  net_stack_t *st = nh_stack();
+  net_stack_start(st, false);
+  kip_config_t cfg = {.addr = addr, .netmask = mask, .gateway = gw,
+                      .dns = gw, .source = KIP_SOURCE_STATIC};
+  net_configure(st, &cfg);
+  nh_run(0);
+  nh_sent_clear();
+}
+
+void nh_inject(const void *frame, size_t len) {
+  if (g.recv == NULL)
+    nh_run(0);
+  assert(g.recv != NULL && "the stack has no receive posted");
+  assert(len <= KCONFIG_NET_FRAME_MAX);
+  uint32_t b = 0;
+  while (b < NH_RX_BUFS && g.rx_out[b])
+    b++;
+  assert(b < NH_RX_BUFS && "every receive buffer is out");
+  memcpy(g.rx[b], frame, len);
+  g.rx_out[b] = true;
+  knet_recv_req_t *r = KCONTAINER_OF(g.recv, knet_recv_req_t, work);
+  r->frame = g.rx[b];
+  r->length = len;
+  r->buf = kdev_buf(&g.dev, b);
+  kwork_t *w = g.recv;
+  g.recv = NULL;
+  kdev_complete(&g.dev, w, KERR_OK);
+  nh_run(0);
+}
+
+kerr_t nh_submit(kwork_t *w) {
+  kerr_t err = ksubmit(&g_k, w);
+  nh_run(0);
+  return err;
+}
+
+size_t nh_sent_count(void) { return g.nsent; }
+
+const uint8_t *nh_sent(size_t i, size_t *len) {
+  assert(i < g.nsent);
+  if (len)
+    *len = g.sent_len[i];
+  return g.sent[i];
+}
+
+void nh_sent_clear(void) { g.nsent = 0; }
+
+void nh_hold_sends(bool hold) { g.hold = hold; }
+
+void nh_complete_sends(kerr_t result) {
+  size_t n = g.nheld;
+  kwork_t *w[NH_MAX_SENT];
+  memcpy(w, g.held, n * sizeof(w[0]));
+  g.nheld = 0;
+  for (size_t i = 0; i < n; i++)
+    kdev_complete(&g.dev, w[i], result);
+  nh_run(0);
+}
+
+size_t nh_released(void) { return g.released; }
+
+size_t nh_rx_outstanding(void) {
+  size_t n = 0;
+  for (size_t i = 0; i < NH_RX_BUFS; i++)
+    n += g.rx_out[i];
+  return n;
+}
+
+/* ---------------------------------------------------------------- builders */
+
+size_t nh_frame(uint8_t *f, const uint8_t *dst, uint16_t type,
+                const void *payload, size_t len) {
+  memcpy(f, dst ? dst : NH_MAC, 6);
+  memcpy(f + 6, NH_PEER_MAC, 6);
+  net_put16(f + 12, type);
+  if (len)
+    memcpy(f + ETH_HLEN, payload, len);
+  return ETH_HLEN + len;
+}
+
+size_t nh_ipv4_frame(uint8_t *f, kip4_t src, kip4_t dst, uint8_t proto,
+                     const void *payload, size_t len) {
+  uint8_t *ip = f + ETH_HLEN;
+  memcpy(f, NH_MAC, 6);
+  memcpy(f + 6, NH_PEER_MAC, 6);
+  net_put16(f + 12, ETH_TYPE_IPV4);
+  memset(ip, 0, IP_HLEN);
+  ip[0] = 0x45;
+  net_put16(ip + 2, (uint16_t)(IP_HLEN + len));
+  net_put16(ip + 4, 0x1234);
+  ip[8] = 64;
+  ip[9] = proto;
+  net_put32(ip + 12, src);
+  net_put32(ip + 16, dst);
+  net_put16(ip + 10, net_fold(net_sum(0, ip, IP_HLEN)));
+  if (len)
+    memcpy(ip + IP_HLEN, payload, len);
+  return NET_PAYLOAD + len;
+}
+
+size_t nh_udp_frame(uint8_t *f, kip4_t src, uint16_t sport, kip4_t dst,
+                    uint16_t dport, const void *data, size_t len) {
+  uint8_t udp[UDP_HLEN + KCONFIG_NET_FRAME_MAX];
+  assert(len <= KUDP_MAX_PAYLOAD);
+  net_put16(udp, sport);
+  net_put16(udp + 2, dport);
+  net_put16(udp + 4, (uint16_t)(UDP_HLEN + len));
+  net_put16(udp + 6, 0);
+  if (len)
+    memcpy(udp + UDP_HLEN, data, len);
+  uint32_t sum = net_pseudo_sum(src, dst, IP_PROTO_UDP,
+                                (uint16_t)(UDP_HLEN + len));
+  uint16_t c = net_fold(net_sum(sum, udp, UDP_HLEN + len));
+  net_put16(udp + 6, c ? c : 0xffff);
+  return nh_ipv4_frame(f, src, dst, IP_PROTO_UDP, udp, UDP_HLEN + len);
+}
