@@ -40,20 +40,16 @@ build/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(PORTABLE_SRCS) $(UNIT_SUPPORT)
 
-# Each harness starts from the seeds of tests/fuzz/seeds.py and keeps what it
-# finds in build/fuzz/corpus-<name>; a crash leaves its input in build/fuzz.
+# `make fuzz` runs each harness for FUZZ_SECONDS; `make test` runs them for
+# FUZZ_TEST_SECONDS as its third suite.
+FUZZ_TEST_SECONDS ?= 10
 fuzz: deps $(FUZZERS)
-	@for f in $(FUZZERS); do \
-	  c=build/fuzz/corpus-$$(basename $$f); \
-	  $(PYTHON) tests/fuzz/seeds.py $$c || exit 1; \
-	  echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
-	  if $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	      -artifact_prefix=build/fuzz/ $$c > $$f.log 2>&1; then \
-	    grep -E "^stat::number_of_executed_units" $$f.log; \
-	  else \
-	    tail -40 $$f.log; echo "fuzz: $$f failed (log: $$f.log)"; exit 1; \
-	  fi; \
-	done
+	@mkdir -p build/fuzz
+	@tests/fuzz/run.sh build/fuzz/results $(FUZZ_SECONDS) $(FUZZERS)
+
+test-fuzz: deps $(FUZZERS)
+	@mkdir -p $(RESULTS)
+	@tests/fuzz/run.sh $(RESULTS)/fuzz $(FUZZ_TEST_SECONDS) $(FUZZERS)
 
 # ---- system: pytest, against real builds ----------------------------------
 test-system: deps
@@ -69,6 +65,7 @@ test: deps
 	@rm -rf $(RESULTS)
 	-@$(MAKE) --no-print-directory test-unit
 	-@$(MAKE) --no-print-directory test-system
+	-@$(MAKE) --no-print-directory test-fuzz
 	@scripts/summary.sh $(RESULTS)
 
-.PHONY: test test-unit test-system fuzz
+.PHONY: test test-unit test-system test-fuzz fuzz

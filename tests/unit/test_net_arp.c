@@ -15,26 +15,13 @@
 #include "fake_platform.h"
 #include "net_harness.h"
 
-#define US KIP4(10, 0, 2, 15)
-#define PEER KIP4(10, 0, 2, 2) /* also the gateway */
 #define OTHER KIP4(10, 0, 2, 7)
-#define MASK KIP4(255, 255, 255, 0)
 
-static const uint8_t ZERO_MAC[6];
-static const uint8_t BCAST_MAC[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const uint8_t MAC_B[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0b};
 
 /* ---------------------------------------------------------------- helpers */
 
-static int setup(void **state) {
-  (void)state;
-  nh_init();
-  nh_up(US, MASK, PEER);
-  return 0;
-}
-
 static net_stack_t *st(void) { return nh_stack(); }
-static const knet_stats_t *stats(void) { return &nh_stack()->stats; }
 
 static size_t free_slots(void) {
   size_t n = 0;
@@ -43,30 +30,8 @@ static size_t free_slots(void) {
   return n;
 }
 
-/* A 28-byte ARP packet. */
-static void arp_build(uint8_t *p, uint16_t op, const uint8_t *sha, kip4_t spa,
-                      const uint8_t *tha, kip4_t tpa) {
-  net_put16(p, 1);
-  net_put16(p + 2, ETH_TYPE_IPV4);
-  p[4] = 6;
-  p[5] = 4;
-  net_put16(p + 6, op);
-  memcpy(p + 8, sha, 6);
-  net_put32(p + 14, spa);
-  memcpy(p + 18, tha, 6);
-  net_put32(p + 24, tpa);
-}
-
-/* The peer (Ethernet source NH_PEER_MAC) sends an ARP packet to `dst`. */
-static void inject_arp(const uint8_t *dst, uint16_t op, const uint8_t *sha,
-                       kip4_t spa, const uint8_t *tha, kip4_t tpa) {
-  uint8_t a[28], f[64];
-  arp_build(a, op, sha, spa, tha, tpa);
-  nh_inject(f, nh_frame(f, dst, ETH_TYPE_ARP, a, sizeof(a)));
-}
-
 static void inject_reply(const uint8_t *sha, kip4_t spa) {
-  inject_arp(NH_MAC, 2, sha, spa, NH_MAC, US);
+  nh_inject_arp(NH_MAC, 2, sha, spa, NH_MAC, NH_OUR);
 }
 
 /* Check that sent frame i is an ARP packet with these fields, from us. */
@@ -93,47 +58,12 @@ static void assert_arp_sent(size_t i, const uint8_t *eth_dst, uint16_t op,
 }
 
 static void assert_request_sent(size_t i, kip4_t tpa) {
-  assert_arp_sent(i, BCAST_MAC, 1, US, ZERO_MAC, tpa);
-}
-
-/* Completions of program items. */
-#define MAX_LOG 64
-static struct {
-  kwork_t *work;
-  kerr_t result;
-} g_log[MAX_LOG];
-static size_t g_nlog;
-
-static void record(kwork_t *w) {
-  assert_true(g_nlog < MAX_LOG);
-  g_log[g_nlog].work = w;
-  g_log[g_nlog].result = w->result;
-  g_nlog++;
-}
-
-static size_t times_called(const kwork_t *w) {
-  size_t n = 0;
-  for (size_t i = 0; i < g_nlog; i++)
-    n += g_log[i].work == w;
-  return n;
-}
-
-static kerr_t result_of(const kwork_t *w) {
-  for (size_t i = 0; i < g_nlog; i++)
-    if (g_log[i].work == w)
-      return g_log[i].result;
-  fail_msg("no callback for this item");
-  return KERR_OK;
-}
-
-static int setup_log(void **state) {
-  g_nlog = 0;
-  return setup(state);
+  assert_arp_sent(i, NH_BCAST_MAC, 1, NH_OUR, NH_ZERO_MAC, tpa);
 }
 
 static kerr_t submit_resolve(karp_req_t *r, kip4_t addr) {
   memset(r, 0, sizeof(*r));
-  kwork_init(&r->work, KWORK_OP_ARP_RESOLVE, r, record, 0);
+  kwork_init(&r->work, KWORK_OP_ARP_RESOLVE, r, nh_record, 0);
   r->addr = addr;
   return nh_submit(&r->work);
 }
@@ -153,16 +83,16 @@ static net_tx_t *output_frame(kip4_t nexthop, uint8_t fill, size_t n) {
 
 static void test_request_for_us_answered(void **state) {
   (void)state;
-  inject_arp(BCAST_MAC, 1, NH_PEER_MAC, PEER, ZERO_MAC, US);
-  assert_int_equal(stats()->arp_rx, 1);
-  assert_int_equal(stats()->arp_replies_sent, 1);
+  nh_inject_arp(NH_BCAST_MAC, 1, NH_PEER_MAC, NH_PEER, NH_ZERO_MAC, NH_OUR);
+  assert_int_equal(nh_stats()->arp_rx, 1);
+  assert_int_equal(nh_stats()->arp_replies_sent, 1);
   assert_int_equal(nh_sent_count(), 1);
-  assert_arp_sent(0, NH_PEER_MAC, 2, US, NH_PEER_MAC, PEER);
+  assert_arp_sent(0, NH_PEER_MAC, 2, NH_OUR, NH_PEER_MAC, NH_PEER);
   /* ... and the asker is learned */
   uint8_t mac[6];
-  assert_true(arp_lookup(st(), PEER, mac));
+  assert_true(arp_lookup(st(), NH_PEER, mac));
   assert_memory_equal(mac, NH_PEER_MAC, 6);
-  assert_int_equal(stats()->arp_drop_bad, 0);
+  assert_int_equal(nh_stats()->arp_drop_bad, 0);
   assert_int_equal(free_slots(), KCONFIG_NET_TX_SLOTS);
 }
 
@@ -170,19 +100,19 @@ static void test_request_for_us_answered(void **state) {
  * Ethernet source. */
 static void test_reply_goes_to_sender_mac(void **state) {
   (void)state;
-  inject_arp(NH_MAC, 1, MAC_B, OTHER, ZERO_MAC, US);
+  nh_inject_arp(NH_MAC, 1, MAC_B, OTHER, NH_ZERO_MAC, NH_OUR);
   assert_int_equal(nh_sent_count(), 1);
-  assert_arp_sent(0, MAC_B, 2, US, MAC_B, OTHER);
+  assert_arp_sent(0, MAC_B, 2, NH_OUR, MAC_B, OTHER);
 }
 
 static void test_request_for_other_ignored(void **state) {
   (void)state;
-  inject_arp(BCAST_MAC, 1, NH_PEER_MAC, PEER, ZERO_MAC, OTHER);
-  assert_int_equal(stats()->arp_rx, 1);
+  nh_inject_arp(NH_BCAST_MAC, 1, NH_PEER_MAC, NH_PEER, NH_ZERO_MAC, OTHER);
+  assert_int_equal(nh_stats()->arp_rx, 1);
   assert_int_equal(nh_sent_count(), 0);
-  assert_int_equal(stats()->arp_replies_sent, 0);
-  assert_int_equal(stats()->arp_drop_bad, 0);
-  assert_false(arp_lookup(st(), PEER, NULL));
+  assert_int_equal(nh_stats()->arp_replies_sent, 0);
+  assert_int_equal(nh_stats()->arp_drop_bad, 0);
+  assert_false(arp_lookup(st(), NH_PEER, NULL));
 }
 
 /* RFC 826 merge: a sender already known is updated even when the packet
@@ -190,11 +120,11 @@ static void test_request_for_other_ignored(void **state) {
 static void test_known_sender_updated(void **state) {
   (void)state;
   uint8_t mac[6];
-  inject_reply(NH_PEER_MAC, PEER);
-  assert_true(arp_lookup(st(), PEER, mac));
+  inject_reply(NH_PEER_MAC, NH_PEER);
+  assert_true(arp_lookup(st(), NH_PEER, mac));
   assert_memory_equal(mac, NH_PEER_MAC, 6);
-  inject_arp(BCAST_MAC, 1, MAC_B, PEER, ZERO_MAC, OTHER);
-  assert_true(arp_lookup(st(), PEER, mac));
+  nh_inject_arp(NH_BCAST_MAC, 1, MAC_B, NH_PEER, NH_ZERO_MAC, OTHER);
+  assert_true(arp_lookup(st(), NH_PEER, mac));
   assert_memory_equal(mac, MAC_B, 6);
   assert_int_equal(nh_sent_count(), 0);
 }
@@ -207,7 +137,7 @@ static void test_reply_fills_cache(void **state) {
   assert_true(arp_lookup(st(), OTHER, mac));
   assert_memory_equal(mac, MAC_B, 6);
   assert_int_equal(nh_sent_count(), 0); /* replies are not answered */
-  assert_int_equal(stats()->arp_rx, 1);
+  assert_int_equal(nh_stats()->arp_rx, 1);
 }
 
 /* Before the interface has an address nothing is "for us". */
@@ -216,25 +146,25 @@ static void test_not_answered_without_address(void **state) {
   nh_init();
   net_stack_start(st(), false);
   nh_run(0);
-  inject_arp(BCAST_MAC, 1, NH_PEER_MAC, PEER, ZERO_MAC, US);
-  inject_arp(BCAST_MAC, 1, NH_PEER_MAC, PEER, ZERO_MAC, 0);
-  assert_int_equal(stats()->arp_rx, 2);
+  nh_inject_arp(NH_BCAST_MAC, 1, NH_PEER_MAC, NH_PEER, NH_ZERO_MAC, NH_OUR);
+  nh_inject_arp(NH_BCAST_MAC, 1, NH_PEER_MAC, NH_PEER, NH_ZERO_MAC, 0);
+  assert_int_equal(nh_stats()->arp_rx, 2);
   assert_int_equal(nh_sent_count(), 0);
-  assert_false(arp_lookup(st(), PEER, NULL));
+  assert_false(arp_lookup(st(), NH_PEER, NULL));
 }
 
 /* RFC 5227 probe (sender IP 0) for our address: answered, not cached. */
 static void test_probe_for_us_answered(void **state) {
   (void)state;
-  inject_arp(BCAST_MAC, 1, MAC_B, 0, ZERO_MAC, US);
+  nh_inject_arp(NH_BCAST_MAC, 1, MAC_B, 0, NH_ZERO_MAC, NH_OUR);
   assert_int_equal(nh_sent_count(), 1);
-  assert_arp_sent(0, MAC_B, 2, US, MAC_B, 0);
+  assert_arp_sent(0, MAC_B, 2, NH_OUR, MAC_B, 0);
   assert_false(arp_lookup(st(), 0, NULL));
-  assert_int_equal(stats()->arp_drop_bad, 0);
+  assert_int_equal(nh_stats()->arp_drop_bad, 0);
   /* a probe for another address: nothing */
-  inject_arp(BCAST_MAC, 1, MAC_B, 0, ZERO_MAC, OTHER);
+  nh_inject_arp(NH_BCAST_MAC, 1, MAC_B, 0, NH_ZERO_MAC, OTHER);
   assert_int_equal(nh_sent_count(), 1);
-  assert_int_equal(stats()->arp_drop_bad, 0);
+  assert_int_equal(nh_stats()->arp_drop_bad, 0);
 }
 
 /* No transmit slot for the reply: dropped and counted. */
@@ -244,12 +174,12 @@ static void test_reply_without_slot(void **state) {
   for (size_t i = 0; i < KCONFIG_NET_TX_SLOTS; i++)
     assert_non_null(held[i] = net_tx_alloc(st(), NULL));
   uint64_t drops = kstats(nh_kernel())->drops;
-  inject_arp(BCAST_MAC, 1, NH_PEER_MAC, PEER, ZERO_MAC, US);
+  nh_inject_arp(NH_BCAST_MAC, 1, NH_PEER_MAC, NH_PEER, NH_ZERO_MAC, NH_OUR);
   assert_int_equal(nh_sent_count(), 0);
-  assert_int_equal(stats()->tx_drop_no_slot, 1);
-  assert_int_equal(stats()->arp_replies_sent, 0);
+  assert_int_equal(nh_stats()->tx_drop_no_slot, 1);
+  assert_int_equal(nh_stats()->arp_replies_sent, 0);
   assert_int_equal(kstats(nh_kernel())->drops, drops + 1);
-  assert_true(arp_lookup(st(), PEER, NULL)); /* still learned */
+  assert_true(arp_lookup(st(), NH_PEER, NULL)); /* still learned */
   for (size_t i = 0; i < KCONFIG_NET_TX_SLOTS; i++)
     net_tx_fail(st(), held[i], KERR_CANCELLED);
   assert_int_equal(free_slots(), KCONFIG_NET_TX_SLOTS);
@@ -261,7 +191,7 @@ static void test_reply_without_slot(void **state) {
 static void test_malformed_dropped(void **state) {
   (void)state;
   uint8_t good[28];
-  arp_build(good, 1, NH_PEER_MAC, PEER, ZERO_MAC, US);
+  nh_arp_packet(good, 1, NH_PEER_MAC, NH_PEER, NH_ZERO_MAC, NH_OUR);
   struct {
     size_t off;
     uint8_t val;
@@ -288,43 +218,45 @@ static void test_malformed_dropped(void **state) {
     memcpy(a, good, sizeof(a));
     a[muts[i].off] = muts[i].val;
     nh_inject(f, nh_frame(f, NULL, ETH_TYPE_ARP, a, sizeof(a)));
-    assert_int_equal(stats()->arp_drop_bad, i + 1);
+    assert_int_equal(nh_stats()->arp_drop_bad, i + 1);
   }
-  assert_int_equal(stats()->arp_rx, KARRAY_SIZE(muts));
+  assert_int_equal(nh_stats()->arp_rx, KARRAY_SIZE(muts));
   assert_int_equal(kstats(nh_kernel())->drops, drops + KARRAY_SIZE(muts));
   assert_int_equal(nh_sent_count(), 0);
-  assert_false(arp_lookup(st(), PEER, NULL));
-  assert_false(arp_lookup(st(), US, NULL));
+  assert_false(arp_lookup(st(), NH_PEER, NULL));
+  assert_false(arp_lookup(st(), NH_OUR, NULL));
 }
 
 static void test_bad_senders_dropped(void **state) {
   (void)state;
-  inject_arp(BCAST_MAC, 1, ZERO_MAC, PEER, ZERO_MAC, US);  /* MAC 0 */
-  inject_arp(BCAST_MAC, 1, BCAST_MAC, PEER, ZERO_MAC, US); /* broadcast */
-  inject_arp(BCAST_MAC, 1, NH_MAC, PEER, ZERO_MAC, US);    /* our MAC */
-  inject_arp(NH_MAC, 2, MAC_B, 0, NH_MAC, US);             /* reply from 0 */
-  inject_arp(NH_MAC, 2, MAC_B, KIP4_BROADCAST, NH_MAC, US);
-  assert_int_equal(stats()->arp_rx, 5);
-  assert_int_equal(stats()->arp_drop_bad, 5);
+  /* sender MAC 0, the broadcast MAC, our MAC */
+  nh_inject_arp(NH_BCAST_MAC, 1, NH_ZERO_MAC, NH_PEER, NH_ZERO_MAC, NH_OUR);
+  nh_inject_arp(NH_BCAST_MAC, 1, NH_BCAST_MAC, NH_PEER, NH_ZERO_MAC, NH_OUR);
+  nh_inject_arp(NH_BCAST_MAC, 1, NH_MAC, NH_PEER, NH_ZERO_MAC, NH_OUR);
+  /* replies from 0.0.0.0 and from the broadcast address */
+  nh_inject_arp(NH_MAC, 2, MAC_B, 0, NH_MAC, NH_OUR);
+  nh_inject_arp(NH_MAC, 2, MAC_B, KIP4_BROADCAST, NH_MAC, NH_OUR);
+  assert_int_equal(nh_stats()->arp_rx, 5);
+  assert_int_equal(nh_stats()->arp_drop_bad, 5);
   assert_int_equal(nh_sent_count(), 0);
-  assert_false(arp_lookup(st(), PEER, NULL));
+  assert_false(arp_lookup(st(), NH_PEER, NULL));
 }
 
 static void test_short_packet_dropped(void **state) {
   (void)state;
   uint8_t a[28], f[64];
-  arp_build(a, 1, NH_PEER_MAC, PEER, ZERO_MAC, US);
+  nh_arp_packet(a, 1, NH_PEER_MAC, NH_PEER, NH_ZERO_MAC, NH_OUR);
   nh_inject(f, nh_frame(f, NULL, ETH_TYPE_ARP, a, 27));
   nh_inject(f, nh_frame(f, NULL, ETH_TYPE_ARP, a, 8));
   nh_inject(f, nh_frame(f, NULL, ETH_TYPE_ARP, a, 0));
-  assert_int_equal(stats()->arp_rx, 3);
-  assert_int_equal(stats()->arp_drop_bad, 3);
+  assert_int_equal(nh_stats()->arp_rx, 3);
+  assert_int_equal(nh_stats()->arp_drop_bad, 3);
   assert_int_equal(nh_sent_count(), 0);
   /* 28 bytes, and a padded frame (46 bytes of payload), are fine */
   nh_inject(f, nh_frame(f, NULL, ETH_TYPE_ARP, a, 28));
   memset(f + ETH_HLEN + 28, 0, 18);
   nh_inject(f, ETH_MIN_FRAME);
-  assert_int_equal(stats()->arp_drop_bad, 3);
+  assert_int_equal(nh_stats()->arp_drop_bad, 3);
   assert_int_equal(nh_sent_count(), 2);
 }
 
@@ -335,8 +267,8 @@ static void test_resolve_hit_at_once(void **state) {
   inject_reply(MAC_B, OTHER);
   karp_req_t r;
   assert_int_equal(submit_resolve(&r, OTHER), KERR_OK);
-  assert_int_equal(times_called(&r.work), 1);
-  assert_int_equal(result_of(&r.work), KERR_OK);
+  assert_int_equal(nh_times_called(&r.work), 1);
+  assert_int_equal(nh_result_of(&r.work), KERR_OK);
   assert_memory_equal(r.mac, MAC_B, 6);
   assert_int_equal(nh_sent_count(), 0);
 }
@@ -344,8 +276,8 @@ static void test_resolve_hit_at_once(void **state) {
 static void test_resolve_own_address(void **state) {
   (void)state;
   karp_req_t r;
-  assert_int_equal(submit_resolve(&r, US), KERR_OK);
-  assert_int_equal(result_of(&r.work), KERR_OK);
+  assert_int_equal(submit_resolve(&r, NH_OUR), KERR_OK);
+  assert_int_equal(nh_result_of(&r.work), KERR_OK);
   assert_memory_equal(r.mac, NH_MAC, 6);
   assert_int_equal(nh_sent_count(), 0);
 }
@@ -356,9 +288,9 @@ static void test_resolve_bad_address(void **state) {
   assert_int_equal(submit_resolve(&r1, KIP4_BROADCAST), KERR_OK);
   assert_int_equal(submit_resolve(&r2, KIP4(224, 0, 0, 1)), KERR_OK);
   assert_int_equal(submit_resolve(&r3, KIP4(10, 0, 2, 255)), KERR_OK);
-  assert_int_equal(result_of(&r1.work), KERR_INVALID);
-  assert_int_equal(result_of(&r2.work), KERR_INVALID);
-  assert_int_equal(result_of(&r3.work), KERR_INVALID);
+  assert_int_equal(nh_result_of(&r1.work), KERR_INVALID);
+  assert_int_equal(nh_result_of(&r2.work), KERR_INVALID);
+  assert_int_equal(nh_result_of(&r3.work), KERR_INVALID);
   assert_int_equal(nh_sent_count(), 0);
 }
 
@@ -366,18 +298,18 @@ static void test_resolve_by_request_and_reply(void **state) {
   (void)state;
   karp_req_t r, r2;
   assert_int_equal(submit_resolve(&r, OTHER), KERR_OK);
-  assert_int_equal(times_called(&r.work), 0);
+  assert_int_equal(nh_times_called(&r.work), 0);
   assert_int_equal(nh_sent_count(), 1);
   assert_request_sent(0, OTHER);
-  assert_int_equal(stats()->arp_requests_sent, 2); /* with nh_up's */
+  assert_int_equal(nh_stats()->arp_requests_sent, 2); /* with nh_up's */
   /* a second item for the same address shares the request */
   assert_int_equal(submit_resolve(&r2, OTHER), KERR_OK);
   assert_int_equal(nh_sent_count(), 1);
   inject_reply(MAC_B, OTHER);
-  assert_int_equal(times_called(&r.work), 1);
-  assert_int_equal(times_called(&r2.work), 1);
-  assert_int_equal(result_of(&r.work), KERR_OK);
-  assert_int_equal(result_of(&r2.work), KERR_OK);
+  assert_int_equal(nh_times_called(&r.work), 1);
+  assert_int_equal(nh_times_called(&r2.work), 1);
+  assert_int_equal(nh_result_of(&r.work), KERR_OK);
+  assert_int_equal(nh_result_of(&r2.work), KERR_OK);
   assert_memory_equal(r.mac, MAC_B, 6);
   assert_memory_equal(r2.mac, MAC_B, 6);
   /* resolved: no more requests */
@@ -391,8 +323,8 @@ static void test_resolve_by_gratuitous(void **state) {
   (void)state;
   karp_req_t r;
   submit_resolve(&r, OTHER);
-  inject_arp(BCAST_MAC, 1, MAC_B, OTHER, ZERO_MAC, OTHER);
-  assert_int_equal(result_of(&r.work), KERR_OK);
+  nh_inject_arp(NH_BCAST_MAC, 1, MAC_B, OTHER, NH_ZERO_MAC, OTHER);
+  assert_int_equal(nh_result_of(&r.work), KERR_OK);
   assert_memory_equal(r.mac, MAC_B, 6);
   assert_int_equal(nh_sent_count(), 1); /* our request; no reply to it */
 }
@@ -412,16 +344,16 @@ static void test_resolve_gives_up(void **state) {
     assert_request_sent(i, OTHER);
   }
   nh_run(KCONFIG_ARP_RETRY_NS - 1);
-  assert_int_equal(times_called(&r.work), 0);
+  assert_int_equal(nh_times_called(&r.work), 0);
   nh_run(1);
-  assert_int_equal(times_called(&r.work), 1);
-  assert_int_equal(result_of(&r.work), KERR_UNREACHABLE);
+  assert_int_equal(nh_times_called(&r.work), 1);
+  assert_int_equal(nh_result_of(&r.work), KERR_UNREACHABLE);
   assert_int_equal(nh_sent_count(), KCONFIG_ARP_TRIES);
-  assert_int_equal(stats()->arp_requests_sent, 1 + KCONFIG_ARP_TRIES);
+  assert_int_equal(nh_stats()->arp_requests_sent, 1 + KCONFIG_ARP_TRIES);
   /* and nothing more happens */
   nh_run(KTIME_S(10));
   assert_int_equal(nh_sent_count(), KCONFIG_ARP_TRIES);
-  assert_int_equal(times_called(&r.work), 1);
+  assert_int_equal(nh_times_called(&r.work), 1);
   /* a late reply has nobody to wake; addressed to us, it is cached */
   inject_reply(MAC_B, OTHER);
   assert_true(arp_lookup(st(), OTHER, NULL));
@@ -433,14 +365,14 @@ static void test_resolve_cancelled(void **state) {
   submit_resolve(&r, OTHER);
   assert_int_equal(kcancel(nh_kernel(), &r.work), KERR_OK);
   nh_run(0);
-  assert_int_equal(times_called(&r.work), 1);
-  assert_int_equal(result_of(&r.work), KERR_CANCELLED);
+  assert_int_equal(nh_times_called(&r.work), 1);
+  assert_int_equal(nh_result_of(&r.work), KERR_CANCELLED);
   /* nobody waits any more: no retries */
   nh_run(KTIME_S(5));
   assert_int_equal(nh_sent_count(), 1);
-  assert_int_equal(times_called(&r.work), 1);
+  assert_int_equal(nh_times_called(&r.work), 1);
   inject_reply(MAC_B, OTHER); /* harmless */
-  assert_int_equal(times_called(&r.work), 1);
+  assert_int_equal(nh_times_called(&r.work), 1);
 }
 
 /* Frames wait, then leave in order with the MAC filled in. */
@@ -477,7 +409,7 @@ static void test_frames_released_in_order(void **state) {
   nh_run(0);
   assert_int_equal(nh_sent_count(), 5);
   assert_memory_equal(nh_sent(4, NULL), MAC_B, 6);
-  assert_int_equal(stats()->arp_requests_sent, 2);
+  assert_int_equal(nh_stats()->arp_requests_sent, 2);
 }
 
 static void test_frames_fail_unresolved(void **state) {
@@ -489,7 +421,7 @@ static void test_frames_fail_unresolved(void **state) {
   assert_int_equal(nh_sent_count(), KCONFIG_ARP_TRIES);
   for (size_t i = 0; i < KCONFIG_ARP_TRIES; i++)
     assert_request_sent(i, OTHER);
-  assert_int_equal(stats()->arp_unresolved, 2);
+  assert_int_equal(nh_stats()->arp_unresolved, 2);
   assert_int_equal(kstats(nh_kernel())->drops, drops + 2);
   assert_int_equal(free_slots(), KCONFIG_NET_TX_SLOTS);
 }
@@ -500,16 +432,16 @@ static void test_ping_unreachable(void **state) {
   (void)state;
   kping_req_t p;
   memset(&p, 0, sizeof(p));
-  kwork_init(&p.work, KWORK_OP_PING, &p, record, 0);
+  kwork_init(&p.work, KWORK_OP_PING, &p, nh_record, 0);
   p.target = OTHER;
   p.size = 8;
   assert_int_equal(nh_submit(&p.work), KERR_OK);
   assert_int_equal(nh_sent_count(), 1);
   assert_request_sent(0, OTHER);
   nh_run(KCONFIG_ARP_RETRY_NS * KCONFIG_ARP_TRIES);
-  assert_int_equal(times_called(&p.work), 1);
-  assert_int_equal(result_of(&p.work), KERR_UNREACHABLE);
-  assert_int_equal(stats()->arp_unresolved, 1);
+  assert_int_equal(nh_times_called(&p.work), 1);
+  assert_int_equal(nh_result_of(&p.work), KERR_UNREACHABLE);
+  assert_int_equal(nh_stats()->arp_unresolved, 1);
   assert_int_equal(free_slots(), KCONFIG_NET_TX_SLOTS);
 }
 
@@ -519,13 +451,13 @@ static void test_ping_via_gateway(void **state) {
   (void)state;
   kping_req_t p;
   memset(&p, 0, sizeof(p));
-  kwork_init(&p.work, KWORK_OP_PING, &p, record, 0);
+  kwork_init(&p.work, KWORK_OP_PING, &p, nh_record, 0);
   p.target = KIP4(192, 0, 2, 1);
   p.size = 8;
   assert_int_equal(nh_submit(&p.work), KERR_OK);
   assert_int_equal(nh_sent_count(), 1);
-  assert_request_sent(0, PEER);
-  inject_reply(NH_PEER_MAC, PEER);
+  assert_request_sent(0, NH_PEER);
+  inject_reply(NH_PEER_MAC, NH_PEER);
   assert_int_equal(nh_sent_count(), 2);
   size_t len;
   const uint8_t *f = nh_sent(1, &len);
@@ -533,10 +465,10 @@ static void test_ping_via_gateway(void **state) {
   assert_int_equal(net_get16(f + 12), ETH_TYPE_IPV4);
   assert_int_equal(net_get32(f + ETH_HLEN + 16), KIP4(192, 0, 2, 1));
   assert_int_equal(f[ETH_HLEN + 9], IP_PROTO_ICMP);
-  assert_int_equal(times_called(&p.work), 0); /* waits for the echo reply */
+  assert_int_equal(nh_times_called(&p.work), 0); /* waits for the echo reply */
   kcancel(nh_kernel(), &p.work);
   nh_run(0);
-  assert_int_equal(result_of(&p.work), KERR_CANCELLED);
+  assert_int_equal(nh_result_of(&p.work), KERR_CANCELLED);
 }
 
 /* A waiting ping that is cancelled leaves the queue (arp_forget); the
@@ -545,7 +477,7 @@ static void test_cancelled_frame_forgotten(void **state) {
   (void)state;
   kping_req_t p;
   memset(&p, 0, sizeof(p));
-  kwork_init(&p.work, KWORK_OP_PING, &p, record, 0);
+  kwork_init(&p.work, KWORK_OP_PING, &p, nh_record, 0);
   p.target = OTHER;
   p.size = 8;
   nh_submit(&p.work);
@@ -553,7 +485,7 @@ static void test_cancelled_frame_forgotten(void **state) {
   assert_int_equal(free_slots(), KCONFIG_NET_TX_SLOTS - 2);
   kcancel(nh_kernel(), &p.work);
   nh_run(0);
-  assert_int_equal(result_of(&p.work), KERR_CANCELLED);
+  assert_int_equal(nh_result_of(&p.work), KERR_CANCELLED);
   assert_int_equal(free_slots(), KCONFIG_NET_TX_SLOTS - 1);
   inject_reply(MAC_B, OTHER);
   assert_int_equal(nh_sent_count(), 2);
@@ -585,7 +517,7 @@ static void test_forget_last_frame_stops(void **state) {
   net_tx_fail(st(), d, KERR_CANCELLED);
   nh_run(KTIME_S(5));
   assert_int_equal(nh_sent_count(), 1);
-  assert_int_equal(stats()->arp_unresolved, 0);
+  assert_int_equal(nh_stats()->arp_unresolved, 0);
   assert_int_equal(free_slots(), KCONFIG_NET_TX_SLOTS);
 }
 
@@ -601,20 +533,20 @@ static void test_pending_table_full(void **state) {
   /* a ping to a new address fails KERR_NO_SPACE */
   kping_req_t p;
   memset(&p, 0, sizeof(p));
-  kwork_init(&p.work, KWORK_OP_PING, &p, record, 0);
+  kwork_init(&p.work, KWORK_OP_PING, &p, nh_record, 0);
   p.target = KIP4(10, 0, 2, 99);
   p.size = 8;
   nh_submit(&p.work);
-  assert_int_equal(result_of(&p.work), KERR_NO_SPACE);
-  assert_int_equal(stats()->arp_drop_queue_full, 1);
+  assert_int_equal(nh_result_of(&p.work), KERR_NO_SPACE);
+  assert_int_equal(nh_stats()->arp_drop_queue_full, 1);
   /* a resolve too */
   karp_req_t r;
   submit_resolve(&r, KIP4(10, 0, 2, 98));
-  assert_int_equal(result_of(&r.work), KERR_NO_SPACE);
+  assert_int_equal(nh_result_of(&r.work), KERR_NO_SPACE);
   assert_int_equal(nh_sent_count(), KCONFIG_ARP_PENDING);
   /* an address already pending still takes frames */
   output_frame(KIP4(10, 0, 2, 100), 0x77, 20);
-  assert_int_equal(stats()->arp_drop_queue_full, 1);
+  assert_int_equal(nh_stats()->arp_drop_queue_full, 1);
   assert_int_equal(free_slots(),
                    KCONFIG_NET_TX_SLOTS - KCONFIG_ARP_PENDING - 1);
   inject_reply(MAC_B, KIP4(10, 0, 2, 100));
@@ -624,11 +556,11 @@ static void test_pending_table_full(void **state) {
   /* the freed entry serves a new address */
   output_frame(KIP4(10, 0, 2, 99), 0x88, 20);
   nh_run(0);
-  assert_int_equal(stats()->arp_drop_queue_full, 1);
+  assert_int_equal(nh_stats()->arp_drop_queue_full, 1);
   assert_request_sent(KCONFIG_ARP_PENDING + 2, KIP4(10, 0, 2, 99));
   /* the rest fail in time */
   nh_run(KCONFIG_ARP_RETRY_NS * KCONFIG_ARP_TRIES);
-  assert_int_equal(stats()->arp_unresolved, KCONFIG_ARP_PENDING);
+  assert_int_equal(nh_stats()->arp_unresolved, KCONFIG_ARP_PENDING);
   assert_int_equal(free_slots(), KCONFIG_NET_TX_SLOTS);
 }
 
@@ -646,7 +578,7 @@ static void test_queue_full(void **state) {
   p->nframes = KCONFIG_ARP_QUEUE;
   uint64_t drops = kstats(nh_kernel())->drops;
   output_frame(OTHER, 2, 20);
-  assert_int_equal(stats()->arp_drop_queue_full, 1);
+  assert_int_equal(nh_stats()->arp_drop_queue_full, 1);
   assert_int_equal(kstats(nh_kernel())->drops, drops + 1);
   assert_int_equal(free_slots(), KCONFIG_NET_TX_SLOTS - 2); /* + request */
   p->nframes = 1;
@@ -736,12 +668,12 @@ static void test_cache_reuses_expired(void **state) {
 
 static void test_gratuitous_at_configure(void **state) {
   (void)state;
-  assert_int_equal(stats()->arp_requests_sent, 1); /* nh_up's, cleared */
+  assert_int_equal(nh_stats()->arp_requests_sent, 1); /* nh_up's, cleared */
   arp_announce(st());
   nh_run(0);
   assert_int_equal(nh_sent_count(), 1);
-  assert_arp_sent(0, BCAST_MAC, 1, US, ZERO_MAC, US);
-  assert_int_equal(stats()->arp_requests_sent, 2);
+  assert_arp_sent(0, NH_BCAST_MAC, 1, NH_OUR, NH_ZERO_MAC, NH_OUR);
+  assert_int_equal(nh_stats()->arp_requests_sent, 2);
 }
 
 /* Seen as the harness's NIC sees it: the first frame after configuring. */
@@ -751,57 +683,57 @@ static void test_gratuitous_first_frame(void **state) {
   net_stack_start(st(), false);
   nh_run(0);
   assert_int_equal(nh_sent_count(), 0);
-  kip_config_t cfg = {.addr = US, .netmask = MASK, .gateway = PEER};
+  kip_config_t cfg = {.addr = NH_OUR, .netmask = NH_MASK, .gateway = NH_PEER};
   net_configure(st(), &cfg);
   nh_run(0);
   assert_int_equal(nh_sent_count(), 1);
-  assert_arp_sent(0, BCAST_MAC, 1, US, ZERO_MAC, US);
+  assert_arp_sent(0, NH_BCAST_MAC, 1, NH_OUR, NH_ZERO_MAC, NH_OUR);
 }
 
 /* Our own announcement, looped back, is neither answered nor cached. */
 static void test_own_gratuitous_ignored(void **state) {
   (void)state;
-  inject_arp(BCAST_MAC, 1, NH_MAC, US, ZERO_MAC, US);
+  nh_inject_arp(NH_BCAST_MAC, 1, NH_MAC, NH_OUR, NH_ZERO_MAC, NH_OUR);
   assert_int_equal(nh_sent_count(), 0);
-  assert_false(arp_lookup(st(), US, NULL));
-  assert_int_equal(stats()->arp_drop_bad, 1);
+  assert_false(arp_lookup(st(), NH_OUR, NULL));
+  assert_int_equal(nh_stats()->arp_drop_bad, 1);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup(test_request_for_us_answered, setup_log),
-      cmocka_unit_test_setup(test_reply_goes_to_sender_mac, setup_log),
-      cmocka_unit_test_setup(test_request_for_other_ignored, setup_log),
-      cmocka_unit_test_setup(test_known_sender_updated, setup_log),
-      cmocka_unit_test_setup(test_reply_fills_cache, setup_log),
-      cmocka_unit_test_setup(test_not_answered_without_address, setup_log),
-      cmocka_unit_test_setup(test_probe_for_us_answered, setup_log),
-      cmocka_unit_test_setup(test_reply_without_slot, setup_log),
-      cmocka_unit_test_setup(test_malformed_dropped, setup_log),
-      cmocka_unit_test_setup(test_bad_senders_dropped, setup_log),
-      cmocka_unit_test_setup(test_short_packet_dropped, setup_log),
-      cmocka_unit_test_setup(test_resolve_hit_at_once, setup_log),
-      cmocka_unit_test_setup(test_resolve_own_address, setup_log),
-      cmocka_unit_test_setup(test_resolve_bad_address, setup_log),
-      cmocka_unit_test_setup(test_resolve_by_request_and_reply, setup_log),
-      cmocka_unit_test_setup(test_resolve_by_gratuitous, setup_log),
-      cmocka_unit_test_setup(test_resolve_gives_up, setup_log),
-      cmocka_unit_test_setup(test_resolve_cancelled, setup_log),
-      cmocka_unit_test_setup(test_frames_released_in_order, setup_log),
-      cmocka_unit_test_setup(test_frames_fail_unresolved, setup_log),
-      cmocka_unit_test_setup(test_ping_unreachable, setup_log),
-      cmocka_unit_test_setup(test_ping_via_gateway, setup_log),
-      cmocka_unit_test_setup(test_cancelled_frame_forgotten, setup_log),
-      cmocka_unit_test_setup(test_forget_last_frame_stops, setup_log),
-      cmocka_unit_test_setup(test_pending_table_full, setup_log),
-      cmocka_unit_test_setup(test_queue_full, setup_log),
-      cmocka_unit_test_setup(test_cache_expires, setup_log),
-      cmocka_unit_test_setup(test_cache_refresh, setup_log),
-      cmocka_unit_test_setup(test_cache_full_replaces_oldest, setup_log),
-      cmocka_unit_test_setup(test_cache_reuses_expired, setup_log),
-      cmocka_unit_test_setup(test_gratuitous_at_configure, setup_log),
-      cmocka_unit_test_setup(test_gratuitous_first_frame, setup_log),
-      cmocka_unit_test_setup(test_own_gratuitous_ignored, setup_log),
+      cmocka_unit_test_setup(test_request_for_us_answered, nh_setup),
+      cmocka_unit_test_setup(test_reply_goes_to_sender_mac, nh_setup),
+      cmocka_unit_test_setup(test_request_for_other_ignored, nh_setup),
+      cmocka_unit_test_setup(test_known_sender_updated, nh_setup),
+      cmocka_unit_test_setup(test_reply_fills_cache, nh_setup),
+      cmocka_unit_test_setup(test_not_answered_without_address, nh_setup),
+      cmocka_unit_test_setup(test_probe_for_us_answered, nh_setup),
+      cmocka_unit_test_setup(test_reply_without_slot, nh_setup),
+      cmocka_unit_test_setup(test_malformed_dropped, nh_setup),
+      cmocka_unit_test_setup(test_bad_senders_dropped, nh_setup),
+      cmocka_unit_test_setup(test_short_packet_dropped, nh_setup),
+      cmocka_unit_test_setup(test_resolve_hit_at_once, nh_setup),
+      cmocka_unit_test_setup(test_resolve_own_address, nh_setup),
+      cmocka_unit_test_setup(test_resolve_bad_address, nh_setup),
+      cmocka_unit_test_setup(test_resolve_by_request_and_reply, nh_setup),
+      cmocka_unit_test_setup(test_resolve_by_gratuitous, nh_setup),
+      cmocka_unit_test_setup(test_resolve_gives_up, nh_setup),
+      cmocka_unit_test_setup(test_resolve_cancelled, nh_setup),
+      cmocka_unit_test_setup(test_frames_released_in_order, nh_setup),
+      cmocka_unit_test_setup(test_frames_fail_unresolved, nh_setup),
+      cmocka_unit_test_setup(test_ping_unreachable, nh_setup),
+      cmocka_unit_test_setup(test_ping_via_gateway, nh_setup),
+      cmocka_unit_test_setup(test_cancelled_frame_forgotten, nh_setup),
+      cmocka_unit_test_setup(test_forget_last_frame_stops, nh_setup),
+      cmocka_unit_test_setup(test_pending_table_full, nh_setup),
+      cmocka_unit_test_setup(test_queue_full, nh_setup),
+      cmocka_unit_test_setup(test_cache_expires, nh_setup),
+      cmocka_unit_test_setup(test_cache_refresh, nh_setup),
+      cmocka_unit_test_setup(test_cache_full_replaces_oldest, nh_setup),
+      cmocka_unit_test_setup(test_cache_reuses_expired, nh_setup),
+      cmocka_unit_test_setup(test_gratuitous_at_configure, nh_setup),
+      cmocka_unit_test_setup(test_gratuitous_first_frame, nh_setup),
+      cmocka_unit_test_setup(test_own_gratuitous_ignored, nh_setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

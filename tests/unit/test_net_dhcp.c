@@ -16,17 +16,11 @@
 #include "support/fake_platform.h"
 #include "support/net_harness.h"
 
-#define OUR KIP4(10, 0, 2, 15)
-#define SERVER KIP4(10, 0, 2, 2)
+#define SERVER NH_GW /* slirp's DHCP server is its gateway */
 #define DNS KIP4(10, 0, 2, 3)
-#define MASK KIP4(255, 255, 255, 0)
 #define BCAST KIP4(255, 255, 255, 255)
 
-static kernel_t *g_k;
-static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-
 static net_stack_t *st(void) { return nh_stack(); }
-static const knet_stats_t *stats(void) { return knet_stats(g_k); }
 
 static size_t g_callbacks;
 static void count_cb(kwork_t *w) {
@@ -36,7 +30,7 @@ static void count_cb(kwork_t *w) {
 
 static int setup(void **state) {
   (void)state;
-  g_k = nh_init();
+  nh_init();
   g_callbacks = 0;
   return 0;
 }
@@ -175,9 +169,9 @@ static void reply_end(reply_t *r) { r->b[r->len++] = 255; }
 /* What slirp sends: server id, netmask, router, DNS, lease. */
 static void reply_slirp(reply_t *r, uint8_t type, uint32_t xid,
                         uint32_t lease) {
-  reply_init(r, type, xid, OUR);
+  reply_init(r, type, xid, NH_OUR);
   reply_addr(r, 54, SERVER);
-  reply_addr(r, 1, MASK);
+  reply_addr(r, 1, NH_MASK);
   reply_addr(r, 3, SERVER);
   reply_addr(r, 6, DNS);
   reply_u32(r, 51, lease);
@@ -217,7 +211,7 @@ static void test_discover(void **state) {
   assert_false(st()->up);
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
-  const uint8_t *m = dhcp_msg(0, bcast_mac, 0, BCAST, &len);
+  const uint8_t *m = dhcp_msg(0, NH_BCAST_MAC, 0, BCAST, &len);
   assert_int_equal(net_get32(m + 4), st()->dhcp.xid);
   assert_int_equal(net_get16(m + 10), 0x8000); /* broadcast the reply */
   assert_int_equal(net_get32(m + 12), 0);      /* ciaddr */
@@ -249,7 +243,7 @@ static void test_offer_request_ack(void **state) {
   assert_int_equal(kwork_state(&c1.work), KWORK_STATE_LIVE);
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
-  const uint8_t *m = dhcp_msg(0, bcast_mac, 0, BCAST, &len);
+  const uint8_t *m = dhcp_msg(0, NH_BCAST_MAC, 0, BCAST, &len);
   assert_int_equal(msg_type(m, len), 1);
   uint32_t xid = net_get32(m + 4);
   nh_sent_clear();
@@ -259,12 +253,12 @@ static void test_offer_request_ack(void **state) {
   inject_reply(&r);
   assert_int_equal(st()->dhcp.state, DHCP_REQUESTING);
   assert_int_equal(nh_sent_count(), 1);
-  m = dhcp_msg(0, bcast_mac, 0, BCAST, &len);
+  m = dhcp_msg(0, NH_BCAST_MAC, 0, BCAST, &len);
   assert_int_equal(msg_type(m, len), 3); /* REQUEST */
   assert_int_equal(net_get32(m + 4), xid);
   assert_int_equal(net_get16(m + 10), 0x8000);
   assert_int_equal(net_get32(m + 12), 0);
-  assert_int_equal(opt_addr(m, len, 50), OUR);
+  assert_int_equal(opt_addr(m, len, 50), NH_OUR);
   assert_int_equal(opt_addr(m, len, 54), SERVER);
   assert_int_equal(kwork_state(&c1.work), KWORK_STATE_LIVE);
   assert_false(st()->up);
@@ -279,22 +273,22 @@ static void test_offer_request_ack(void **state) {
                                              "86400 s\n"));
   assert_int_equal(st()->dhcp.state, DHCP_BOUND);
   assert_true(st()->up);
-  assert_int_equal(st()->cfg.addr, OUR);
-  assert_int_equal(st()->cfg.netmask, MASK);
+  assert_int_equal(st()->cfg.addr, NH_OUR);
+  assert_int_equal(st()->cfg.netmask, NH_MASK);
   assert_int_equal(st()->cfg.gateway, SERVER);
   assert_int_equal(st()->cfg.dns, DNS);
   assert_int_equal(st()->cfg.source, KIP_SOURCE_DHCP);
   assert_int_equal(st()->cfg.lease_s, 86400);
   assert_int_equal(st()->dhcp.t1_s, 43200);
   assert_int_equal(st()->dhcp.t2_s, 75600);
-  assert_int_equal(stats()->dhcp_drop_bad, 0);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, 0);
 
   /* The waiting IP_CONFIG completed with the lease. */
   assert_int_equal(kwork_state(&c1.work), KWORK_STATE_IDLE);
   assert_int_equal(c1.work.result, KERR_OK);
   assert_int_equal(g_callbacks, 1);
-  assert_int_equal(c1.config.addr, OUR);
-  assert_int_equal(c1.config.netmask, MASK);
+  assert_int_equal(c1.config.addr, NH_OUR);
+  assert_int_equal(c1.config.netmask, NH_MASK);
   assert_int_equal(c1.config.gateway, SERVER);
   assert_int_equal(c1.config.dns, DNS);
   assert_int_equal(c1.config.source, KIP_SOURCE_DHCP);
@@ -304,7 +298,7 @@ static void test_offer_request_ack(void **state) {
   kwork_init(&c2.work, KWORK_OP_IP_CONFIG, NULL, count_cb, 0);
   assert_int_equal(nh_submit(&c2.work), KERR_OK);
   assert_int_equal(c2.work.result, KERR_OK);
-  assert_int_equal(c2.config.addr, OUR);
+  assert_int_equal(c2.config.addr, NH_OUR);
 
   /* Bound: no more DHCP messages for a long while (only ARP). */
   nh_sent_clear();
@@ -313,7 +307,7 @@ static void test_offer_request_ack(void **state) {
     assert_int_equal(net_get16(nh_sent(i, NULL) + 12), ETH_TYPE_ARP);
   /* A late ACK while bound is not for us. */
   inject_reply(&r);
-  assert_int_equal(stats()->dhcp_drop_bad, 1);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, 1);
   assert_int_equal(st()->dhcp.state, DHCP_BOUND);
 }
 
@@ -323,16 +317,16 @@ static void test_options_t1_t2_and_defaults(void **state) {
   uint32_t xid = st()->dhcp.xid;
   reply_t r;
   /* An offer without server id: the sender is the server. */
-  reply_init(&r, 2, xid, OUR);
+  reply_init(&r, 2, xid, NH_OUR);
   reply_end(&r);
   inject_reply(&r);
   assert_int_equal(st()->dhcp.state, DHCP_REQUESTING);
   size_t len;
-  const uint8_t *m = dhcp_msg(1, bcast_mac, 0, BCAST, &len);
+  const uint8_t *m = dhcp_msg(1, NH_BCAST_MAC, 0, BCAST, &len);
   assert_int_equal(opt_addr(m, len, 54), SERVER);
 
   /* An ACK with pads, two routers, T1 and T2, and no netmask. */
-  reply_init(&r, 5, xid, OUR);
+  reply_init(&r, 5, xid, NH_OUR);
   r.b[r.len++] = 0;
   reply_u32(&r, 51, 1000);
   uint8_t routers[8];
@@ -345,7 +339,7 @@ static void test_options_t1_t2_and_defaults(void **state) {
   reply_end(&r);
   inject_reply(&r);
   assert_true(st()->up);
-  assert_int_equal(st()->cfg.netmask, MASK); /* the default */
+  assert_int_equal(st()->cfg.netmask, NH_MASK); /* the default */
   assert_int_equal(st()->cfg.gateway, KIP4(10, 0, 2, 1));
   assert_int_equal(st()->cfg.dns, 0);
   assert_int_equal(st()->cfg.lease_s, 1000);
@@ -371,7 +365,7 @@ static void test_retransmit_then_static(void **state) {
   }
   for (size_t i = 0; i < 4; i++) {
     size_t len;
-    const uint8_t *m = dhcp_msg(i, bcast_mac, 0, BCAST, &len);
+    const uint8_t *m = dhcp_msg(i, NH_BCAST_MAC, 0, BCAST, &len);
     assert_int_equal(msg_type(m, len), 1);
     assert_int_equal(net_get32(m + 4), xid);
   }
@@ -385,8 +379,8 @@ static void test_retransmit_then_static(void **state) {
   nh_run(1);
   assert_true(st()->up);
   assert_int_equal(st()->dhcp.state, DHCP_STATIC);
-  assert_int_equal(st()->cfg.addr, OUR);
-  assert_int_equal(st()->cfg.netmask, MASK);
+  assert_int_equal(st()->cfg.addr, NH_OUR);
+  assert_int_equal(st()->cfg.netmask, NH_MASK);
   assert_int_equal(st()->cfg.gateway, SERVER);
   assert_int_equal(st()->cfg.dns, DNS);
   assert_int_equal(st()->cfg.source, KIP_SOURCE_STATIC);
@@ -399,9 +393,9 @@ static void test_retransmit_then_static(void **state) {
     assert_int_equal(net_get16(nh_sent(i, NULL) + 12), ETH_TYPE_ARP);
   reply_t r;
   reply_slirp(&r, 2, xid, 86400);
-  inject_reply_to(&r, OUR);
-  assert_int_equal(stats()->dhcp_drop_bad, 0);
-  assert_int_equal(stats()->udp_drop_no_port, 1);
+  inject_reply_to(&r, NH_OUR);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, 0);
+  assert_int_equal(nh_stats()->udp_drop_no_port, 1);
   assert_int_equal(st()->dhcp.state, DHCP_STATIC);
 }
 
@@ -417,27 +411,13 @@ static void test_request_retransmitted(void **state) {
   nh_run(KTIME_MS(250));
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
-  const uint8_t *m = dhcp_msg(0, bcast_mac, 0, BCAST, &len);
+  const uint8_t *m = dhcp_msg(0, NH_BCAST_MAC, 0, BCAST, &len);
   assert_int_equal(msg_type(m, len), 3);
-  assert_int_equal(opt_addr(m, len, 50), OUR);
+  assert_int_equal(opt_addr(m, len, 50), NH_OUR);
   /* No ACK at all: the static fallback still comes. */
   nh_run(KCONFIG_DHCP_TIMEOUT_NS);
   assert_int_equal(st()->dhcp.state, DHCP_STATIC);
   assert_int_equal(st()->cfg.source, KIP_SOURCE_STATIC);
-}
-
-static void learn_server(void) {
-  uint8_t a[28] = {0}, f[64];
-  net_put16(a, 1);
-  net_put16(a + 2, ETH_TYPE_IPV4);
-  a[4] = 6;
-  a[5] = 4;
-  net_put16(a + 6, 1);
-  memcpy(a + 8, NH_PEER_MAC, 6);
-  net_put32(a + 14, SERVER);
-  net_put32(a + 24, OUR);
-  nh_inject(f, nh_frame(f, NULL, ETH_TYPE_ARP, a, sizeof(a)));
-  nh_sent_clear();
 }
 
 static void test_renewal(void **state) {
@@ -445,7 +425,7 @@ static void test_renewal(void **state) {
   get_lease(100); /* T1 50 s, T2 87 s */
   uint32_t old_xid = st()->dhcp.xid;
   nh_run(KTIME_S(49));
-  learn_server();
+  nh_learn_peer(SERVER);
   assert_int_equal(nh_sent_count(), 0);
   assert_int_equal(st()->dhcp.state, DHCP_BOUND);
 
@@ -454,13 +434,13 @@ static void test_renewal(void **state) {
   assert_int_equal(st()->dhcp.state, DHCP_RENEWING);
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
-  const uint8_t *m = dhcp_msg(0, NH_PEER_MAC, OUR, SERVER, &len);
+  const uint8_t *m = dhcp_msg(0, NH_PEER_MAC, NH_OUR, SERVER, &len);
   assert_int_equal(msg_type(m, len), 3);
   uint32_t xid = net_get32(m + 4);
   assert_int_equal(xid, st()->dhcp.xid);
   assert_int_not_equal(xid, old_xid);
-  assert_int_equal(net_get32(m + 12), OUR); /* ciaddr */
-  assert_int_equal(net_get16(m + 10), 0);   /* no broadcast flag */
+  assert_int_equal(net_get32(m + 12), NH_OUR); /* ciaddr */
+  assert_int_equal(net_get16(m + 10), 0);      /* no broadcast flag */
   assert_int_equal(opt_addr(m, len, 50), 0);
   assert_int_equal(opt_addr(m, len, 54), 0);
   assert_true(st()->up);
@@ -470,14 +450,14 @@ static void test_renewal(void **state) {
   nh_run(KTIME_S(2));
   reply_t r;
   reply_slirp(&r, 5, xid, 200);
-  inject_reply_to(&r, OUR);
+  inject_reply_to(&r, NH_OUR);
   assert_int_equal(st()->dhcp.state, DHCP_BOUND);
   assert_int_equal(st()->cfg.lease_s, 200);
-  assert_int_equal(st()->cfg.addr, OUR);
+  assert_int_equal(st()->cfg.addr, NH_OUR);
   assert_int_equal(st()->dhcp.t1_s, 100);
   assert_int_equal(st()->dhcp.bound_at, KTIME_S(52));
   assert_int_equal(nh_sent_count(), 0);
-  assert_int_equal(stats()->dhcp_drop_bad, 0);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, 0);
   /* The next T1 is 100 s from the ACK. */
   nh_run(KTIME_S(99));
   assert_int_equal(st()->dhcp.state, DHCP_BOUND);
@@ -498,9 +478,9 @@ static void test_rebinding_and_expiry(void **state) {
   assert_int_equal(st()->dhcp.state, DHCP_REBINDING);
   size_t n = nh_sent_count(), len;
   assert_true(n >= 1);
-  const uint8_t *m = dhcp_msg(n - 1, bcast_mac, OUR, BCAST, &len);
+  const uint8_t *m = dhcp_msg(n - 1, NH_BCAST_MAC, NH_OUR, BCAST, &len);
   assert_int_equal(msg_type(m, len), 3);
-  assert_int_equal(net_get32(m + 12), OUR);
+  assert_int_equal(net_get32(m + 12), NH_OUR);
   assert_int_equal(opt_addr(m, len, 50), 0);
   assert_true(st()->up);
 
@@ -513,7 +493,7 @@ static void test_rebinding_and_expiry(void **state) {
   assert_int_equal(st()->cfg.addr, 0);
   assert_int_equal(st()->dhcp.state, DHCP_SELECTING);
   assert_int_equal(nh_sent_count(), 1);
-  m = dhcp_msg(0, bcast_mac, 0, BCAST, &len);
+  m = dhcp_msg(0, NH_BCAST_MAC, 0, BCAST, &len);
   assert_int_equal(msg_type(m, len), 1);
 
   /* And a new lease can be had. */
@@ -543,9 +523,9 @@ static void test_nak_restarts(void **state) {
   assert_int_equal(st()->dhcp.state, DHCP_SELECTING);
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
-  const uint8_t *m = dhcp_msg(0, bcast_mac, 0, BCAST, &len);
+  const uint8_t *m = dhcp_msg(0, NH_BCAST_MAC, 0, BCAST, &len);
   assert_int_equal(msg_type(m, len), 1);
-  assert_int_equal(stats()->dhcp_drop_bad, 0);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, 0);
 
   /* A NAK while renewing takes the address away. */
   xid = st()->dhcp.xid;
@@ -563,7 +543,7 @@ static void test_nak_restarts(void **state) {
   assert_false(st()->up);
   assert_int_equal(st()->dhcp.state, DHCP_SELECTING);
   assert_int_equal(nh_sent_count(), 1);
-  m = dhcp_msg(0, bcast_mac, 0, BCAST, &len);
+  m = dhcp_msg(0, NH_BCAST_MAC, 0, BCAST, &len);
   assert_int_equal(msg_type(m, len), 1);
 }
 
@@ -572,7 +552,7 @@ static void expect_bad(const reply_t *r, uint64_t *bad) {
   dhcp_state_t s = st()->dhcp.state;
   size_t sent = nh_sent_count();
   inject_reply(r);
-  assert_int_equal(stats()->dhcp_drop_bad, ++*bad);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, ++*bad);
   assert_int_equal(st()->dhcp.state, s);
   assert_int_equal(nh_sent_count(), sent);
   assert_false(st()->up);
@@ -602,24 +582,24 @@ static void test_malformed_replies(void **state) {
 
   /* Truncated options: an option's length byte missing, or its value
    * running past the end; and no end option at all. */
-  reply_init(&r, 2, xid, OUR);
+  reply_init(&r, 2, xid, NH_OUR);
   r.b[r.len++] = 54;
   expect_bad(&r, &bad);
-  reply_init(&r, 2, xid, OUR);
+  reply_init(&r, 2, xid, NH_OUR);
   r.b[r.len++] = 54;
   r.b[r.len++] = 4;
   r.b[r.len++] = 10;
   expect_bad(&r, &bad);
-  reply_init(&r, 2, xid, OUR);
+  reply_init(&r, 2, xid, NH_OUR);
   reply_addr(&r, 54, SERVER);
   r.b[r.len++] = 12;
   r.b[r.len++] = 200; /* a host name of 200 bytes, in a short message */
   r.b[r.len++] = 'x';
   expect_bad(&r, &bad);
-  reply_init(&r, 2, xid, OUR);
+  reply_init(&r, 2, xid, NH_OUR);
   reply_addr(&r, 54, SERVER);
   expect_bad(&r, &bad); /* no end */
-  reply_init(&r, 2, xid, OUR);
+  reply_init(&r, 2, xid, NH_OUR);
   r.len -= 3;
   memset(r.b + r.len, 0, 20);
   r.len += 20; /* only pads */
@@ -627,11 +607,11 @@ static void test_malformed_replies(void **state) {
 
   /* Well-formed, but not an offer: no type, a wrong-sized type, an ACK
    * while selecting, an offer of 0.0.0.0, a malformed server id. */
-  reply_init(&r, 0, xid, OUR);
+  reply_init(&r, 0, xid, NH_OUR);
   reply_addr(&r, 54, SERVER);
   reply_end(&r);
   expect_bad(&r, &bad);
-  reply_init(&r, 0, xid, OUR);
+  reply_init(&r, 0, xid, NH_OUR);
   reply_opt(&r, 53, "\x02\x02", 2);
   reply_end(&r);
   expect_bad(&r, &bad);
@@ -641,7 +621,7 @@ static void test_malformed_replies(void **state) {
   reply_addr(&r, 54, SERVER);
   reply_end(&r);
   expect_bad(&r, &bad);
-  reply_init(&r, 2, xid, OUR);
+  reply_init(&r, 2, xid, NH_OUR);
   reply_opt(&r, 54, "\x0a\x00\x02", 3);
   reply_end(&r);
   expect_bad(&r, &bad);
@@ -655,7 +635,7 @@ static void test_malformed_replies(void **state) {
   reply_slirp(&r, 5, xid, 86400);
   net_put32(r.b + 240 + 3 + 2, KIP4(10, 0, 2, 9)); /* option 54 */
   expect_bad(&r, &bad);
-  reply_init(&r, 5, xid, OUR);
+  reply_init(&r, 5, xid, NH_OUR);
   reply_addr(&r, 54, SERVER);
   reply_end(&r);
   expect_bad(&r, &bad);
@@ -665,7 +645,7 @@ static void test_malformed_replies(void **state) {
   reply_slirp(&r, 5, xid, 86400);
   inject_reply(&r);
   assert_true(st()->up);
-  assert_int_equal(stats()->dhcp_drop_bad, bad);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, bad);
 }
 
 /* dhcp_input straight on a heap copy of exactly `len` bytes, so the
@@ -687,21 +667,21 @@ static void test_never_reads_past_the_end(void **state) {
   /* Every cut of a good offer, from the fixed part to just before its end
    * option, is bad; option values that claim to run past the end are
    * never read. */
-  uint64_t bad = stats()->dhcp_drop_bad;
+  uint64_t bad = nh_stats()->dhcp_drop_bad;
   for (size_t len = 0; len < r.len; len++) {
     input_exact(&r, len);
-    assert_int_equal(stats()->dhcp_drop_bad, ++bad);
+    assert_int_equal(nh_stats()->dhcp_drop_bad, ++bad);
     assert_int_equal(st()->dhcp.state, DHCP_SELECTING);
   }
-  reply_init(&r, 2, xid, OUR);
+  reply_init(&r, 2, xid, NH_OUR);
   r.b[r.len++] = 54;
   r.b[r.len++] = 255;
   input_exact(&r, r.len);
-  assert_int_equal(stats()->dhcp_drop_bad, ++bad);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, ++bad);
   /* The whole offer is taken. */
   reply_slirp(&r, 2, xid, 86400);
   input_exact(&r, r.len);
-  assert_int_equal(stats()->dhcp_drop_bad, bad);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, bad);
   assert_int_equal(st()->dhcp.state, DHCP_REQUESTING);
 }
 

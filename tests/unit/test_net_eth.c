@@ -12,35 +12,12 @@
 
 #include "net_harness.h"
 
-#define US KIP4(10, 0, 2, 15)
-#define PEER KIP4(10, 0, 2, 2)
-#define MASK KIP4(255, 255, 255, 0)
-
 static const uint8_t OTHER_MAC[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x57};
 static const uint8_t MCAST_MAC[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
-static const uint8_t BCAST_MAC[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-static int setup(void **state) {
-  (void)state;
-  nh_init();
-  nh_up(US, MASK, PEER);
-  return 0;
-}
-
-static const knet_stats_t *stats(void) { return &nh_stack()->stats; }
-
-/* An ARP request from the peer for `tpa` (28 bytes). */
-static size_t arp_request(uint8_t *p, kip4_t tpa) {
-  memset(p, 0, 28);
-  net_put16(p, 1);
-  net_put16(p + 2, ETH_TYPE_IPV4);
-  p[4] = 6;
-  p[5] = 4;
-  net_put16(p + 6, 1);
-  memcpy(p + 8, NH_PEER_MAC, 6);
-  net_put32(p + 14, PEER);
-  net_put32(p + 24, tpa);
-  return 28;
+/* An ARP request from the peer for our address (28 bytes). */
+static size_t arp_request(uint8_t *p) {
+  return nh_arp_packet(p, 1, NH_PEER_MAC, NH_PEER, NH_ZERO_MAC, NH_OUR);
 }
 
 static void test_short_frames_dropped(void **state) {
@@ -52,8 +29,8 @@ static void test_short_frames_dropped(void **state) {
   nh_inject(f, 0);
   nh_inject(f, 1);
   nh_inject(f, ETH_HLEN - 1);
-  assert_int_equal(stats()->eth_rx, 3);
-  assert_int_equal(stats()->eth_drop_short, 3);
+  assert_int_equal(nh_stats()->eth_rx, 3);
+  assert_int_equal(nh_stats()->eth_drop_short, 3);
   assert_int_equal(kstats(nh_kernel())->drops, drops + 3);
   assert_int_equal(nh_released(), released + 3);
   assert_int_equal(nh_rx_outstanding(), 0);
@@ -66,28 +43,28 @@ static void test_header_only_frame_passes(void **state) {
   (void)state;
   uint8_t f[ETH_HLEN];
   nh_inject(f, nh_frame(f, NULL, ETH_TYPE_IPV4, NULL, 0));
-  assert_int_equal(stats()->eth_rx, 1);
-  assert_int_equal(stats()->eth_drop_short, 0);
-  assert_int_equal(stats()->ip_rx, 1);
-  assert_int_equal(stats()->ip_drop_short, 1);
+  assert_int_equal(nh_stats()->eth_rx, 1);
+  assert_int_equal(nh_stats()->eth_drop_short, 0);
+  assert_int_equal(nh_stats()->ip_rx, 1);
+  assert_int_equal(nh_stats()->ip_drop_short, 1);
 }
 
 static void test_other_unicast_dropped(void **state) {
   (void)state;
   uint8_t f[64], a[28];
-  nh_inject(f, nh_frame(f, OTHER_MAC, ETH_TYPE_ARP, a, arp_request(a, US)));
-  assert_int_equal(stats()->eth_rx, 1);
-  assert_int_equal(stats()->eth_drop_not_ours, 1);
-  assert_int_equal(stats()->arp_rx, 0);
+  nh_inject(f, nh_frame(f, OTHER_MAC, ETH_TYPE_ARP, a, arp_request(a)));
+  assert_int_equal(nh_stats()->eth_rx, 1);
+  assert_int_equal(nh_stats()->eth_drop_not_ours, 1);
+  assert_int_equal(nh_stats()->arp_rx, 0);
   assert_int_equal(nh_sent_count(), 0);
 }
 
 static void test_multicast_dropped(void **state) {
   (void)state;
   uint8_t f[64], a[28];
-  nh_inject(f, nh_frame(f, MCAST_MAC, ETH_TYPE_ARP, a, arp_request(a, US)));
-  assert_int_equal(stats()->eth_drop_not_ours, 1);
-  assert_int_equal(stats()->arp_rx, 0);
+  nh_inject(f, nh_frame(f, MCAST_MAC, ETH_TYPE_ARP, a, arp_request(a)));
+  assert_int_equal(nh_stats()->eth_drop_not_ours, 1);
+  assert_int_equal(nh_stats()->arp_rx, 0);
   assert_int_equal(nh_sent_count(), 0);
 }
 
@@ -98,12 +75,12 @@ static void test_unknown_types_dropped(void **state) {
   uint8_t f[64], a[28];
   uint64_t drops = kstats(nh_kernel())->drops;
   for (size_t i = 0; i < KARRAY_SIZE(types); i++)
-    nh_inject(f, nh_frame(f, NULL, types[i], a, arp_request(a, US)));
-  assert_int_equal(stats()->eth_rx, KARRAY_SIZE(types));
-  assert_int_equal(stats()->eth_drop_type, KARRAY_SIZE(types));
+    nh_inject(f, nh_frame(f, NULL, types[i], a, arp_request(a)));
+  assert_int_equal(nh_stats()->eth_rx, KARRAY_SIZE(types));
+  assert_int_equal(nh_stats()->eth_drop_type, KARRAY_SIZE(types));
   assert_int_equal(kstats(nh_kernel())->drops, drops + KARRAY_SIZE(types));
-  assert_int_equal(stats()->arp_rx, 0);
-  assert_int_equal(stats()->ip_rx, 0);
+  assert_int_equal(nh_stats()->arp_rx, 0);
+  assert_int_equal(nh_stats()->ip_rx, 0);
   assert_int_equal(nh_sent_count(), 0);
 }
 
@@ -111,12 +88,12 @@ static void test_unknown_types_dropped(void **state) {
 static void test_broadcast_and_ours_accepted(void **state) {
   (void)state;
   uint8_t f[64], a[28];
-  nh_inject(f, nh_frame(f, BCAST_MAC, ETH_TYPE_ARP, a, arp_request(a, US)));
-  nh_inject(f, nh_frame(f, NH_MAC, ETH_TYPE_ARP, a, arp_request(a, US)));
-  assert_int_equal(stats()->eth_rx, 2);
-  assert_int_equal(stats()->arp_rx, 2);
-  assert_int_equal(stats()->eth_drop_not_ours + stats()->eth_drop_type +
-                       stats()->eth_drop_short,
+  nh_inject(f, nh_frame(f, NH_BCAST_MAC, ETH_TYPE_ARP, a, arp_request(a)));
+  nh_inject(f, nh_frame(f, NH_MAC, ETH_TYPE_ARP, a, arp_request(a)));
+  assert_int_equal(nh_stats()->eth_rx, 2);
+  assert_int_equal(nh_stats()->arp_rx, 2);
+  assert_int_equal(nh_stats()->eth_drop_not_ours + nh_stats()->eth_drop_type +
+                       nh_stats()->eth_drop_short,
                    0);
   assert_int_equal(nh_sent_count(), 2);
 }
@@ -128,14 +105,14 @@ static void test_ipv4_handed_up(void **state) {
   uint8_t f[128];
   uint8_t junk[8] = {1, 2, 3, 4, 5, 6, 7, 8};
   /* protocol 99: IPv4 parses it and counts it as an unknown protocol */
-  nh_inject(f, nh_ipv4_frame(f, PEER, US, 99, junk, sizeof(junk)));
-  assert_int_equal(stats()->eth_rx, 1);
-  assert_int_equal(stats()->ip_rx, 1);
-  assert_int_equal(stats()->ip_drop_protocol, 1);
-  assert_int_equal(stats()->ip_drop_short + stats()->ip_drop_checksum +
-                       stats()->ip_drop_version + stats()->ip_drop_length,
+  nh_inject(f, nh_ipv4_frame(f, NH_PEER, NH_OUR, 99, junk, sizeof(junk)));
+  assert_int_equal(nh_stats()->eth_rx, 1);
+  assert_int_equal(nh_stats()->ip_rx, 1);
+  assert_int_equal(nh_stats()->ip_drop_protocol, 1);
+  assert_int_equal(nh_stats()->ip_drop_short + nh_stats()->ip_drop_checksum +
+                       nh_stats()->ip_drop_version + nh_stats()->ip_drop_length,
                    0);
-  assert_int_equal(stats()->arp_rx, 0);
+  assert_int_equal(nh_stats()->arp_rx, 0);
 }
 
 /* eth_output on a slot whose payload is `n` bytes of 0xa5 and whose frame
@@ -162,7 +139,7 @@ static const uint8_t *send_payload(size_t n, uint16_t type, size_t *len) {
 static void test_output_pads_short_frames(void **state) {
   (void)state;
   static const size_t sizes[] = {0, 1, 28, 45};
-  uint64_t tx0 = stats()->eth_tx; /* the gratuitous ARP of nh_up */
+  uint64_t tx0 = nh_stats()->eth_tx; /* the gratuitous ARP of nh_up */
   for (size_t k = 0; k < KARRAY_SIZE(sizes); k++) {
     nh_sent_clear();
     size_t len;
@@ -171,12 +148,12 @@ static void test_output_pads_short_frames(void **state) {
     for (size_t i = ETH_HLEN + sizes[k]; i < ETH_MIN_FRAME; i++)
       assert_int_equal(f[i], 0);
   }
-  assert_int_equal(stats()->eth_tx, tx0 + KARRAY_SIZE(sizes));
+  assert_int_equal(nh_stats()->eth_tx, tx0 + KARRAY_SIZE(sizes));
 }
 
 static void test_output_long_frames_not_padded(void **state) {
   (void)state;
-  uint64_t tx0 = stats()->eth_tx;
+  uint64_t tx0 = nh_stats()->eth_tx;
   size_t len;
   send_payload(46, ETH_TYPE_IPV4, &len);
   assert_int_equal(len, 60);
@@ -186,7 +163,7 @@ static void test_output_long_frames_not_padded(void **state) {
   nh_sent_clear();
   send_payload(1500, ETH_TYPE_IPV4, &len);
   assert_int_equal(len, 1514);
-  assert_int_equal(stats()->eth_tx, tx0 + 3);
+  assert_int_equal(nh_stats()->eth_tx, tx0 + 3);
 }
 
 /* The slot comes back once the device is done with it. */
@@ -205,16 +182,16 @@ static void test_output_returns_slot(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup(test_short_frames_dropped, setup),
-      cmocka_unit_test_setup(test_header_only_frame_passes, setup),
-      cmocka_unit_test_setup(test_other_unicast_dropped, setup),
-      cmocka_unit_test_setup(test_multicast_dropped, setup),
-      cmocka_unit_test_setup(test_unknown_types_dropped, setup),
-      cmocka_unit_test_setup(test_broadcast_and_ours_accepted, setup),
-      cmocka_unit_test_setup(test_ipv4_handed_up, setup),
-      cmocka_unit_test_setup(test_output_pads_short_frames, setup),
-      cmocka_unit_test_setup(test_output_long_frames_not_padded, setup),
-      cmocka_unit_test_setup(test_output_returns_slot, setup),
+      cmocka_unit_test_setup(test_short_frames_dropped, nh_setup),
+      cmocka_unit_test_setup(test_header_only_frame_passes, nh_setup),
+      cmocka_unit_test_setup(test_other_unicast_dropped, nh_setup),
+      cmocka_unit_test_setup(test_multicast_dropped, nh_setup),
+      cmocka_unit_test_setup(test_unknown_types_dropped, nh_setup),
+      cmocka_unit_test_setup(test_broadcast_and_ours_accepted, nh_setup),
+      cmocka_unit_test_setup(test_ipv4_handed_up, nh_setup),
+      cmocka_unit_test_setup(test_output_pads_short_frames, nh_setup),
+      cmocka_unit_test_setup(test_output_long_frames_not_padded, nh_setup),
+      cmocka_unit_test_setup(test_output_returns_slot, nh_setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

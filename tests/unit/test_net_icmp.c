@@ -16,94 +16,13 @@
 
 #include "net_harness.h"
 
-#define OUR KIP4(10, 0, 2, 15)
-#define MASK KIP4(255, 255, 255, 0)
-#define GW KIP4(10, 0, 2, 2) /* NH_PEER_MAC's address */
-#define PEER GW
 #define FAR KIP4(93, 184, 216, 34)
 
-static const uint8_t BCAST_MAC[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-
-static const knet_stats_t *ns(void) { return knet_stats(nh_kernel()); }
-
-static int setup(void **state) {
-  (void)state;
-  nh_init();
-  nh_up(OUR, MASK, GW);
-  return 0;
-}
-
-static int setup_no_gateway(void **state) {
-  (void)state;
-  nh_init();
-  nh_up(OUR, MASK, 0);
-  return 0;
-}
-
 /* ------------------------------------------------------------- helpers */
-
-static uint8_t arp_pkt[28];
-
-static void arp_fill(uint16_t op, kip4_t spa, const uint8_t *tha, kip4_t tpa) {
-  uint8_t *p = arp_pkt;
-  net_put16(p, 1);
-  net_put16(p + 2, ETH_TYPE_IPV4);
-  p[4] = 6;
-  p[5] = 4;
-  net_put16(p + 6, op);
-  memcpy(p + 8, NH_PEER_MAC, 6);
-  net_put32(p + 14, spa);
-  memcpy(p + 18, tha, 6);
-  net_put32(p + 24, tpa);
-}
-
-/* The peer asks for our address: the stack answers and learns the peer. */
-static void learn_peer(void) {
-  static const uint8_t zero[6];
-  arp_fill(1, PEER, zero, OUR);
-  uint8_t f[64];
-  size_t n = nh_frame(f, BCAST_MAC, ETH_TYPE_ARP, arp_pkt, 28);
-  nh_inject(f, n);
-  assert_true(arp_lookup(nh_stack(), PEER, NULL));
-  nh_sent_clear();
-}
-
-/* The frame sent last is an ARP request for `ip`; the peer answers. */
-static void answer_arp(kip4_t ip) {
-  size_t len;
-  const uint8_t *f = nh_sent(nh_sent_count() - 1, &len);
-  assert_memory_equal(f, BCAST_MAC, 6);
-  assert_int_equal(net_get16(f + 12), ETH_TYPE_ARP);
-  assert_int_equal(net_get16(f + ETH_HLEN + 6), 1);
-  assert_int_equal(net_get32(f + ETH_HLEN + 24), ip);
-  arp_fill(2, ip, NH_MAC, OUR);
-  uint8_t r[64];
-  size_t n = nh_frame(r, NULL, ETH_TYPE_ARP, arp_pkt, 28);
-  nh_inject(r, n);
-}
-
-static void fix_ip_checksum(uint8_t *f) {
-  uint8_t *ip = f + ETH_HLEN;
-  net_put16(ip + 10, 0);
-  net_put16(ip + 10, net_fold(net_sum(0, ip, IP_HLEN)));
-}
 
 static void fix_icmp_checksum(uint8_t *m, size_t len) {
   net_put16(m + 2, 0);
   net_put16(m + 2, net_fold(net_sum(0, m, len)));
-}
-
-/* An ICMP echo (type 8 or 0) with `n` data bytes 0xa0 + i at m. */
-static size_t echo_msg(uint8_t *m, uint8_t type, uint16_t id, uint16_t seq,
-                       size_t n) {
-  m[0] = type;
-  m[1] = 0;
-  net_put16(m + 4, id);
-  net_put16(m + 6, seq);
-  for (size_t i = 0; i < n; i++)
-    m[8 + i] = (uint8_t)(0xa0 + i);
-  fix_icmp_checksum(m, 8 + n);
-  return 8 + n;
 }
 
 static void inject_icmp(kip4_t src, kip4_t dst, const uint8_t *m, size_t len,
@@ -111,7 +30,7 @@ static void inject_icmp(kip4_t src, kip4_t dst, const uint8_t *m, size_t len,
   static uint8_t f[KCONFIG_NET_FRAME_MAX];
   size_t n = nh_ipv4_frame(f, src, dst, IP_PROTO_ICMP, m, len);
   f[ETH_HLEN + 8] = ttl;
-  fix_ip_checksum(f);
+  nh_fix_ip_checksum(f);
   nh_inject(f, n);
 }
 
@@ -133,7 +52,7 @@ static const uint8_t *sent_icmp(size_t i, kip4_t dst, size_t *mlen) {
   assert_int_equal(ip[8], KCONFIG_IP_TTL);
   assert_int_equal(ip[9], IP_PROTO_ICMP);
   assert_int_equal(net_fold(net_sum(0, ip, IP_HLEN)), 0);
-  assert_int_equal(net_get32(ip + 12), OUR);
+  assert_int_equal(net_get32(ip + 12), NH_OUR);
   assert_int_equal(net_get32(ip + 16), dst);
   *mlen = total - IP_HLEN;
   assert_int_equal(net_fold(net_sum(0, ip + IP_HLEN, *mlen)), 0);
@@ -172,19 +91,19 @@ static void answer_ping(size_t i, kip4_t from, uint8_t ttl) {
   memcpy(r, m, mlen);
   r[0] = 0;
   fix_icmp_checksum(r, mlen);
-  inject_icmp(from, OUR, r, mlen, ttl);
+  inject_icmp(from, NH_OUR, r, mlen, ttl);
 }
 
 /* ------------------------------------------------------ echo requests */
 
 static void test_echo_request_answered(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t m[64];
-  size_t mlen = echo_msg(m, 8, 0x4242, 7, 16);
-  inject_icmp(PEER, OUR, m, mlen, 64);
-  assert_int_equal(ns()->icmp_rx, 1);
-  assert_int_equal(ns()->icmp_echo_replied, 1);
+  size_t mlen = nh_icmp_echo(m, 8, 0x4242, 7, 16);
+  inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
+  assert_int_equal(nh_stats()->icmp_rx, 1);
+  assert_int_equal(nh_stats()->icmp_echo_replied, 1);
   assert_int_equal(kstats(nh_kernel())->drops, 0);
   assert_int_equal(nh_sent_count(), 1);
   size_t len, rlen;
@@ -192,7 +111,7 @@ static void test_echo_request_answered(void **state) {
   assert_int_equal(len, ETH_MIN_FRAME); /* 58 bytes, padded */
   assert_int_equal(f[58], 0);
   assert_int_equal(f[59], 0);
-  const uint8_t *r = sent_icmp(0, PEER, &rlen);
+  const uint8_t *r = sent_icmp(0, NH_PEER, &rlen);
   assert_int_equal(net_get16(f + ETH_HLEN + 2), IP_HLEN + mlen);
   assert_int_equal(rlen, mlen);
   assert_int_equal(r[0], 0); /* echo reply */
@@ -209,13 +128,13 @@ static void test_echo_request_answered(void **state) {
 static void test_echo_reply_after_arp(void **state) {
   (void)state;
   uint8_t m[64];
-  size_t mlen = echo_msg(m, 8, 1, 2, 0);
-  inject_icmp(PEER, OUR, m, mlen, 64);
+  size_t mlen = nh_icmp_echo(m, 8, 1, 2, 0);
+  inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
   assert_int_equal(nh_sent_count(), 1);
-  answer_arp(PEER);
+  assert_true(nh_answer_arp(NH_PEER));
   assert_int_equal(nh_sent_count(), 2);
   size_t rlen;
-  const uint8_t *r = sent_icmp(1, PEER, &rlen);
+  const uint8_t *r = sent_icmp(1, NH_PEER, &rlen);
   assert_int_equal(rlen, 8);
   assert_int_equal(r[0], 0);
   assert_int_equal(net_get16(r + 4), 1);
@@ -224,62 +143,63 @@ static void test_echo_reply_after_arp(void **state) {
 
 static void test_largest_echo_request(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   static uint8_t m[ICMP_HLEN + KPING_MAX_PAYLOAD];
-  size_t mlen = echo_msg(m, 8, 9, 9, KPING_MAX_PAYLOAD);
-  inject_icmp(PEER, OUR, m, mlen, 64);
+  size_t mlen = nh_icmp_echo(m, 8, 9, 9, KPING_MAX_PAYLOAD);
+  inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
   size_t rlen;
-  const uint8_t *r = sent_icmp(0, PEER, &rlen);
+  const uint8_t *r = sent_icmp(0, NH_PEER, &rlen);
   assert_int_equal(rlen, mlen);
   assert_memory_equal(r + 4, m + 4, mlen - 4);
 }
 
 static void test_echo_not_answered(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t m[64];
-  size_t mlen = echo_msg(m, 8, 1, 1, 8);
-  inject_icmp(PEER, KIP4_BROADCAST, m, mlen, 64);
-  inject_icmp(PEER, KIP4(10, 0, 2, 255), m, mlen, 64);
-  inject_icmp(0, OUR, m, mlen, 64); /* from 0.0.0.0: nowhere to answer */
-  assert_int_equal(ns()->icmp_rx, 3);
-  assert_int_equal(ns()->icmp_echo_replied, 0);
-  assert_int_equal(ns()->icmp_drop_bad, 0);
+  size_t mlen = nh_icmp_echo(m, 8, 1, 1, 8);
+  inject_icmp(NH_PEER, KIP4_BROADCAST, m, mlen, 64);
+  inject_icmp(NH_PEER, KIP4(10, 0, 2, 255), m, mlen, 64);
+  inject_icmp(0, NH_OUR, m, mlen, 64); /* from 0.0.0.0: nowhere to answer */
+  assert_int_equal(nh_stats()->icmp_rx, 3);
+  assert_int_equal(nh_stats()->icmp_echo_replied, 0);
+  assert_int_equal(nh_stats()->icmp_drop_bad, 0);
   assert_int_equal(nh_sent_count(), 0);
 }
 
 static void test_short_and_bad_checksum(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t m[64];
-  size_t mlen = echo_msg(m, 8, 1, 1, 8);
-  inject_icmp(PEER, OUR, m, ICMP_HLEN - 1, 64);
-  assert_int_equal(ns()->icmp_drop_bad, 1);
-  inject_icmp(PEER, OUR, m, 0, 64);
-  assert_int_equal(ns()->icmp_drop_bad, 2);
+  size_t mlen = nh_icmp_echo(m, 8, 1, 1, 8);
+  inject_icmp(NH_PEER, NH_OUR, m, ICMP_HLEN - 1, 64);
+  assert_int_equal(nh_stats()->icmp_drop_bad, 1);
+  inject_icmp(NH_PEER, NH_OUR, m, 0, 64);
+  assert_int_equal(nh_stats()->icmp_drop_bad, 2);
   m[9] ^= 0x40;
-  inject_icmp(PEER, OUR, m, mlen, 64);
-  assert_int_equal(ns()->icmp_drop_bad, 3);
-  assert_int_equal(ns()->icmp_rx, 3);
+  inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
+  assert_int_equal(nh_stats()->icmp_drop_bad, 3);
+  assert_int_equal(nh_stats()->icmp_rx, 3);
   assert_int_equal(kstats(nh_kernel())->drops, 3);
-  assert_int_equal(ns()->icmp_echo_replied, 0);
+  assert_int_equal(nh_stats()->icmp_echo_replied, 0);
   assert_int_equal(nh_sent_count(), 0);
 }
 
 static void test_other_types_ignored(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t m[64] = {0};
   m[0] = 13; /* timestamp request */
   fix_icmp_checksum(m, 20);
-  inject_icmp(PEER, OUR, m, 20, 64);
+  inject_icmp(NH_PEER, NH_OUR, m, 20, 64);
   memset(m, 0, sizeof(m));
   m[0] = 3; /* an unreachable for something we sent */
   m[1] = 3;
   fix_icmp_checksum(m, 36);
-  inject_icmp(PEER, OUR, m, 36, 64);
-  assert_int_equal(ns()->icmp_rx, 2);
-  assert_int_equal(ns()->icmp_drop_bad + ns()->icmp_drop_unmatched, 0);
+  inject_icmp(NH_PEER, NH_OUR, m, 36, 64);
+  assert_int_equal(nh_stats()->icmp_rx, 2);
+  assert_int_equal(nh_stats()->icmp_drop_bad + nh_stats()->icmp_drop_unmatched,
+                   0);
   assert_int_equal(kstats(nh_kernel())->drops, 0);
   assert_int_equal(nh_sent_count(), 0);
 }
@@ -287,33 +207,33 @@ static void test_other_types_ignored(void **state) {
 /* Every slot held at the NIC: the next reply is dropped and counted. */
 static void test_echo_without_a_slot(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   nh_hold_sends(true);
   uint8_t m[64];
-  size_t mlen = echo_msg(m, 8, 1, 1, 8);
+  size_t mlen = nh_icmp_echo(m, 8, 1, 1, 8);
   for (int i = 0; i < KCONFIG_NET_TX_SLOTS; i++)
-    inject_icmp(PEER, OUR, m, mlen, 64);
-  assert_int_equal(ns()->icmp_echo_replied, KCONFIG_NET_TX_SLOTS);
-  assert_int_equal(ns()->tx_drop_no_slot, 0);
-  inject_icmp(PEER, OUR, m, mlen, 64);
-  assert_int_equal(ns()->icmp_echo_replied, KCONFIG_NET_TX_SLOTS);
-  assert_int_equal(ns()->tx_drop_no_slot, 1);
+    inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
+  assert_int_equal(nh_stats()->icmp_echo_replied, KCONFIG_NET_TX_SLOTS);
+  assert_int_equal(nh_stats()->tx_drop_no_slot, 0);
+  inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
+  assert_int_equal(nh_stats()->icmp_echo_replied, KCONFIG_NET_TX_SLOTS);
+  assert_int_equal(nh_stats()->tx_drop_no_slot, 1);
   assert_int_equal(nh_sent_count(), KCONFIG_NET_TX_SLOTS);
   nh_complete_sends(KERR_OK);
-  inject_icmp(PEER, OUR, m, mlen, 64);
-  assert_int_equal(ns()->icmp_echo_replied, KCONFIG_NET_TX_SLOTS + 1);
+  inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
+  assert_int_equal(nh_stats()->icmp_echo_replied, KCONFIG_NET_TX_SLOTS + 1);
 }
 
 /* -------------------------------------------------------------- pings */
 
 static void test_ping_round_trip(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   ping_t p;
-  assert_int_equal(ping(&p, GW, 56, 0), KERR_OK);
+  assert_int_equal(ping(&p, NH_GW, 56, 0), KERR_OK);
   assert_int_equal(nh_sent_count(), 1);
   size_t mlen;
-  const uint8_t *m = sent_icmp(0, GW, &mlen);
+  const uint8_t *m = sent_icmp(0, NH_GW, &mlen);
   assert_int_equal(mlen, ICMP_HLEN + 56);
   assert_int_equal(m[0], 8);
   assert_int_equal(m[1], 0);
@@ -323,44 +243,44 @@ static void test_ping_round_trip(void **state) {
   uint16_t seq = net_get16(m + 6);
   nh_run(KTIME_MS(5));
   assert_int_equal(p.calls, 0);
-  answer_ping(0, GW, 61);
+  answer_ping(0, NH_GW, 61);
   assert_int_equal(p.calls, 1);
   assert_int_equal(p.result, KERR_OK);
   assert_int_equal(p.req.rtt, KTIME_MS(5));
   assert_int_equal(p.req.ttl, 61);
-  assert_int_equal(ns()->icmp_drop_unmatched, 0);
+  assert_int_equal(nh_stats()->icmp_drop_unmatched, 0);
   assert_true(kwork_list_empty(&nh_stack()->icmp.pings));
   /* The next ping: same identifier, the next sequence number. */
   ping_t q;
-  assert_int_equal(ping(&q, GW, 0, 0), KERR_OK);
-  m = sent_icmp(1, GW, &mlen);
+  assert_int_equal(ping(&q, NH_GW, 0, 0), KERR_OK);
+  m = sent_icmp(1, NH_GW, &mlen);
   assert_int_equal(mlen, ICMP_HLEN);
   assert_int_equal(net_get16(m + 4), ident);
   assert_int_equal(net_get16(m + 6), (uint16_t)(seq + 1));
-  answer_ping(1, GW, 64);
+  answer_ping(1, NH_GW, 64);
   assert_int_equal(q.result, KERR_OK);
   assert_int_equal(q.req.rtt, 0);
   /* Both answered once: a second copy of the reply matches nothing. */
-  answer_ping(1, GW, 64);
+  answer_ping(1, NH_GW, 64);
   assert_int_equal(q.calls, 1);
-  assert_int_equal(ns()->icmp_drop_unmatched, 1);
+  assert_int_equal(nh_stats()->icmp_drop_unmatched, 1);
   assert_int_equal(kstats(nh_kernel())->bad_completions, 0);
 }
 
 static void test_ping_largest(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   ping_t p;
-  assert_int_equal(ping(&p, GW, KPING_MAX_PAYLOAD, 0), KERR_OK);
+  assert_int_equal(ping(&p, NH_GW, KPING_MAX_PAYLOAD, 0), KERR_OK);
   size_t len, mlen;
   nh_sent(0, &len);
   assert_int_equal(len, KCONFIG_NET_FRAME_MAX);
-  sent_icmp(0, GW, &mlen);
+  sent_icmp(0, NH_GW, &mlen);
   assert_int_equal(mlen, ICMP_HLEN + KPING_MAX_PAYLOAD);
-  answer_ping(0, GW, 64);
+  answer_ping(0, NH_GW, 64);
   assert_int_equal(p.result, KERR_OK);
   ping_t big;
-  assert_int_equal(ping(&big, GW, KPING_MAX_PAYLOAD + 1, 0), KERR_RANGE);
+  assert_int_equal(ping(&big, NH_GW, KPING_MAX_PAYLOAD + 1, 0), KERR_RANGE);
   assert_int_equal(nh_sent_count(), 1);
 }
 
@@ -371,7 +291,7 @@ static void test_ping_after_arp(void **state) {
   assert_int_equal(ping(&p, FAR, 8, 0), KERR_OK);
   assert_int_equal(nh_sent_count(), 1);
   nh_run(KTIME_MS(2));
-  answer_arp(GW);
+  assert_true(nh_answer_arp(NH_GW));
   assert_int_equal(nh_sent_count(), 2);
   size_t mlen;
   const uint8_t *m = sent_icmp(1, FAR, &mlen);
@@ -385,15 +305,15 @@ static void test_ping_after_arp(void **state) {
 
 static void test_ping_replies_out_of_order(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   ping_t p[3];
   for (int i = 0; i < 3; i++) {
-    assert_int_equal(ping(&p[i], GW, (uint16_t)(10 * i), 0), KERR_OK);
+    assert_int_equal(ping(&p[i], NH_GW, (uint16_t)(10 * i), 0), KERR_OK);
     nh_run(KTIME_MS(1));
   }
-  answer_ping(2, GW, 64);
-  answer_ping(0, GW, 64);
-  answer_ping(1, GW, 64);
+  answer_ping(2, NH_GW, 64);
+  answer_ping(0, NH_GW, 64);
+  answer_ping(1, NH_GW, 64);
   for (int i = 0; i < 3; i++) {
     assert_int_equal(p[i].calls, 1);
     assert_int_equal(p[i].result, KERR_OK);
@@ -401,18 +321,18 @@ static void test_ping_replies_out_of_order(void **state) {
   assert_int_equal(p[0].req.rtt, KTIME_MS(3));
   assert_int_equal(p[1].req.rtt, KTIME_MS(2));
   assert_int_equal(p[2].req.rtt, KTIME_MS(1));
-  assert_int_equal(ns()->icmp_drop_unmatched, 0);
+  assert_int_equal(nh_stats()->icmp_drop_unmatched, 0);
 }
 
 /* Replies that are not the ping's: another identifier, another sequence
  * number, other data, less data. Each is counted; the ping still waits. */
 static void test_unmatched_replies(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   ping_t p;
-  assert_int_equal(ping(&p, GW, 16, 0), KERR_OK);
+  assert_int_equal(ping(&p, NH_GW, 16, 0), KERR_OK);
   size_t mlen;
-  const uint8_t *m = sent_icmp(0, GW, &mlen);
+  const uint8_t *m = sent_icmp(0, NH_GW, &mlen);
   uint8_t r[64];
   for (int kind = 0; kind < 6; kind++) {
     memcpy(r, m, mlen);
@@ -431,13 +351,13 @@ static void test_unmatched_replies(void **state) {
     else        /* a byte more, continuing the run the data seems to follow */
       r[rlen] = (uint8_t)(r[rlen - 1] + 1), rlen++;
     fix_icmp_checksum(r, rlen);
-    inject_icmp(PEER, OUR, r, rlen, 64);
+    inject_icmp(NH_PEER, NH_OUR, r, rlen, 64);
   }
-  assert_int_equal(ns()->icmp_drop_unmatched, 5);
-  assert_int_equal(ns()->icmp_drop_bad, 0);
-  assert_int_equal(ns()->icmp_echo_replied, 1); /* kind 4 */
+  assert_int_equal(nh_stats()->icmp_drop_unmatched, 5);
+  assert_int_equal(nh_stats()->icmp_drop_bad, 0);
+  assert_int_equal(nh_stats()->icmp_echo_replied, 1); /* kind 4 */
   assert_int_equal(p.calls, 0);
-  answer_ping(0, GW, 64);
+  answer_ping(0, NH_GW, 64);
   assert_int_equal(p.calls, 1);
   assert_int_equal(p.result, KERR_OK);
 }
@@ -446,23 +366,23 @@ static void test_unmatched_replies(void **state) {
  * data is not the second's reply. */
 static void test_reply_with_another_pings_data(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   ping_t a, b;
-  assert_int_equal(ping(&a, GW, 16, 0), KERR_OK);
-  assert_int_equal(ping(&b, GW, 16, 0), KERR_OK);
+  assert_int_equal(ping(&a, NH_GW, 16, 0), KERR_OK);
+  assert_int_equal(ping(&b, NH_GW, 16, 0), KERR_OK);
   size_t alen, blen;
-  const uint8_t *am = sent_icmp(0, GW, &alen);
-  const uint8_t *bm = sent_icmp(1, GW, &blen);
+  const uint8_t *am = sent_icmp(0, NH_GW, &alen);
+  const uint8_t *bm = sent_icmp(1, NH_GW, &blen);
   uint8_t r[64];
   memcpy(r, bm, ICMP_HLEN);
   memcpy(r + ICMP_HLEN, am + ICMP_HLEN, alen - ICMP_HLEN);
   r[0] = 0;
   fix_icmp_checksum(r, blen);
-  inject_icmp(GW, OUR, r, blen, 64);
-  assert_int_equal(ns()->icmp_drop_unmatched, 1);
+  inject_icmp(NH_GW, NH_OUR, r, blen, 64);
+  assert_int_equal(nh_stats()->icmp_drop_unmatched, 1);
   assert_int_equal(a.calls + b.calls, 0);
-  answer_ping(1, GW, 64);
-  answer_ping(0, GW, 64);
+  answer_ping(1, NH_GW, 64);
+  answer_ping(0, NH_GW, 64);
   assert_int_equal(a.result, KERR_OK);
   assert_int_equal(b.result, KERR_OK);
   assert_int_equal(a.calls + b.calls, 2);
@@ -471,39 +391,40 @@ static void test_reply_with_another_pings_data(void **state) {
 /* After the sequence numbers wrap, one still waiting is not reused. */
 static void test_sequence_wrap_skips_a_waiting_ping(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   ping_t a, b;
-  assert_int_equal(ping(&a, GW, 8, 0), KERR_OK);
+  assert_int_equal(ping(&a, NH_GW, 8, 0), KERR_OK);
   size_t len;
-  uint16_t seq = net_get16(sent_icmp(0, GW, &len) + 6);
+  uint16_t seq = net_get16(sent_icmp(0, NH_GW, &len) + 6);
   nh_stack()->icmp.next_seq = seq; /* 65536 pings later */
-  assert_int_equal(ping(&b, GW, 8, 0), KERR_OK);
-  assert_int_equal(net_get16(sent_icmp(1, GW, &len) + 6), (uint16_t)(seq + 1));
-  answer_ping(1, GW, 64);
+  assert_int_equal(ping(&b, NH_GW, 8, 0), KERR_OK);
+  assert_int_equal(net_get16(sent_icmp(1, NH_GW, &len) + 6),
+                   (uint16_t)(seq + 1));
+  answer_ping(1, NH_GW, 64);
   assert_int_equal(b.result, KERR_OK);
   assert_int_equal(a.calls, 0);
-  answer_ping(0, GW, 64);
+  answer_ping(0, NH_GW, 64);
   assert_int_equal(a.result, KERR_OK);
 }
 
 static void test_reply_without_ping(void **state) {
   (void)state;
   uint8_t m[64];
-  size_t mlen = echo_msg(m, 0, 0, 0, 8);
-  inject_icmp(PEER, OUR, m, mlen, 64);
-  mlen = echo_msg(m, 0, 0x1234, 1, 8);
-  inject_icmp(PEER, OUR, m, mlen, 64);
-  assert_int_equal(ns()->icmp_drop_unmatched, 2);
+  size_t mlen = nh_icmp_echo(m, 0, 0, 0, 8);
+  inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
+  mlen = nh_icmp_echo(m, 0, 0x1234, 1, 8);
+  inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
+  assert_int_equal(nh_stats()->icmp_drop_unmatched, 2);
   assert_int_equal(kstats(nh_kernel())->drops, 2);
   assert_int_equal(nh_sent_count(), 0);
 }
 
 static void test_ping_deadline(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint64_t live = kstats(nh_kernel())->live; /* the stack's receive */
   ping_t p;
-  assert_int_equal(ping(&p, GW, 8, KTIME_MS(100)), KERR_OK);
+  assert_int_equal(ping(&p, NH_GW, 8, KTIME_MS(100)), KERR_OK);
   nh_run(KTIME_MS(99));
   assert_int_equal(p.calls, 0);
   nh_run(KTIME_MS(2));
@@ -511,26 +432,26 @@ static void test_ping_deadline(void **state) {
   assert_int_equal(p.result, KERR_TIMEOUT);
   assert_true(kwork_list_empty(&nh_stack()->icmp.pings));
   /* The late reply completes nothing. */
-  answer_ping(0, GW, 64);
+  answer_ping(0, NH_GW, 64);
   assert_int_equal(p.calls, 1);
-  assert_int_equal(ns()->icmp_drop_unmatched, 1);
+  assert_int_equal(nh_stats()->icmp_drop_unmatched, 1);
   assert_int_equal(kstats(nh_kernel())->bad_completions, 0);
   assert_int_equal(kstats(nh_kernel())->live, live);
 }
 
 static void test_ping_cancel(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   ping_t p;
-  assert_int_equal(ping(&p, GW, 8, 0), KERR_OK);
+  assert_int_equal(ping(&p, NH_GW, 8, 0), KERR_OK);
   assert_int_equal(kcancel(nh_kernel(), &p.req.work), KERR_OK);
   nh_run(0);
   assert_int_equal(p.calls, 1);
   assert_int_equal(p.result, KERR_CANCELLED);
   assert_true(kwork_list_empty(&nh_stack()->icmp.pings));
-  answer_ping(0, GW, 64);
+  answer_ping(0, NH_GW, 64);
   assert_int_equal(p.calls, 1);
-  assert_int_equal(ns()->icmp_drop_unmatched, 1);
+  assert_int_equal(nh_stats()->icmp_drop_unmatched, 1);
 }
 
 static void test_ping_no_route(void **state) {
@@ -563,25 +484,25 @@ static void test_ping_arp_fails(void **state) {
  * complete it again. */
 static void test_ping_waits_for_a_slot(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   nh_hold_sends(true);
   uint8_t m[64];
-  size_t mlen = echo_msg(m, 8, 1, 1, 8);
+  size_t mlen = nh_icmp_echo(m, 8, 1, 1, 8);
   for (int i = 0; i < KCONFIG_NET_TX_SLOTS; i++)
-    inject_icmp(PEER, OUR, m, mlen, 64);
+    inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
   nh_sent_clear();
   ping_t p;
-  assert_int_equal(ping(&p, GW, 8, 0), KERR_OK);
+  assert_int_equal(ping(&p, NH_GW, 8, 0), KERR_OK);
   assert_int_equal(nh_sent_count(), 0);
-  assert_int_equal(ns()->tx_drop_no_slot, 0);
+  assert_int_equal(nh_stats()->tx_drop_no_slot, 0);
   nh_run(KTIME_MS(1));
   nh_complete_sends(KERR_OK); /* the echo replies: the ping goes out */
   assert_int_equal(nh_sent_count(), 1);
   size_t rlen;
-  const uint8_t *r = sent_icmp(0, GW, &rlen);
+  const uint8_t *r = sent_icmp(0, NH_GW, &rlen);
   assert_int_equal(r[0], 8);
   nh_run(KTIME_MS(2));
-  answer_ping(0, GW, 64);
+  answer_ping(0, NH_GW, 64);
   assert_int_equal(p.calls, 1);
   assert_int_equal(p.result, KERR_OK);
   assert_int_equal(p.req.rtt, KTIME_MS(2)); /* from when it was sent */
@@ -593,22 +514,22 @@ static void test_ping_waits_for_a_slot(void **state) {
 
 static void test_ping_table_full(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   static ping_t p[ICMP_PINGS_MAX + 1];
   for (size_t i = 0; i < ICMP_PINGS_MAX; i++)
-    assert_int_equal(ping(&p[i], GW, 4, 0), KERR_OK);
+    assert_int_equal(ping(&p[i], NH_GW, 4, 0), KERR_OK);
   assert_int_equal(nh_sent_count(), ICMP_PINGS_MAX);
-  assert_int_equal(ping(&p[ICMP_PINGS_MAX], GW, 4, 0), KERR_OK);
+  assert_int_equal(ping(&p[ICMP_PINGS_MAX], NH_GW, 4, 0), KERR_OK);
   assert_int_equal(p[ICMP_PINGS_MAX].calls, 1);
   assert_int_equal(p[ICMP_PINGS_MAX].result, KERR_NO_SPACE);
   assert_int_equal(nh_sent_count(), ICMP_PINGS_MAX);
   /* An answer frees a place. */
-  answer_ping(5, GW, 64);
+  answer_ping(5, NH_GW, 64);
   assert_int_equal(p[5].result, KERR_OK);
   ping_t again;
-  assert_int_equal(ping(&again, GW, 4, 0), KERR_OK);
+  assert_int_equal(ping(&again, NH_GW, 4, 0), KERR_OK);
   assert_int_equal(again.calls, 0);
-  answer_ping(ICMP_PINGS_MAX, GW, 64);
+  answer_ping(ICMP_PINGS_MAX, NH_GW, 64);
   assert_int_equal(again.calls, 1);
   assert_int_equal(again.result, KERR_OK);
   for (size_t i = 0; i < ICMP_PINGS_MAX; i++)
@@ -622,19 +543,19 @@ static size_t udp_to_closed_port(uint8_t *f, kip4_t dst, size_t n) {
   uint8_t data[32];
   for (size_t i = 0; i < sizeof(data); i++)
     data[i] = (uint8_t)(0x30 + i);
-  return nh_udp_frame(f, PEER, 5555, dst, 9999, data, n);
+  return nh_udp_frame(f, NH_PEER, 5555, dst, 9999, data, n);
 }
 
 static void test_port_unreachable(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t f[128];
-  size_t n = udp_to_closed_port(f, OUR, 32);
+  size_t n = udp_to_closed_port(f, NH_OUR, 32);
   nh_inject(f, n);
-  assert_int_equal(ns()->icmp_unreach_sent, 1);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, 1);
   assert_int_equal(nh_sent_count(), 1);
   size_t mlen;
-  const uint8_t *m = sent_icmp(0, PEER, &mlen);
+  const uint8_t *m = sent_icmp(0, NH_PEER, &mlen);
   assert_int_equal(mlen, ICMP_HLEN + IP_HLEN + 8);
   assert_int_equal(m[0], 3);
   assert_int_equal(m[1], 3);
@@ -648,16 +569,16 @@ static void test_port_unreachable(void **state) {
 /* Less than 8 bytes of payload: the quote stops at the datagram's end. */
 static void test_port_unreachable_short_quote(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t ip[IP_HLEN + 4] = {0x45, 0, 0, IP_HLEN + 4, 0, 0, 0x40, 0, 64, 17};
-  net_put32(ip + 12, PEER);
-  net_put32(ip + 16, OUR);
+  net_put32(ip + 12, NH_PEER);
+  net_put32(ip + 16, NH_OUR);
   ip[20] = 0x11;
   ip[23] = 0x44;
   icmp_port_unreachable(nh_stack(), ip, sizeof(ip));
   nh_run(0);
   size_t mlen;
-  const uint8_t *m = sent_icmp(0, PEER, &mlen);
+  const uint8_t *m = sent_icmp(0, NH_PEER, &mlen);
   assert_int_equal(mlen, ICMP_HLEN + sizeof(ip));
   assert_memory_equal(m + ICMP_HLEN, ip, sizeof(ip));
   /* Nothing for a datagram from 0.0.0.0, or one too short to be one. */
@@ -666,124 +587,125 @@ static void test_port_unreachable_short_quote(void **state) {
   icmp_port_unreachable(nh_stack(), ip, IP_HLEN - 1);
   nh_run(0);
   assert_int_equal(nh_sent_count(), 1);
-  assert_int_equal(ns()->icmp_unreach_sent, 1);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, 1);
 }
 
 /* No transmit slot: dropped and counted, and the token is not spent. */
 static void test_port_unreachable_without_a_slot(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   nh_hold_sends(true);
   uint8_t m[64];
-  size_t mlen = echo_msg(m, 8, 1, 1, 8);
+  size_t mlen = nh_icmp_echo(m, 8, 1, 1, 8);
   for (int i = 0; i < KCONFIG_NET_TX_SLOTS; i++)
-    inject_icmp(PEER, OUR, m, mlen, 64);
+    inject_icmp(NH_PEER, NH_OUR, m, mlen, 64);
   uint8_t f[128];
-  size_t n = udp_to_closed_port(f, OUR, 8);
+  size_t n = udp_to_closed_port(f, NH_OUR, 8);
   for (int i = 0; i < 2 * KCONFIG_ICMP_UNREACH_PER_S; i++)
     nh_inject(f, n);
-  assert_int_equal(ns()->tx_drop_no_slot, 2 * KCONFIG_ICMP_UNREACH_PER_S);
-  assert_int_equal(ns()->icmp_unreach_sent, 0);
-  assert_int_equal(ns()->icmp_unreach_limited, 0);
+  assert_int_equal(nh_stats()->tx_drop_no_slot, 2 * KCONFIG_ICMP_UNREACH_PER_S);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, 0);
+  assert_int_equal(nh_stats()->icmp_unreach_limited, 0);
   nh_hold_sends(false);
   nh_complete_sends(KERR_OK);
   for (int i = 0; i < KCONFIG_ICMP_UNREACH_PER_S; i++)
     nh_inject(f, n);
-  assert_int_equal(ns()->icmp_unreach_sent, KCONFIG_ICMP_UNREACH_PER_S);
-  assert_int_equal(ns()->icmp_unreach_limited, 0);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, KCONFIG_ICMP_UNREACH_PER_S);
+  assert_int_equal(nh_stats()->icmp_unreach_limited, 0);
 }
 
 static void test_no_unreachable_for_broadcast(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t f[128];
   size_t n = udp_to_closed_port(f, KIP4_BROADCAST, 8);
   nh_inject(f, n);
   n = udp_to_closed_port(f, KIP4(10, 0, 2, 255), 8);
   nh_inject(f, n);
-  assert_int_equal(ns()->icmp_unreach_sent + ns()->icmp_unreach_limited, 0);
+  assert_int_equal(
+      nh_stats()->icmp_unreach_sent + nh_stats()->icmp_unreach_limited, 0);
   assert_int_equal(nh_sent_count(), 0);
 }
 
 static void burst(size_t count) {
   uint8_t f[128];
-  size_t n = udp_to_closed_port(f, OUR, 8);
+  size_t n = udp_to_closed_port(f, NH_OUR, 8);
   for (size_t i = 0; i < count; i++)
     nh_inject(f, n);
 }
 
 static void test_port_unreachable_rate_limit(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   const uint64_t rate = KCONFIG_ICMP_UNREACH_PER_S;
   burst(50);
-  assert_int_equal(ns()->icmp_unreach_sent, rate);
-  assert_int_equal(ns()->icmp_unreach_limited, 50 - rate);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, rate);
+  assert_int_equal(nh_stats()->icmp_unreach_limited, 50 - rate);
   assert_int_equal(nh_sent_count(), rate);
   /* A tenth of a second later: one more token. */
   nh_run(KTIME_S(1) / rate);
   burst(5);
-  assert_int_equal(ns()->icmp_unreach_sent, rate + 1);
-  assert_int_equal(ns()->icmp_unreach_limited, 50 - rate + 4);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, rate + 1);
+  assert_int_equal(nh_stats()->icmp_unreach_limited, 50 - rate + 4);
   /* A second later: a full bucket, and no more. */
   nh_run(KTIME_S(1));
   burst(50);
-  assert_int_equal(ns()->icmp_unreach_sent, 2 * rate + 1);
-  assert_int_equal(ns()->icmp_unreach_limited, 100 - 2 * rate + 4);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, 2 * rate + 1);
+  assert_int_equal(nh_stats()->icmp_unreach_limited, 100 - 2 * rate + 4);
   /* Long idle: still only a bucket's worth. */
   nh_run(KTIME_S(3600));
-  learn_peer(); /* the ARP entry expired meanwhile */
+  assert_true(nh_learn_peer(NH_PEER)); /* the ARP entry expired meanwhile */
   burst(50);
-  assert_int_equal(ns()->icmp_unreach_sent, 3 * rate + 1);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, 3 * rate + 1);
   assert_int_equal(nh_sent_count(), rate);
 }
 
 /* Half a token's time, twice: the fractions add up to one token. */
 static void test_rate_limit_keeps_fractions(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   const uint64_t rate = KCONFIG_ICMP_UNREACH_PER_S;
   burst(rate);
   burst(1);
-  assert_int_equal(ns()->icmp_unreach_limited, 1);
+  assert_int_equal(nh_stats()->icmp_unreach_limited, 1);
   nh_run(KTIME_S(1) / rate / 2);
   burst(1);
-  assert_int_equal(ns()->icmp_unreach_limited, 2);
+  assert_int_equal(nh_stats()->icmp_unreach_limited, 2);
   nh_run(KTIME_S(1) / rate / 2);
   burst(2);
-  assert_int_equal(ns()->icmp_unreach_sent, rate + 1);
-  assert_int_equal(ns()->icmp_unreach_limited, 3);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, rate + 1);
+  assert_int_equal(nh_stats()->icmp_unreach_limited, 3);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup(test_echo_request_answered, setup),
-      cmocka_unit_test_setup(test_echo_reply_after_arp, setup),
-      cmocka_unit_test_setup(test_largest_echo_request, setup),
-      cmocka_unit_test_setup(test_echo_not_answered, setup),
-      cmocka_unit_test_setup(test_short_and_bad_checksum, setup),
-      cmocka_unit_test_setup(test_other_types_ignored, setup),
-      cmocka_unit_test_setup(test_echo_without_a_slot, setup),
-      cmocka_unit_test_setup(test_ping_round_trip, setup),
-      cmocka_unit_test_setup(test_ping_largest, setup),
-      cmocka_unit_test_setup(test_ping_after_arp, setup),
-      cmocka_unit_test_setup(test_ping_replies_out_of_order, setup),
-      cmocka_unit_test_setup(test_unmatched_replies, setup),
-      cmocka_unit_test_setup(test_reply_with_another_pings_data, setup),
-      cmocka_unit_test_setup(test_sequence_wrap_skips_a_waiting_ping, setup),
-      cmocka_unit_test_setup(test_reply_without_ping, setup),
-      cmocka_unit_test_setup(test_ping_deadline, setup),
-      cmocka_unit_test_setup(test_ping_cancel, setup),
-      cmocka_unit_test_setup(test_ping_no_route, setup_no_gateway),
-      cmocka_unit_test_setup(test_ping_arp_fails, setup),
-      cmocka_unit_test_setup(test_ping_waits_for_a_slot, setup),
-      cmocka_unit_test_setup(test_ping_table_full, setup),
-      cmocka_unit_test_setup(test_port_unreachable, setup),
-      cmocka_unit_test_setup(test_port_unreachable_short_quote, setup),
-      cmocka_unit_test_setup(test_port_unreachable_without_a_slot, setup),
-      cmocka_unit_test_setup(test_no_unreachable_for_broadcast, setup),
-      cmocka_unit_test_setup(test_port_unreachable_rate_limit, setup),
-      cmocka_unit_test_setup(test_rate_limit_keeps_fractions, setup),
+      cmocka_unit_test_setup(test_echo_request_answered, nh_setup),
+      cmocka_unit_test_setup(test_echo_reply_after_arp, nh_setup),
+      cmocka_unit_test_setup(test_largest_echo_request, nh_setup),
+      cmocka_unit_test_setup(test_echo_not_answered, nh_setup),
+      cmocka_unit_test_setup(test_short_and_bad_checksum, nh_setup),
+      cmocka_unit_test_setup(test_other_types_ignored, nh_setup),
+      cmocka_unit_test_setup(test_echo_without_a_slot, nh_setup),
+      cmocka_unit_test_setup(test_ping_round_trip, nh_setup),
+      cmocka_unit_test_setup(test_ping_largest, nh_setup),
+      cmocka_unit_test_setup(test_ping_after_arp, nh_setup),
+      cmocka_unit_test_setup(test_ping_replies_out_of_order, nh_setup),
+      cmocka_unit_test_setup(test_unmatched_replies, nh_setup),
+      cmocka_unit_test_setup(test_reply_with_another_pings_data, nh_setup),
+      cmocka_unit_test_setup(test_sequence_wrap_skips_a_waiting_ping, nh_setup),
+      cmocka_unit_test_setup(test_reply_without_ping, nh_setup),
+      cmocka_unit_test_setup(test_ping_deadline, nh_setup),
+      cmocka_unit_test_setup(test_ping_cancel, nh_setup),
+      cmocka_unit_test_setup(test_ping_no_route, nh_setup_no_gateway),
+      cmocka_unit_test_setup(test_ping_arp_fails, nh_setup),
+      cmocka_unit_test_setup(test_ping_waits_for_a_slot, nh_setup),
+      cmocka_unit_test_setup(test_ping_table_full, nh_setup),
+      cmocka_unit_test_setup(test_port_unreachable, nh_setup),
+      cmocka_unit_test_setup(test_port_unreachable_short_quote, nh_setup),
+      cmocka_unit_test_setup(test_port_unreachable_without_a_slot, nh_setup),
+      cmocka_unit_test_setup(test_no_unreachable_for_broadcast, nh_setup),
+      cmocka_unit_test_setup(test_port_unreachable_rate_limit, nh_setup),
+      cmocka_unit_test_setup(test_rate_limit_keeps_fractions, nh_setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,23 +17,8 @@
 
 #include "net_harness.h"
 
-#define OUR KIP4(10, 0, 2, 15)
-#define MASK KIP4(255, 255, 255, 0)
-#define GW KIP4(10, 0, 2, 2) /* NH_PEER_MAC's address */
-#define PEER GW
 #define FAR KIP4(93, 184, 216, 34)
 #define SUBNET_BCAST KIP4(10, 0, 2, 255)
-
-static const uint8_t BCAST_MAC[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-
-static const knet_stats_t *ns(void) { return knet_stats(nh_kernel()); }
-
-static int setup_up(void **state) {
-  (void)state;
-  nh_init();
-  nh_up(OUR, MASK, GW);
-  return 0;
-}
 
 static int setup_down(void **state) {
   (void)state;
@@ -43,82 +28,19 @@ static int setup_down(void **state) {
 
 /* ------------------------------------------------------------- builders */
 
-/* An ICMP echo request (id 0x4242, seq 7, `n` data bytes 0xa0 + i) at m. */
-static size_t echo_request(uint8_t *m, size_t n) {
-  m[0] = 8;
-  m[1] = 0;
-  net_put16(m + 2, 0);
-  net_put16(m + 4, 0x4242);
-  net_put16(m + 6, 7);
-  for (size_t i = 0; i < n; i++)
-    m[8 + i] = (uint8_t)(0xa0 + i);
-  net_put16(m + 2, net_fold(net_sum(0, m, 8 + n)));
-  return 8 + n;
-}
-
-/* A good frame from PEER: an echo request (16 data bytes) to `dst`. */
+/* A good frame: an echo request (id 0x4242, seq 7, 16 data bytes) from
+ * `src` to `dst`. */
 static size_t good_frame(uint8_t *f, kip4_t src, kip4_t dst) {
   uint8_t m[64];
-  size_t n = echo_request(m, 16);
+  size_t n = nh_icmp_echo(m, 8, 0x4242, 7, 16);
   return nh_ipv4_frame(f, src, dst, IP_PROTO_ICMP, m, n);
-}
-
-static void fix_ip_checksum(uint8_t *f) {
-  uint8_t *ip = f + ETH_HLEN;
-  size_t hlen = (size_t)(ip[0] & 0xf) * 4;
-  net_put16(ip + 10, 0);
-  net_put16(ip + 10, net_fold(net_sum(0, ip, hlen)));
-}
-
-static uint8_t arp_pkt[28];
-
-/* The peer asks for our address: the stack answers and learns the peer. */
-static void learn_peer(void) {
-  uint8_t *p = arp_pkt;
-  net_put16(p, 1);
-  net_put16(p + 2, ETH_TYPE_IPV4);
-  p[4] = 6;
-  p[5] = 4;
-  net_put16(p + 6, 1);
-  memcpy(p + 8, NH_PEER_MAC, 6);
-  net_put32(p + 14, PEER);
-  memset(p + 18, 0, 6);
-  net_put32(p + 24, OUR);
-  uint8_t f[64];
-  size_t n = nh_frame(f, BCAST_MAC, ETH_TYPE_ARP, p, 28);
-  nh_inject(f, n);
-  assert_true(arp_lookup(nh_stack(), PEER, NULL));
-  nh_sent_clear();
-}
-
-/* The frame sent last is an ARP request for `ip`; the peer answers it. */
-static void answer_arp(kip4_t ip) {
-  size_t len;
-  const uint8_t *f = nh_sent(nh_sent_count() - 1, &len);
-  assert_memory_equal(f, BCAST_MAC, 6);
-  assert_int_equal(net_get16(f + 12), ETH_TYPE_ARP);
-  assert_int_equal(net_get16(f + ETH_HLEN + 6), 1);
-  assert_int_equal(net_get32(f + ETH_HLEN + 24), ip);
-  uint8_t *p = arp_pkt;
-  net_put16(p, 1);
-  net_put16(p + 2, ETH_TYPE_IPV4);
-  p[4] = 6;
-  p[5] = 4;
-  net_put16(p + 6, 2);
-  memcpy(p + 8, NH_PEER_MAC, 6);
-  net_put32(p + 14, ip);
-  memcpy(p + 18, NH_MAC, 6);
-  net_put32(p + 24, OUR);
-  uint8_t r[64];
-  size_t n = nh_frame(r, NULL, ETH_TYPE_ARP, p, 28);
-  nh_inject(r, n);
 }
 
 /* ------------------------------------------------- what a drop looks like */
 
 /* The sum of every IPv4 drop counter. */
 static uint64_t ip_drops(void) {
-  const knet_stats_t *s = ns();
+  const knet_stats_t *s = nh_stats();
   return s->ip_drop_short + s->ip_drop_version + s->ip_drop_length +
          s->ip_drop_checksum + s->ip_drop_ttl + s->ip_drop_fragment +
          s->ip_drop_bad_source + s->ip_drop_not_ours + s->ip_drop_protocol;
@@ -127,14 +49,14 @@ static uint64_t ip_drops(void) {
 /* Inject f; it must be dropped under exactly *counter, counted in kstats,
  * reach no protocol and cause no frame to be sent. */
 static void expect_drop(const uint8_t *f, size_t n, const uint64_t *counter) {
-  uint64_t rx = ns()->ip_rx, before = *counter, all = ip_drops();
-  uint64_t drops = kstats(nh_kernel())->drops, icmp = ns()->icmp_rx;
+  uint64_t rx = nh_stats()->ip_rx, before = *counter, all = ip_drops();
+  uint64_t drops = kstats(nh_kernel())->drops, icmp = nh_stats()->icmp_rx;
   nh_inject(f, n);
-  assert_int_equal(ns()->ip_rx, rx + 1);
+  assert_int_equal(nh_stats()->ip_rx, rx + 1);
   assert_int_equal(*counter, before + 1);
   assert_int_equal(ip_drops(), all + 1);
   assert_int_equal(kstats(nh_kernel())->drops, drops + 1);
-  assert_int_equal(ns()->icmp_rx, icmp);
+  assert_int_equal(nh_stats()->icmp_rx, icmp);
   assert_int_equal(nh_sent_count(), 0);
 }
 
@@ -142,15 +64,15 @@ static void expect_drop(const uint8_t *f, size_t n, const uint64_t *counter) {
 
 static void test_good_datagram_reaches_icmp(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, OUR);
+  size_t n = good_frame(f, NH_PEER, NH_OUR);
   nh_inject(f, n);
-  assert_int_equal(ns()->ip_rx, 1);
+  assert_int_equal(nh_stats()->ip_rx, 1);
   assert_int_equal(ip_drops(), 0);
-  assert_int_equal(ns()->ip_options, 0);
-  assert_int_equal(ns()->icmp_rx, 1);
-  assert_int_equal(ns()->icmp_echo_replied, 1);
+  assert_int_equal(nh_stats()->ip_options, 0);
+  assert_int_equal(nh_stats()->icmp_rx, 1);
+  assert_int_equal(nh_stats()->icmp_echo_replied, 1);
   assert_int_equal(kstats(nh_kernel())->drops, 0);
   assert_int_equal(nh_sent_count(), 1);
   assert_int_equal(nh_rx_outstanding(), 0);
@@ -159,120 +81,120 @@ static void test_good_datagram_reaches_icmp(void **state) {
 static void test_drop_short(void **state) {
   (void)state;
   uint8_t f[128], ip[IP_HLEN];
-  size_t n = good_frame(f, PEER, OUR);
+  size_t n = good_frame(f, NH_PEER, NH_OUR);
   (void)n;
   memcpy(ip, f + ETH_HLEN, IP_HLEN);
   n = nh_frame(f, NULL, ETH_TYPE_IPV4, ip, IP_HLEN - 1);
-  expect_drop(f, n, &ns()->ip_drop_short);
+  expect_drop(f, n, &nh_stats()->ip_drop_short);
   n = nh_frame(f, NULL, ETH_TYPE_IPV4, ip, 0);
-  expect_drop(f, n, &ns()->ip_drop_short);
+  expect_drop(f, n, &nh_stats()->ip_drop_short);
 }
 
 static void test_drop_version_6(void **state) {
   (void)state;
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, OUR);
+  size_t n = good_frame(f, NH_PEER, NH_OUR);
   f[ETH_HLEN] = 0x65;
-  fix_ip_checksum(f);
-  expect_drop(f, n, &ns()->ip_drop_version);
+  nh_fix_ip_checksum(f);
+  expect_drop(f, n, &nh_stats()->ip_drop_version);
 }
 
 static void test_drop_ihl_4(void **state) {
   (void)state;
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, OUR);
+  size_t n = good_frame(f, NH_PEER, NH_OUR);
   f[ETH_HLEN] = 0x44;
-  expect_drop(f, n, &ns()->ip_drop_length);
+  expect_drop(f, n, &nh_stats()->ip_drop_length);
 }
 
 static void test_drop_ihl_beyond_length(void **state) {
   (void)state;
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, OUR); /* 44 bytes of IPv4 */
-  f[ETH_HLEN] = 0x4f;                  /* a 60-byte header */
-  expect_drop(f, n, &ns()->ip_drop_length);
+  size_t n = good_frame(f, NH_PEER, NH_OUR); /* 44 bytes of IPv4 */
+  f[ETH_HLEN] = 0x4f;                        /* a 60-byte header */
+  expect_drop(f, n, &nh_stats()->ip_drop_length);
 }
 
 static void test_drop_total_length_beyond_frame(void **state) {
   (void)state;
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, OUR);
+  size_t n = good_frame(f, NH_PEER, NH_OUR);
   net_put16(f + ETH_HLEN + 2, (uint16_t)(n - ETH_HLEN + 1));
-  fix_ip_checksum(f);
-  expect_drop(f, n, &ns()->ip_drop_length);
+  nh_fix_ip_checksum(f);
+  expect_drop(f, n, &nh_stats()->ip_drop_length);
 }
 
 static void test_drop_total_length_below_header(void **state) {
   (void)state;
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, OUR);
+  size_t n = good_frame(f, NH_PEER, NH_OUR);
   net_put16(f + ETH_HLEN + 2, IP_HLEN - 1);
-  fix_ip_checksum(f);
-  expect_drop(f, n, &ns()->ip_drop_length);
+  nh_fix_ip_checksum(f);
+  expect_drop(f, n, &nh_stats()->ip_drop_length);
 }
 
 static void test_drop_bad_checksum(void **state) {
   (void)state;
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, OUR);
+  size_t n = good_frame(f, NH_PEER, NH_OUR);
   f[ETH_HLEN + 11] ^= 0x01;
-  expect_drop(f, n, &ns()->ip_drop_checksum);
+  expect_drop(f, n, &nh_stats()->ip_drop_checksum);
   /* A header changed after its checksum was computed. */
-  n = good_frame(f, PEER, OUR);
+  n = good_frame(f, NH_PEER, NH_OUR);
   f[ETH_HLEN + 1] = 0x10; /* TOS */
-  expect_drop(f, n, &ns()->ip_drop_checksum);
+  expect_drop(f, n, &nh_stats()->ip_drop_checksum);
 }
 
 static void test_drop_ttl_0(void **state) {
   (void)state;
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, OUR);
+  size_t n = good_frame(f, NH_PEER, NH_OUR);
   f[ETH_HLEN + 8] = 0;
-  fix_ip_checksum(f);
-  expect_drop(f, n, &ns()->ip_drop_ttl);
+  nh_fix_ip_checksum(f);
+  expect_drop(f, n, &nh_stats()->ip_drop_ttl);
 }
 
 static void test_drop_fragments(void **state) {
   (void)state;
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, OUR);
+  size_t n = good_frame(f, NH_PEER, NH_OUR);
   net_put16(f + ETH_HLEN + 6, 0x2000); /* MF, offset 0: the first */
-  fix_ip_checksum(f);
-  expect_drop(f, n, &ns()->ip_drop_fragment);
+  nh_fix_ip_checksum(f);
+  expect_drop(f, n, &nh_stats()->ip_drop_fragment);
   net_put16(f + ETH_HLEN + 6, 0x0001); /* the last, offset 8 */
-  fix_ip_checksum(f);
-  expect_drop(f, n, &ns()->ip_drop_fragment);
+  nh_fix_ip_checksum(f);
+  expect_drop(f, n, &nh_stats()->ip_drop_fragment);
   net_put16(f + ETH_HLEN + 6, 0x3fff); /* MF and the largest offset */
-  fix_ip_checksum(f);
-  expect_drop(f, n, &ns()->ip_drop_fragment);
+  nh_fix_ip_checksum(f);
+  expect_drop(f, n, &nh_stats()->ip_drop_fragment);
   net_put16(f + ETH_HLEN + 6, 0x5000); /* DF with offset 0x1000 */
-  fix_ip_checksum(f);
-  expect_drop(f, n, &ns()->ip_drop_fragment);
-  assert_int_equal(ns()->ip_drop_fragment, 4);
+  nh_fix_ip_checksum(f);
+  expect_drop(f, n, &nh_stats()->ip_drop_fragment);
+  assert_int_equal(nh_stats()->ip_drop_fragment, 4);
 }
 
 static void test_df_is_not_a_fragment(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, OUR);
+  size_t n = good_frame(f, NH_PEER, NH_OUR);
   net_put16(f + ETH_HLEN + 6, 0x4000);
-  fix_ip_checksum(f);
+  nh_fix_ip_checksum(f);
   nh_inject(f, n);
   assert_int_equal(ip_drops(), 0);
-  assert_int_equal(ns()->icmp_rx, 1);
+  assert_int_equal(nh_stats()->icmp_rx, 1);
 }
 
 static void test_drop_bad_sources(void **state) {
   (void)state;
   const kip4_t bad[] = {KIP4_BROADCAST, SUBNET_BCAST, KIP4(224, 0, 0, 1),
-                        KIP4(239, 255, 255, 250), OUR};
+                        KIP4(239, 255, 255, 250), NH_OUR};
   uint8_t f[128];
   for (size_t i = 0; i < KARRAY_SIZE(bad); i++) {
-    size_t n = good_frame(f, bad[i], OUR);
-    expect_drop(f, n, &ns()->ip_drop_bad_source);
+    size_t n = good_frame(f, bad[i], NH_OUR);
+    expect_drop(f, n, &nh_stats()->ip_drop_bad_source);
   }
-  assert_int_equal(ns()->ip_drop_bad_source, KARRAY_SIZE(bad));
+  assert_int_equal(nh_stats()->ip_drop_bad_source, KARRAY_SIZE(bad));
 }
 
 static void test_drop_other_destinations(void **state) {
@@ -281,24 +203,24 @@ static void test_drop_other_destinations(void **state) {
                           KIP4(10, 0, 3, 255), KIP4(0, 0, 0, 0)};
   uint8_t f[128];
   for (size_t i = 0; i < KARRAY_SIZE(other); i++) {
-    size_t n = good_frame(f, PEER, other[i]);
-    expect_drop(f, n, &ns()->ip_drop_not_ours);
+    size_t n = good_frame(f, NH_PEER, other[i]);
+    expect_drop(f, n, &nh_stats()->ip_drop_not_ours);
   }
-  assert_int_equal(ns()->ip_drop_not_ours, KARRAY_SIZE(other));
+  assert_int_equal(nh_stats()->ip_drop_not_ours, KARRAY_SIZE(other));
 }
 
 static void test_broadcast_destinations_accepted(void **state) {
   (void)state;
   uint8_t f[128];
-  size_t n = good_frame(f, PEER, KIP4_BROADCAST);
+  size_t n = good_frame(f, NH_PEER, KIP4_BROADCAST);
   nh_inject(f, n);
-  n = good_frame(f, PEER, SUBNET_BCAST);
+  n = good_frame(f, NH_PEER, SUBNET_BCAST);
   nh_inject(f, n);
-  assert_int_equal(ns()->ip_rx, 2);
+  assert_int_equal(nh_stats()->ip_rx, 2);
   assert_int_equal(ip_drops(), 0);
-  assert_int_equal(ns()->icmp_rx, 2);
+  assert_int_equal(nh_stats()->icmp_rx, 2);
   /* Echo requests to a broadcast are not answered. */
-  assert_int_equal(ns()->icmp_echo_replied, 0);
+  assert_int_equal(nh_stats()->icmp_echo_replied, 0);
   assert_int_equal(nh_sent_count(), 0);
 }
 
@@ -306,20 +228,20 @@ static void test_drop_unknown_protocol(void **state) {
   (void)state;
   uint8_t f[128];
   const uint8_t tcp[20] = {0};
-  size_t n = nh_ipv4_frame(f, PEER, OUR, 6, tcp, sizeof(tcp));
-  expect_drop(f, n, &ns()->ip_drop_protocol);
-  n = nh_ipv4_frame(f, PEER, OUR, 0, tcp, sizeof(tcp));
-  expect_drop(f, n, &ns()->ip_drop_protocol);
+  size_t n = nh_ipv4_frame(f, NH_PEER, NH_OUR, 6, tcp, sizeof(tcp));
+  expect_drop(f, n, &nh_stats()->ip_drop_protocol);
+  n = nh_ipv4_frame(f, NH_PEER, NH_OUR, 0, tcp, sizeof(tcp));
+  expect_drop(f, n, &nh_stats()->ip_drop_protocol);
 }
 
 /* IHL 6 (a NOP NOP NOP EOL option word): the options are skipped, the
  * payload found after them, and the reply carries none. */
 static void test_options_skipped_and_counted(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t m[64], f[128];
-  size_t mlen = echo_request(m, 16);
-  size_t n = nh_ipv4_frame(f, PEER, OUR, IP_PROTO_ICMP, m, mlen);
+  size_t mlen = nh_icmp_echo(m, 8, 0x4242, 7, 16);
+  size_t n = nh_ipv4_frame(f, NH_PEER, NH_OUR, IP_PROTO_ICMP, m, mlen);
   uint8_t *ip = f + ETH_HLEN;
   memmove(ip + 24, ip + 20, mlen);
   ip[20] = 1;
@@ -328,12 +250,12 @@ static void test_options_skipped_and_counted(void **state) {
   ip[23] = 0;
   ip[0] = 0x46;
   net_put16(ip + 2, (uint16_t)(24 + mlen));
-  fix_ip_checksum(f);
+  nh_fix_ip_checksum(f);
   nh_inject(f, n + 4);
-  assert_int_equal(ns()->ip_options, 1);
+  assert_int_equal(nh_stats()->ip_options, 1);
   assert_int_equal(ip_drops(), 0);
-  assert_int_equal(ns()->icmp_rx, 1);
-  assert_int_equal(ns()->icmp_drop_bad, 0);
+  assert_int_equal(nh_stats()->icmp_rx, 1);
+  assert_int_equal(nh_stats()->icmp_drop_bad, 0);
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
   const uint8_t *r = nh_sent(0, &len);
@@ -346,17 +268,18 @@ static void test_options_skipped_and_counted(void **state) {
  * part of the payload (the ICMP checksum would fail if they were). */
 static void test_ethernet_padding_cut(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t m[64], f[128];
-  size_t mlen = echo_request(m, 4); /* 12 bytes: 46 bytes of frame */
-  size_t n = nh_ipv4_frame(f, PEER, OUR, IP_PROTO_ICMP, m, mlen);
+  /* 12 bytes: 46 bytes of frame */
+  size_t mlen = nh_icmp_echo(m, 8, 0x4242, 7, 4);
+  size_t n = nh_ipv4_frame(f, NH_PEER, NH_OUR, IP_PROTO_ICMP, m, mlen);
   assert_int_equal(n, 46);
   memset(f + n, 0x5a, 60 - n);
   nh_inject(f, 60);
   assert_int_equal(ip_drops(), 0);
-  assert_int_equal(ns()->icmp_rx, 1);
-  assert_int_equal(ns()->icmp_drop_bad, 0);
-  assert_int_equal(ns()->icmp_echo_replied, 1);
+  assert_int_equal(nh_stats()->icmp_rx, 1);
+  assert_int_equal(nh_stats()->icmp_drop_bad, 0);
+  assert_int_equal(nh_stats()->icmp_echo_replied, 1);
   size_t len;
   const uint8_t *r = nh_sent(0, &len);
   assert_int_equal(net_get16(r + ETH_HLEN + 2), IP_HLEN + mlen);
@@ -372,19 +295,20 @@ static void test_any_destination_while_down(void **state) {
   uint8_t f[128];
   const kip4_t dsts[] = {KIP4(10, 0, 2, 99), KIP4_BROADCAST, FAR};
   for (size_t i = 0; i < KARRAY_SIZE(dsts); i++) {
-    size_t n = good_frame(f, PEER, dsts[i]);
+    size_t n = good_frame(f, NH_PEER, dsts[i]);
     net_rx_t rx = {.frame = f, .len = n, .buf = 0, .kept = false};
     ipv4_input(st, &rx, f + ETH_HLEN, n - ETH_HLEN);
   }
-  assert_int_equal(ns()->ip_rx, 3);
+  assert_int_equal(nh_stats()->ip_rx, 3);
   assert_int_equal(ip_drops(), 0);
-  assert_int_equal(ns()->icmp_rx, 3);
-  assert_int_equal(ns()->icmp_echo_replied, 0); /* nothing to answer from */
+  assert_int_equal(nh_stats()->icmp_rx, 3);
+  /* nothing to answer from */
+  assert_int_equal(nh_stats()->icmp_echo_replied, 0);
   /* A broadcast source is still bad. */
-  size_t n = good_frame(f, KIP4_BROADCAST, OUR);
+  size_t n = good_frame(f, KIP4_BROADCAST, NH_OUR);
   net_rx_t rx = {.frame = f, .len = n, .buf = 0, .kept = false};
   ipv4_input(st, &rx, f + ETH_HLEN, n - ETH_HLEN);
-  assert_int_equal(ns()->ip_drop_bad_source, 1);
+  assert_int_equal(nh_stats()->ip_drop_bad_source, 1);
 }
 
 /* ----------------------------------------------------------------- output */
@@ -418,9 +342,9 @@ static void check_header(const uint8_t *ip, kip4_t src, kip4_t dst,
 
 static void test_output_header_on_link(void **state) {
   (void)state;
-  learn_peer();
-  send_payload(PEER, 8);
-  send_payload(PEER, 8);
+  assert_true(nh_learn_peer(NH_PEER));
+  send_payload(NH_PEER, 8);
+  send_payload(NH_PEER, 8);
   assert_int_equal(nh_sent_count(), 2);
   size_t len;
   const uint8_t *f = nh_sent(0, &len);
@@ -428,10 +352,10 @@ static void test_output_header_on_link(void **state) {
   assert_memory_equal(f, NH_PEER_MAC, 6);
   assert_memory_equal(f + 6, NH_MAC, 6);
   assert_int_equal(net_get16(f + 12), ETH_TYPE_IPV4);
-  check_header(f + ETH_HLEN, OUR, PEER, 8);
+  check_header(f + ETH_HLEN, NH_OUR, NH_PEER, 8);
   uint16_t id = net_get16(f + ETH_HLEN + 4);
   f = nh_sent(1, &len);
-  check_header(f + ETH_HLEN, OUR, PEER, 8);
+  check_header(f + ETH_HLEN, NH_OUR, NH_PEER, 8);
   assert_int_equal(net_get16(f + ETH_HLEN + 4), (uint16_t)(id + 1));
 }
 
@@ -439,12 +363,12 @@ static void test_output_off_link_goes_to_gateway(void **state) {
   (void)state;
   send_payload(FAR, 8);
   assert_int_equal(nh_sent_count(), 1);
-  answer_arp(GW); /* asks for the gateway, not FAR */
+  assert_true(nh_answer_arp(NH_GW)); /* asks for the gateway, not FAR */
   assert_int_equal(nh_sent_count(), 2);
   size_t len;
   const uint8_t *f = nh_sent(1, &len);
   assert_memory_equal(f, NH_PEER_MAC, 6);
-  check_header(f + ETH_HLEN, OUR, FAR, 8);
+  check_header(f + ETH_HLEN, NH_OUR, FAR, 8);
 }
 
 static void test_output_on_link_resolves_the_destination(void **state) {
@@ -452,39 +376,39 @@ static void test_output_on_link_resolves_the_destination(void **state) {
   kip4_t host = KIP4(10, 0, 2, 7);
   send_payload(host, 8);
   assert_int_equal(nh_sent_count(), 1);
-  answer_arp(host);
+  assert_true(nh_answer_arp(host));
   assert_int_equal(nh_sent_count(), 2);
   size_t len;
   const uint8_t *f = nh_sent(1, &len);
-  check_header(f + ETH_HLEN, OUR, host, 8);
+  check_header(f + ETH_HLEN, NH_OUR, host, 8);
 }
 
 static void test_output_broadcast_needs_no_arp(void **state) {
   (void)state;
-  uint64_t asked = ns()->arp_requests_sent; /* the announcement */
+  uint64_t asked = nh_stats()->arp_requests_sent; /* the announcement */
   send_payload(KIP4_BROADCAST, 8);
   send_payload(SUBNET_BCAST, 8);
   assert_int_equal(nh_sent_count(), 2);
-  assert_int_equal(ns()->arp_requests_sent, asked);
+  assert_int_equal(nh_stats()->arp_requests_sent, asked);
   size_t len;
   const uint8_t *f = nh_sent(0, &len);
-  assert_memory_equal(f, BCAST_MAC, 6);
-  check_header(f + ETH_HLEN, OUR, KIP4_BROADCAST, 8);
+  assert_memory_equal(f, NH_BCAST_MAC, 6);
+  check_header(f + ETH_HLEN, NH_OUR, KIP4_BROADCAST, 8);
   f = nh_sent(1, &len);
-  assert_memory_equal(f, BCAST_MAC, 6);
-  check_header(f + ETH_HLEN, OUR, SUBNET_BCAST, 8);
+  assert_memory_equal(f, NH_BCAST_MAC, 6);
+  check_header(f + ETH_HLEN, NH_OUR, SUBNET_BCAST, 8);
 }
 
 /* The largest payload fits the frame exactly; one more byte fails the slot
  * (KERR_RANGE) and sends nothing. */
 static void test_output_size_limit(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   net_stack_t *st = nh_stack();
-  net_tx_t *tx = send_payload(PEER, KCONFIG_NET_FRAME_MAX - NET_PAYLOAD + 1);
+  net_tx_t *tx = send_payload(NH_PEER, KCONFIG_NET_FRAME_MAX - NET_PAYLOAD + 1);
   assert_int_equal(nh_sent_count(), 0);
   assert_ptr_equal(st->tx_free, tx); /* the slot came back */
-  send_payload(PEER, KCONFIG_NET_FRAME_MAX - NET_PAYLOAD);
+  send_payload(NH_PEER, KCONFIG_NET_FRAME_MAX - NET_PAYLOAD);
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
   const uint8_t *f = nh_sent(0, &len);
@@ -492,20 +416,13 @@ static void test_output_size_limit(void **state) {
   assert_int_equal(net_get16(f + ETH_HLEN + 2), 1500);
 }
 
-static int setup_no_gateway(void **state) {
-  (void)state;
-  nh_init();
-  nh_up(OUR, MASK, 0);
-  return 0;
-}
-
 static void test_output_no_route(void **state) {
   (void)state;
   net_stack_t *st = nh_stack();
-  uint64_t asked = ns()->arp_requests_sent; /* the announcement */
+  uint64_t asked = nh_stats()->arp_requests_sent; /* the announcement */
   net_tx_t *tx = send_payload(FAR, 8);
   assert_int_equal(nh_sent_count(), 0);
-  assert_int_equal(ns()->arp_requests_sent, asked);
+  assert_int_equal(nh_stats()->arp_requests_sent, asked);
   assert_ptr_equal(st->tx_free, tx);
 }
 
@@ -516,37 +433,37 @@ static void test_output_source_while_down(void **state) {
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
   const uint8_t *f = nh_sent(0, &len);
-  assert_memory_equal(f, BCAST_MAC, 6);
+  assert_memory_equal(f, NH_BCAST_MAC, 6);
   check_header(f + ETH_HLEN, 0, KIP4_BROADCAST, 8);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup(test_good_datagram_reaches_icmp, setup_up),
-      cmocka_unit_test_setup(test_drop_short, setup_up),
-      cmocka_unit_test_setup(test_drop_version_6, setup_up),
-      cmocka_unit_test_setup(test_drop_ihl_4, setup_up),
-      cmocka_unit_test_setup(test_drop_ihl_beyond_length, setup_up),
-      cmocka_unit_test_setup(test_drop_total_length_beyond_frame, setup_up),
-      cmocka_unit_test_setup(test_drop_total_length_below_header, setup_up),
-      cmocka_unit_test_setup(test_drop_bad_checksum, setup_up),
-      cmocka_unit_test_setup(test_drop_ttl_0, setup_up),
-      cmocka_unit_test_setup(test_drop_fragments, setup_up),
-      cmocka_unit_test_setup(test_df_is_not_a_fragment, setup_up),
-      cmocka_unit_test_setup(test_drop_bad_sources, setup_up),
-      cmocka_unit_test_setup(test_drop_other_destinations, setup_up),
-      cmocka_unit_test_setup(test_broadcast_destinations_accepted, setup_up),
-      cmocka_unit_test_setup(test_drop_unknown_protocol, setup_up),
-      cmocka_unit_test_setup(test_options_skipped_and_counted, setup_up),
-      cmocka_unit_test_setup(test_ethernet_padding_cut, setup_up),
+      cmocka_unit_test_setup(test_good_datagram_reaches_icmp, nh_setup),
+      cmocka_unit_test_setup(test_drop_short, nh_setup),
+      cmocka_unit_test_setup(test_drop_version_6, nh_setup),
+      cmocka_unit_test_setup(test_drop_ihl_4, nh_setup),
+      cmocka_unit_test_setup(test_drop_ihl_beyond_length, nh_setup),
+      cmocka_unit_test_setup(test_drop_total_length_beyond_frame, nh_setup),
+      cmocka_unit_test_setup(test_drop_total_length_below_header, nh_setup),
+      cmocka_unit_test_setup(test_drop_bad_checksum, nh_setup),
+      cmocka_unit_test_setup(test_drop_ttl_0, nh_setup),
+      cmocka_unit_test_setup(test_drop_fragments, nh_setup),
+      cmocka_unit_test_setup(test_df_is_not_a_fragment, nh_setup),
+      cmocka_unit_test_setup(test_drop_bad_sources, nh_setup),
+      cmocka_unit_test_setup(test_drop_other_destinations, nh_setup),
+      cmocka_unit_test_setup(test_broadcast_destinations_accepted, nh_setup),
+      cmocka_unit_test_setup(test_drop_unknown_protocol, nh_setup),
+      cmocka_unit_test_setup(test_options_skipped_and_counted, nh_setup),
+      cmocka_unit_test_setup(test_ethernet_padding_cut, nh_setup),
       cmocka_unit_test_setup(test_any_destination_while_down, setup_down),
-      cmocka_unit_test_setup(test_output_header_on_link, setup_up),
-      cmocka_unit_test_setup(test_output_off_link_goes_to_gateway, setup_up),
+      cmocka_unit_test_setup(test_output_header_on_link, nh_setup),
+      cmocka_unit_test_setup(test_output_off_link_goes_to_gateway, nh_setup),
       cmocka_unit_test_setup(test_output_on_link_resolves_the_destination,
-                             setup_up),
-      cmocka_unit_test_setup(test_output_broadcast_needs_no_arp, setup_up),
-      cmocka_unit_test_setup(test_output_size_limit, setup_up),
-      cmocka_unit_test_setup(test_output_no_route, setup_no_gateway),
+                             nh_setup),
+      cmocka_unit_test_setup(test_output_broadcast_needs_no_arp, nh_setup),
+      cmocka_unit_test_setup(test_output_size_limit, nh_setup),
+      cmocka_unit_test_setup(test_output_no_route, nh_setup_no_gateway),
       cmocka_unit_test_setup(test_output_source_while_down, setup_down),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

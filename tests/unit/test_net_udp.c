@@ -12,66 +12,11 @@
 
 #include "support/net_harness.h"
 
-#define OUR KIP4(10, 0, 2, 15)
-#define PEER KIP4(10, 0, 2, 2)
-#define MASK KIP4(255, 255, 255, 0)
-
-static kernel_t *g_k;
-
-/* ------------------------------------------------------------ callbacks */
-
-#define MAX_LOG 128
-static struct {
-  kwork_t *work;
-  kerr_t result;
-  kip4_t src_addr;
-  uint16_t src_port;
-  const uint8_t *data;
-  size_t length;
-  kbuf_t buf;
-  uint8_t copy[64];
-} g_log[MAX_LOG];
-static size_t g_nlog;
-
-static void record(kwork_t *w) {
-  assert_true(g_nlog < MAX_LOG);
-  g_log[g_nlog].work = w;
-  g_log[g_nlog].result = w->result;
-  if (w->op == KWORK_OP_UDP_RECV && w->result == KERR_OK) {
-    kudp_recv_req_t *r = KCONTAINER_OF(w, kudp_recv_req_t, work);
-    g_log[g_nlog].src_addr = r->src_addr;
-    g_log[g_nlog].src_port = r->src_port;
-    g_log[g_nlog].data = r->data;
-    g_log[g_nlog].length = r->length;
-    g_log[g_nlog].buf = r->buf;
-    memcpy(g_log[g_nlog].copy, r->data, KMIN(r->length, 64u));
-  }
-  g_nlog++;
-}
-
-static size_t times_called(const kwork_t *w) {
-  size_t n = 0;
-  for (size_t i = 0; i < g_nlog; i++)
-    n += g_log[i].work == w;
-  return n;
-}
-
-/* The n-th callback of w (0 first). */
-static size_t nth(const kwork_t *w, size_t n) {
-  for (size_t i = 0; i < g_nlog; i++)
-    if (g_log[i].work == w && n-- == 0)
-      return i;
-  fail_msg("callback %zu of this item did not run", n);
-  return 0;
-}
-
-static const knet_stats_t *stats(void) { return knet_stats(g_k); }
-
 /* -------------------------------------------------------------- helpers */
 
 static kerr_t bind_port(kudp_bind_req_t *r, uint16_t port) {
   memset(r, 0, sizeof(*r));
-  kwork_init(&r->work, KWORK_OP_UDP_BIND, NULL, record, 0);
+  kwork_init(&r->work, KWORK_OP_UDP_BIND, NULL, nh_record, 0);
   r->port = port;
   assert_int_equal(nh_submit(&r->work), KERR_OK);
   assert_int_equal(kwork_state(&r->work), KWORK_STATE_IDLE);
@@ -81,7 +26,7 @@ static kerr_t bind_port(kudp_bind_req_t *r, uint16_t port) {
 static kerr_t unbind(uint32_t sock) {
   kudp_bind_req_t r;
   memset(&r, 0, sizeof(r));
-  kwork_init(&r.work, KWORK_OP_UDP_UNBIND, NULL, record, 0);
+  kwork_init(&r.work, KWORK_OP_UDP_UNBIND, NULL, nh_record, 0);
   r.sock = sock;
   assert_int_equal(nh_submit(&r.work), KERR_OK);
   assert_int_equal(kwork_state(&r.work), KWORK_STATE_IDLE);
@@ -90,7 +35,7 @@ static kerr_t unbind(uint32_t sock) {
 
 static void post_recv(kudp_recv_req_t *r, uint32_t sock) {
   memset(r, 0, sizeof(*r));
-  kwork_init(&r->work, KWORK_OP_UDP_RECV, NULL, record, 0);
+  kwork_init(&r->work, KWORK_OP_UDP_RECV, NULL, nh_record, 0);
   r->sock = sock;
   assert_int_equal(nh_submit(&r->work), KERR_OK);
 }
@@ -116,29 +61,12 @@ static size_t udp_by_hand(uint8_t *f, const void *data, size_t len,
   memcpy(u + UDP_HLEN, data, len);
   if (cksum < 0) {
     uint16_t c = net_fold(net_sum(
-        net_pseudo_sum(PEER, OUR, IP_PROTO_UDP, field), u, field));
+        net_pseudo_sum(NH_PEER, NH_OUR, IP_PROTO_UDP, field), u, field));
     net_put16(u + 6, c ? c : 0xffff);
   } else {
     net_put16(u + 6, (uint16_t)cksum);
   }
-  return nh_ipv4_frame(f, PEER, OUR, IP_PROTO_UDP, u, UDP_HLEN + len);
-}
-
-/* The peer asks for our MAC: the stack learns the peer's (and answers). */
-static void learn_peer(void) {
-  uint8_t a[28] = {0}, f[64];
-  net_put16(a, 1);
-  net_put16(a + 2, ETH_TYPE_IPV4);
-  a[4] = 6;
-  a[5] = 4;
-  net_put16(a + 6, 1);
-  memcpy(a + 8, NH_PEER_MAC, 6);
-  net_put32(a + 14, PEER);
-  net_put32(a + 24, OUR);
-  nh_inject(f, nh_frame(f, NULL, ETH_TYPE_ARP, a, sizeof(a)));
-  uint8_t mac[6];
-  assert_true(arp_lookup(nh_stack(), PEER, mac));
-  nh_sent_clear();
+  return nh_ipv4_frame(f, NH_PEER, NH_OUR, IP_PROTO_UDP, u, UDP_HLEN + len);
 }
 
 /* Check the IPv4 + UDP headers of a sent frame; returns the UDP header. */
@@ -168,15 +96,6 @@ static const uint8_t *check_udp_frame(const uint8_t *f, size_t flen,
       net_fold(net_sum(net_pseudo_sum(src, dst, IP_PROTO_UDP, ulen), u, ulen)),
       0);
   return u;
-}
-
-static int setup(void **state) {
-  (void)state;
-  g_k = nh_init();
-  nh_up(OUR, MASK, PEER);
-  memset(g_log, 0, sizeof(g_log));
-  g_nlog = 0;
-  return 0;
 }
 
 /* ------------------------------------------------------------------ tests */
@@ -234,44 +153,44 @@ static void test_deliver_to_posted_receive(void **state) {
   kudp_recv_req_t r;
   assert_int_equal(bind_port(&b, 7), KERR_OK);
   post_recv(&r, b.sock);
-  assert_int_equal(times_called(&r.work), 0);
+  assert_int_equal(nh_times_called(&r.work), 0);
   assert_int_equal(kwork_state(&r.work), KWORK_STATE_LIVE);
 
-  inject_udp(PEER, 1234, OUR, 7, "hello");
-  assert_int_equal(times_called(&r.work), 1);
-  size_t i = nth(&r.work, 0);
-  assert_int_equal(g_log[i].result, KERR_OK);
-  assert_int_equal(g_log[i].src_addr, PEER);
-  assert_int_equal(g_log[i].src_port, 1234);
-  assert_int_equal(g_log[i].length, 5);
-  assert_memory_equal(g_log[i].copy, "hello", 5);
+  inject_udp(NH_PEER, 1234, NH_OUR, 7, "hello");
+  assert_int_equal(nh_times_called(&r.work), 1);
+  const nh_completion_t *c = nh_completion(&r.work, 0);
+  assert_int_equal(c->result, KERR_OK);
+  assert_int_equal(c->src_addr, NH_PEER);
+  assert_int_equal(c->src_port, 1234);
+  assert_int_equal(c->length, 5);
+  assert_memory_equal(c->copy, "hello", 5);
   /* Zero copy: the frame's buffer is the program's until it releases it. */
   assert_int_equal(nh_rx_outstanding(), 1);
   assert_int_equal(nh_released(), 0);
   assert_memory_equal(r.data, "hello", 5);
-  assert_ptr_equal(r.data, g_log[i].data);
+  assert_ptr_equal(r.data, c->data);
   /* A standing item: live again, waiting for the next datagram. */
   assert_int_equal(kwork_state(&r.work), KWORK_STATE_LIVE);
-  assert_int_equal(stats()->udp_rx, 1);
+  assert_int_equal(nh_stats()->udp_rx, 1);
 
-  assert_int_equal(kbuf_release(g_k, g_log[i].buf), KERR_OK);
+  assert_int_equal(kbuf_release(nh_kernel(), c->buf), KERR_OK);
   assert_int_equal(nh_released(), 1);
   assert_int_equal(nh_rx_outstanding(), 0);
-  assert_int_equal(kbuf_release(g_k, g_log[i].buf), KERR_STATE);
+  assert_int_equal(kbuf_release(nh_kernel(), c->buf), KERR_STATE);
 
   /* Broadcasts reach bound sockets too. */
-  inject_udp(PEER, 99, KIP4(255, 255, 255, 255), 7, "all");
-  assert_int_equal(times_called(&r.work), 2);
-  i = nth(&r.work, 1);
-  assert_int_equal(g_log[i].src_port, 99);
-  assert_int_equal(g_log[i].length, 3);
-  assert_memory_equal(g_log[i].copy, "all", 3);
-  assert_int_equal(kbuf_release(g_k, g_log[i].buf), KERR_OK);
+  inject_udp(NH_PEER, 99, KIP4(255, 255, 255, 255), 7, "all");
+  assert_int_equal(nh_times_called(&r.work), 2);
+  c = nh_completion(&r.work, 1);
+  assert_int_equal(c->src_port, 99);
+  assert_int_equal(c->length, 3);
+  assert_memory_equal(c->copy, "all", 3);
+  assert_int_equal(kbuf_release(nh_kernel(), c->buf), KERR_OK);
 
   /* Another port: not for this socket. */
-  inject_udp(PEER, 1234, OUR, 8, "x");
-  assert_int_equal(times_called(&r.work), 2);
-  assert_int_equal(stats()->udp_drop_no_port, 1);
+  inject_udp(NH_PEER, 1234, NH_OUR, 8, "x");
+  assert_int_equal(nh_times_called(&r.work), 2);
+  assert_int_equal(nh_stats()->udp_drop_no_port, 1);
 }
 
 static void test_queue_in_order(void **state) {
@@ -279,41 +198,41 @@ static void test_queue_in_order(void **state) {
   kudp_bind_req_t b;
   kudp_recv_req_t r;
   assert_int_equal(bind_port(&b, 9000), KERR_OK);
-  inject_udp(PEER, 1, OUR, 9000, "first");
-  inject_udp(PEER, 2, OUR, 9000, "second");
-  inject_udp(PEER, 3, OUR, 9000, "third");
+  inject_udp(NH_PEER, 1, NH_OUR, 9000, "first");
+  inject_udp(NH_PEER, 2, NH_OUR, 9000, "second");
+  inject_udp(NH_PEER, 3, NH_OUR, 9000, "third");
   assert_int_equal(nh_rx_outstanding(), 3); /* kept by the socket */
   assert_int_equal(nh_released(), 0);
 
   post_recv(&r, b.sock);
-  assert_int_equal(times_called(&r.work), 3);
+  assert_int_equal(nh_times_called(&r.work), 3);
   static const char *want[] = {"first", "second", "third"};
   for (size_t n = 0; n < 3; n++) {
-    size_t i = nth(&r.work, n);
-    assert_int_equal(g_log[i].result, KERR_OK);
-    assert_int_equal(g_log[i].src_port, n + 1);
-    assert_int_equal(g_log[i].length, strlen(want[n]));
-    assert_memory_equal(g_log[i].copy, want[n], strlen(want[n]));
-    assert_int_equal(kbuf_release(g_k, g_log[i].buf), KERR_OK);
+    const nh_completion_t *c = nh_completion(&r.work, n);
+    assert_int_equal(c->result, KERR_OK);
+    assert_int_equal(c->src_port, n + 1);
+    assert_int_equal(c->length, strlen(want[n]));
+    assert_memory_equal(c->copy, want[n], strlen(want[n]));
+    assert_int_equal(kbuf_release(nh_kernel(), c->buf), KERR_OK);
   }
   assert_int_equal(nh_rx_outstanding(), 0);
   assert_int_equal(kwork_state(&r.work), KWORK_STATE_LIVE);
 
   /* The queue is empty: the next datagram goes to the receive directly. */
-  inject_udp(PEER, 4, OUR, 9000, "fourth");
-  assert_int_equal(times_called(&r.work), 4);
-  assert_memory_equal(g_log[nth(&r.work, 3)].copy, "fourth", 6);
+  inject_udp(NH_PEER, 4, NH_OUR, 9000, "fourth");
+  assert_int_equal(nh_times_called(&r.work), 4);
+  assert_memory_equal(nh_completion(&r.work, 3)->copy, "fourth", 6);
 }
 
 static void test_queue_overflow(void **state) {
   (void)state;
   kudp_bind_req_t b;
   assert_int_equal(bind_port(&b, 9000), KERR_OK);
-  uint64_t drops = kstats(g_k)->drops;
+  uint64_t drops = kstats(nh_kernel())->drops;
   for (int i = 0; i < KCONFIG_UDP_QUEUE + 2; i++)
-    inject_udp(PEER, 1, OUR, 9000, "q");
-  assert_int_equal(stats()->udp_drop_queue_full, 2);
-  assert_int_equal(kstats(g_k)->drops, drops + 2);
+    inject_udp(NH_PEER, 1, NH_OUR, 9000, "q");
+  assert_int_equal(nh_stats()->udp_drop_queue_full, 2);
+  assert_int_equal(kstats(nh_kernel())->drops, drops + 2);
   assert_int_equal(nh_rx_outstanding(), KCONFIG_UDP_QUEUE);
   assert_int_equal(nh_released(), 2);
   /* Unbind gives the queued buffers back. */
@@ -334,23 +253,23 @@ static void test_checksums(void **state) {
   size_t n = udp_by_hand(f, "abcd", 4, 12, -1);
   f[n - 1] ^= 0x01;
   nh_inject(f, n);
-  assert_int_equal(stats()->udp_drop_checksum, 1);
-  assert_int_equal(times_called(&r.work), 0);
+  assert_int_equal(nh_stats()->udp_drop_checksum, 1);
+  assert_int_equal(nh_times_called(&r.work), 0);
   assert_int_equal(nh_rx_outstanding(), 0);
 
   /* A checksum of 0 means none: accepted. */
   n = udp_by_hand(f, "abcd", 4, 12, 0);
   f[n - 1] ^= 0x01; /* "abce" */
   nh_inject(f, n);
-  assert_int_equal(times_called(&r.work), 1);
-  assert_memory_equal(g_log[nth(&r.work, 0)].copy, "abce", 4);
-  assert_int_equal(stats()->udp_drop_checksum, 1);
+  assert_int_equal(nh_times_called(&r.work), 1);
+  assert_memory_equal(nh_completion(&r.work, 0)->copy, "abce", 4);
+  assert_int_equal(nh_stats()->udp_drop_checksum, 1);
 
   /* A right one: accepted. */
   nh_inject(f, udp_by_hand(f, "wxyz", 4, 12, -1));
-  assert_int_equal(times_called(&r.work), 2);
-  assert_memory_equal(g_log[nth(&r.work, 1)].copy, "wxyz", 4);
-  assert_int_equal(stats()->udp_rx, 3);
+  assert_int_equal(nh_times_called(&r.work), 2);
+  assert_memory_equal(nh_completion(&r.work, 1)->copy, "wxyz", 4);
+  assert_int_equal(nh_stats()->udp_rx, 3);
 }
 
 static void test_short_and_bad_length(void **state) {
@@ -363,64 +282,64 @@ static void test_short_and_bad_length(void **state) {
 
   /* Shorter than a UDP header. */
   static const uint8_t four[4] = {0x04, 0xd2, 0x00, 0x07};
-  nh_inject(f, nh_ipv4_frame(f, PEER, OUR, IP_PROTO_UDP, four, 4));
-  assert_int_equal(stats()->udp_drop_short, 1);
+  nh_inject(f, nh_ipv4_frame(f, NH_PEER, NH_OUR, IP_PROTO_UDP, four, 4));
+  assert_int_equal(nh_stats()->udp_drop_short, 1);
 
   /* A length field below 8, and one beyond the packet. */
   nh_inject(f, udp_by_hand(f, "abcd", 4, 7, 0));
-  assert_int_equal(stats()->udp_drop_length, 1);
+  assert_int_equal(nh_stats()->udp_drop_length, 1);
   nh_inject(f, udp_by_hand(f, "abcd", 4, 13, 0));
-  assert_int_equal(stats()->udp_drop_length, 2);
-  assert_int_equal(times_called(&r.work), 0);
+  assert_int_equal(nh_stats()->udp_drop_length, 2);
+  assert_int_equal(nh_times_called(&r.work), 0);
   assert_int_equal(nh_rx_outstanding(), 0);
 
   /* Bytes beyond the length field are cut (and not summed). */
   nh_inject(f, udp_by_hand(f, "abcdef", 6, 11, -1));
-  assert_int_equal(times_called(&r.work), 1);
-  size_t i = nth(&r.work, 0);
-  assert_int_equal(g_log[i].length, 3);
-  assert_memory_equal(g_log[i].copy, "abc", 3);
-  assert_int_equal(stats()->udp_drop_length, 2);
-  assert_int_equal(stats()->udp_drop_checksum, 0);
-  assert_int_equal(stats()->udp_rx, 4);
+  assert_int_equal(nh_times_called(&r.work), 1);
+  const nh_completion_t *c = nh_completion(&r.work, 0);
+  assert_int_equal(c->length, 3);
+  assert_memory_equal(c->copy, "abc", 3);
+  assert_int_equal(nh_stats()->udp_drop_length, 2);
+  assert_int_equal(nh_stats()->udp_drop_checksum, 0);
+  assert_int_equal(nh_stats()->udp_rx, 4);
 }
 
 static void test_closed_port_unreachable(void **state) {
   (void)state;
-  learn_peer();
+  assert_true(nh_learn_peer(NH_PEER));
   uint8_t f[128];
-  size_t n = nh_udp_frame(f, PEER, 1234, OUR, 9999, "nobody", 6);
+  size_t n = nh_udp_frame(f, NH_PEER, 1234, NH_OUR, 9999, "nobody", 6);
   nh_inject(f, n);
-  assert_int_equal(stats()->udp_drop_no_port, 1);
+  assert_int_equal(nh_stats()->udp_drop_no_port, 1);
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
   const uint8_t *s = nh_sent(0, &len);
   assert_memory_equal(s, NH_PEER_MAC, 6);
   const uint8_t *ip = s + ETH_HLEN;
   assert_int_equal(ip[9], IP_PROTO_ICMP);
-  assert_int_equal(net_get32(ip + 12), OUR);
-  assert_int_equal(net_get32(ip + 16), PEER);
+  assert_int_equal(net_get32(ip + 12), NH_OUR);
+  assert_int_equal(net_get32(ip + 16), NH_PEER);
   const uint8_t *icmp = ip + IP_HLEN;
   assert_int_equal(icmp[0], 3); /* destination unreachable */
   assert_int_equal(icmp[1], 3); /* port */
   /* It quotes the datagram's IPv4 header and the UDP header. */
   assert_memory_equal(icmp + ICMP_HLEN, f + ETH_HLEN, IP_HLEN + UDP_HLEN);
-  assert_int_equal(stats()->icmp_unreach_sent, 1);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, 1);
   assert_int_equal(nh_rx_outstanding(), 0);
 
   /* Not for a broadcast, limited or the subnet's. */
   nh_sent_clear();
-  inject_udp(PEER, 1234, KIP4(255, 255, 255, 255), 9999, "b");
-  inject_udp(PEER, 1234, KIP4(10, 0, 2, 255), 9999, "b");
-  assert_int_equal(stats()->udp_drop_no_port, 3);
+  inject_udp(NH_PEER, 1234, KIP4(255, 255, 255, 255), 9999, "b");
+  inject_udp(NH_PEER, 1234, KIP4(10, 0, 2, 255), 9999, "b");
+  assert_int_equal(nh_stats()->udp_drop_no_port, 3);
   assert_int_equal(nh_sent_count(), 0);
-  assert_int_equal(stats()->icmp_unreach_sent, 1);
+  assert_int_equal(nh_stats()->icmp_unreach_sent, 1);
 }
 
 static void send_to(kudp_send_req_t *s, uint32_t sock, kip4_t dst,
                     uint16_t port, const void *data, size_t len) {
   memset(s, 0, sizeof(*s));
-  kwork_init(&s->work, KWORK_OP_UDP_SEND, NULL, record, 0);
+  kwork_init(&s->work, KWORK_OP_UDP_SEND, NULL, nh_record, 0);
   s->sock = sock;
   s->dst_addr = dst;
   s->dst_port = port;
@@ -434,14 +353,15 @@ static void test_send(void **state) {
   kudp_bind_req_t b;
   kudp_send_req_t s;
   assert_int_equal(bind_port(&b, 5000), KERR_OK);
-  learn_peer();
-  send_to(&s, b.sock, PEER, 7, "ping", 4);
-  assert_int_equal(times_called(&s.work), 1);
+  assert_true(nh_learn_peer(NH_PEER));
+  send_to(&s, b.sock, NH_PEER, 7, "ping", 4);
+  assert_int_equal(nh_times_called(&s.work), 1);
   assert_int_equal(s.work.result, KERR_OK);
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
   const uint8_t *f = nh_sent(0, &len);
-  const uint8_t *u = check_udp_frame(f, len, NH_PEER_MAC, OUR, PEER, 5000, 7, 4);
+  const uint8_t *u =
+      check_udp_frame(f, len, NH_PEER_MAC, NH_OUR, NH_PEER, 5000, 7, 4);
   assert_memory_equal(u + UDP_HLEN, "ping", 4);
 
   /* An empty datagram, to a broadcast. */
@@ -450,36 +370,36 @@ static void test_send(void **state) {
   assert_int_equal(s.work.result, KERR_OK);
   assert_int_equal(nh_sent_count(), 1);
   f = nh_sent(0, &len);
-  static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-  check_udp_frame(f, len, bcast, OUR, KIP4_BROADCAST, 5000, 9, 0);
+  check_udp_frame(f, len, NH_BCAST_MAC, NH_OUR, KIP4_BROADCAST, 5000, 9, 0);
 
   /* A payload whose checksum computes to 0 goes out as 0xffff: find the
    * checksum with a zero word, then put that word in the data. */
   nh_sent_clear();
   uint8_t data[2] = {0, 0};
-  send_to(&s, b.sock, PEER, 7, data, 2);
+  send_to(&s, b.sock, NH_PEER, 7, data, 2);
   f = nh_sent(0, &len);
   uint16_t c = net_get16(f + NET_PAYLOAD + 6);
   net_put16(data, c == 0xffff ? 0 : c);
   nh_sent_clear();
-  send_to(&s, b.sock, PEER, 7, data, 2);
+  send_to(&s, b.sock, NH_PEER, 7, data, 2);
   f = nh_sent(0, &len);
   assert_int_equal(net_get16(f + NET_PAYLOAD + 6), 0xffff);
-  check_udp_frame(f, len, NH_PEER_MAC, OUR, PEER, 5000, 7, 2);
+  check_udp_frame(f, len, NH_PEER_MAC, NH_OUR, NH_PEER, 5000, 7, 2);
 
   /* The largest payload, and a stale socket. */
   static uint8_t big[KUDP_MAX_PAYLOAD];
   for (size_t i = 0; i < sizeof(big); i++)
     big[i] = (uint8_t)i;
   nh_sent_clear();
-  send_to(&s, b.sock, PEER, 7, big, sizeof(big));
+  send_to(&s, b.sock, NH_PEER, 7, big, sizeof(big));
   assert_int_equal(s.work.result, KERR_OK);
   f = nh_sent(0, &len);
-  u = check_udp_frame(f, len, NH_PEER_MAC, OUR, PEER, 5000, 7, sizeof(big));
+  u = check_udp_frame(f, len, NH_PEER_MAC, NH_OUR, NH_PEER, 5000, 7,
+                      sizeof(big));
   assert_memory_equal(u + UDP_HLEN, big, sizeof(big));
   assert_int_equal(unbind(b.sock), KERR_OK);
   nh_sent_clear();
-  send_to(&s, b.sock, PEER, 7, "x", 1);
+  send_to(&s, b.sock, NH_PEER, 7, "x", 1);
   assert_int_equal(s.work.result, KERR_NOT_BOUND);
   assert_int_equal(nh_sent_count(), 0);
 }
@@ -489,30 +409,21 @@ static void test_send_waits_for_arp(void **state) {
   kudp_bind_req_t b;
   kudp_send_req_t s;
   assert_int_equal(bind_port(&b, 5000), KERR_OK);
-  send_to(&s, b.sock, PEER, 7, "hey", 3);
+  send_to(&s, b.sock, NH_PEER, 7, "hey", 3);
   /* An ARP request goes out; the datagram waits for the answer. */
-  assert_int_equal(times_called(&s.work), 0);
+  assert_int_equal(nh_times_called(&s.work), 0);
   assert_int_equal(nh_sent_count(), 1);
   size_t len;
   assert_int_equal(net_get16(nh_sent(0, &len) + 12), ETH_TYPE_ARP);
   nh_sent_clear();
 
-  uint8_t a[28] = {0}, f[64];
-  net_put16(a, 1);
-  net_put16(a + 2, ETH_TYPE_IPV4);
-  a[4] = 6;
-  a[5] = 4;
-  net_put16(a + 6, 2); /* reply */
-  memcpy(a + 8, NH_PEER_MAC, 6);
-  net_put32(a + 14, PEER);
-  memcpy(a + 18, NH_MAC, 6);
-  net_put32(a + 24, OUR);
-  nh_inject(f, nh_frame(f, NULL, ETH_TYPE_ARP, a, sizeof(a)));
+  /* The peer's ARP reply. */
+  nh_inject_arp(NH_MAC, 2, NH_PEER_MAC, NH_PEER, NH_MAC, NH_OUR);
   assert_int_equal(nh_sent_count(), 1);
-  const uint8_t *u =
-      check_udp_frame(nh_sent(0, &len), len, NH_PEER_MAC, OUR, PEER, 5000, 7, 3);
+  const uint8_t *u = check_udp_frame(nh_sent(0, &len), len, NH_PEER_MAC, NH_OUR,
+                                     NH_PEER, 5000, 7, 3);
   assert_memory_equal(u + UDP_HLEN, "hey", 3);
-  assert_int_equal(times_called(&s.work), 1);
+  assert_int_equal(nh_times_called(&s.work), 1);
   assert_int_equal(s.work.result, KERR_OK);
 }
 
@@ -521,26 +432,26 @@ static void test_unbind_cancels_receives(void **state) {
   kudp_bind_req_t b;
   kudp_recv_req_t r1, r2;
   assert_int_equal(bind_port(&b, 7), KERR_OK);
-  uint64_t live = kstats(g_k)->live; /* the stack's own receive */
+  uint64_t live = kstats(nh_kernel())->live; /* the stack's own receive */
   post_recv(&r1, b.sock);
   post_recv(&r2, b.sock);
-  assert_int_equal(kstats(g_k)->live, live + 2);
+  assert_int_equal(kstats(nh_kernel())->live, live + 2);
   /* Two receives: the oldest gets the first datagram. */
-  inject_udp(PEER, 1, OUR, 7, "one");
-  assert_int_equal(times_called(&r1.work), 1);
-  assert_int_equal(times_called(&r2.work), 0);
-  assert_int_equal(kbuf_release(g_k, r1.buf), KERR_OK);
-  inject_udp(PEER, 1, OUR, 7, "two");
-  assert_int_equal(times_called(&r2.work), 1);
-  assert_int_equal(kbuf_release(g_k, r2.buf), KERR_OK);
+  inject_udp(NH_PEER, 1, NH_OUR, 7, "one");
+  assert_int_equal(nh_times_called(&r1.work), 1);
+  assert_int_equal(nh_times_called(&r2.work), 0);
+  assert_int_equal(kbuf_release(nh_kernel(), r1.buf), KERR_OK);
+  inject_udp(NH_PEER, 1, NH_OUR, 7, "two");
+  assert_int_equal(nh_times_called(&r2.work), 1);
+  assert_int_equal(kbuf_release(nh_kernel(), r2.buf), KERR_OK);
 
   assert_int_equal(unbind(b.sock), KERR_OK);
-  assert_int_equal(times_called(&r1.work), 2);
-  assert_int_equal(times_called(&r2.work), 2);
-  assert_int_equal(g_log[nth(&r1.work, 1)].result, KERR_CANCELLED);
-  assert_int_equal(g_log[nth(&r2.work, 1)].result, KERR_CANCELLED);
+  assert_int_equal(nh_times_called(&r1.work), 2);
+  assert_int_equal(nh_times_called(&r2.work), 2);
+  assert_int_equal(nh_completion(&r1.work, 1)->result, KERR_CANCELLED);
+  assert_int_equal(nh_completion(&r2.work, 1)->result, KERR_CANCELLED);
   assert_int_equal(kwork_state(&r1.work), KWORK_STATE_IDLE);
-  assert_int_equal(kstats(g_k)->live, live);
+  assert_int_equal(kstats(nh_kernel())->live, live);
 }
 
 static void test_cancel_receive(void **state) {
@@ -549,35 +460,35 @@ static void test_cancel_receive(void **state) {
   kudp_recv_req_t r;
   assert_int_equal(bind_port(&b, 7), KERR_OK);
   post_recv(&r, b.sock);
-  assert_int_equal(kcancel(g_k, &r.work), KERR_OK);
+  assert_int_equal(kcancel(nh_kernel(), &r.work), KERR_OK);
   nh_run(0);
-  assert_int_equal(times_called(&r.work), 1);
+  assert_int_equal(nh_times_called(&r.work), 1);
   assert_int_equal(r.work.result, KERR_CANCELLED);
   /* The socket has no receive now: the datagram waits in its queue. */
-  inject_udp(PEER, 1, OUR, 7, "later");
-  assert_int_equal(times_called(&r.work), 1);
+  inject_udp(NH_PEER, 1, NH_OUR, 7, "later");
+  assert_int_equal(nh_times_called(&r.work), 1);
   assert_int_equal(nh_rx_outstanding(), 1);
   post_recv(&r, b.sock);
-  assert_int_equal(times_called(&r.work), 2);
-  assert_memory_equal(g_log[nth(&r.work, 1)].copy, "later", 5);
-  assert_int_equal(kbuf_release(g_k, r.buf), KERR_OK);
+  assert_int_equal(nh_times_called(&r.work), 2);
+  assert_memory_equal(nh_completion(&r.work, 1)->copy, "later", 5);
+  assert_int_equal(kbuf_release(nh_kernel(), r.buf), KERR_OK);
   assert_int_equal(nh_rx_outstanding(), 0);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup(test_bind_unbind, setup),
-      cmocka_unit_test_setup(test_bind_no_space, setup),
-      cmocka_unit_test_setup(test_deliver_to_posted_receive, setup),
-      cmocka_unit_test_setup(test_queue_in_order, setup),
-      cmocka_unit_test_setup(test_queue_overflow, setup),
-      cmocka_unit_test_setup(test_checksums, setup),
-      cmocka_unit_test_setup(test_short_and_bad_length, setup),
-      cmocka_unit_test_setup(test_closed_port_unreachable, setup),
-      cmocka_unit_test_setup(test_send, setup),
-      cmocka_unit_test_setup(test_send_waits_for_arp, setup),
-      cmocka_unit_test_setup(test_unbind_cancels_receives, setup),
-      cmocka_unit_test_setup(test_cancel_receive, setup),
+      cmocka_unit_test_setup(test_bind_unbind, nh_setup),
+      cmocka_unit_test_setup(test_bind_no_space, nh_setup),
+      cmocka_unit_test_setup(test_deliver_to_posted_receive, nh_setup),
+      cmocka_unit_test_setup(test_queue_in_order, nh_setup),
+      cmocka_unit_test_setup(test_queue_overflow, nh_setup),
+      cmocka_unit_test_setup(test_checksums, nh_setup),
+      cmocka_unit_test_setup(test_short_and_bad_length, nh_setup),
+      cmocka_unit_test_setup(test_closed_port_unreachable, nh_setup),
+      cmocka_unit_test_setup(test_send, nh_setup),
+      cmocka_unit_test_setup(test_send_waits_for_arp, nh_setup),
+      cmocka_unit_test_setup(test_unbind_cancels_receives, nh_setup),
+      cmocka_unit_test_setup(test_cancel_receive, nh_setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,8 +11,13 @@
 
 const uint8_t NH_MAC[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 const uint8_t NH_PEER_MAC[6] = {0x52, 0x55, 0x0a, 0x00, 0x02, 0x02};
+const uint8_t NH_BCAST_MAC[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+const uint8_t NH_ZERO_MAC[6];
 
 static kernel_t g_k;
+
+static nh_completion_t g_log[NH_MAX_LOG];
+static size_t g_nlog;
 
 static struct {
   kdevice_t dev;
@@ -81,6 +86,8 @@ static const kdevice_ops_t nic_ops = {.submit = nic_submit,
 
 kernel_t *nh_init(void) {
   memset(&g, 0, sizeof(g));
+  memset(g_log, 0, sizeof(g_log));
+  g_nlog = 0;
   fake_platform_reset();
   g.dev = (kdevice_t){.ops = &nic_ops, .name = "fake-nic", .cls = KDEV_NET};
   memcpy(g.dev.info.net.mac, NH_MAC, 6);
@@ -95,6 +102,8 @@ kernel_t *nh_init(void) {
 kernel_t *nh_kernel(void) { return &g_k; }
 
 net_stack_t *nh_stack(void) { return net_stack_of(&g_k); }
+
+const knet_stats_t *nh_stats(void) { return knet_stats(&g_k); }
 
 void nh_run(ktime_t ns) {
   ktime_t target = fake_clock(&g_k) + ns;
@@ -128,6 +137,20 @@ void nh_up(kip4_t addr, kip4_t mask, kip4_t gw) {
   net_configure(st, &cfg);
   nh_run(0);
   nh_sent_clear();
+}
+
+int nh_setup(void **state) {
+  (void)state;
+  nh_init();
+  nh_up(NH_OUR, NH_MASK, NH_GW);
+  return 0;
+}
+
+int nh_setup_no_gateway(void **state) {
+  (void)state;
+  nh_init();
+  nh_up(NH_OUR, NH_MASK, 0);
+  return 0;
 }
 
 void nh_inject(const void *frame, size_t len) {
@@ -215,7 +238,7 @@ size_t nh_ipv4_frame(uint8_t *f, kip4_t src, kip4_t dst, uint8_t proto,
   ip[9] = proto;
   net_put32(ip + 12, src);
   net_put32(ip + 16, dst);
-  net_put16(ip + 10, net_fold(net_sum(0, ip, IP_HLEN)));
+  nh_fix_ip_checksum(f);
   if (len)
     memcpy(ip + IP_HLEN, payload, len);
   return NET_PAYLOAD + len;
@@ -236,4 +259,99 @@ size_t nh_udp_frame(uint8_t *f, kip4_t src, uint16_t sport, kip4_t dst,
   uint16_t c = net_fold(net_sum(sum, udp, UDP_HLEN + len));
   net_put16(udp + 6, c ? c : 0xffff);
   return nh_ipv4_frame(f, src, dst, IP_PROTO_UDP, udp, UDP_HLEN + len);
+}
+
+void nh_fix_ip_checksum(uint8_t *f) {
+  uint8_t *ip = f + ETH_HLEN;
+  size_t hlen = (size_t)(ip[0] & 0xf) * 4;
+  net_put16(ip + 10, 0);
+  net_put16(ip + 10, net_fold(net_sum(0, ip, hlen)));
+}
+
+size_t nh_icmp_echo(uint8_t *m, uint8_t type, uint16_t id, uint16_t seq,
+                    size_t n) {
+  m[0] = type;
+  m[1] = 0;
+  net_put16(m + 2, 0);
+  net_put16(m + 4, id);
+  net_put16(m + 6, seq);
+  for (size_t i = 0; i < n; i++)
+    m[ICMP_HLEN + i] = (uint8_t)(0xa0 + i);
+  net_put16(m + 2, net_fold(net_sum(0, m, ICMP_HLEN + n)));
+  return ICMP_HLEN + n;
+}
+
+/* --------------------------------------------------------------------- ARP */
+
+size_t nh_arp_packet(uint8_t *p, uint16_t op, const uint8_t *sha, kip4_t spa,
+                     const uint8_t *tha, kip4_t tpa) {
+  net_put16(p, 1);
+  net_put16(p + 2, ETH_TYPE_IPV4);
+  p[4] = 6;
+  p[5] = 4;
+  net_put16(p + 6, op);
+  memcpy(p + 8, sha, 6);
+  net_put32(p + 14, spa);
+  memcpy(p + 18, tha, 6);
+  net_put32(p + 24, tpa);
+  return NH_ARP_LEN;
+}
+
+void nh_inject_arp(const uint8_t *dst, uint16_t op, const uint8_t *sha,
+                   kip4_t spa, const uint8_t *tha, kip4_t tpa) {
+  uint8_t a[NH_ARP_LEN], f[ETH_MIN_FRAME];
+  nh_inject(f, nh_frame(f, dst, ETH_TYPE_ARP, a,
+                        nh_arp_packet(a, op, sha, spa, tha, tpa)));
+}
+
+bool nh_learn_peer(kip4_t ip) {
+  nh_inject_arp(NH_BCAST_MAC, 1, NH_PEER_MAC, ip, NH_ZERO_MAC, NH_OUR);
+  nh_sent_clear();
+  return arp_lookup(nh_stack(), ip, NULL);
+}
+
+bool nh_answer_arp(kip4_t ip) {
+  if (g.nsent == 0)
+    return false;
+  const uint8_t *f = g.sent[g.nsent - 1];
+  if (memcmp(f, NH_BCAST_MAC, 6) != 0 || net_get16(f + 12) != ETH_TYPE_ARP ||
+      net_get16(f + ETH_HLEN + 6) != 1 || net_get32(f + ETH_HLEN + 24) != ip)
+    return false;
+  nh_inject_arp(NH_MAC, 2, NH_PEER_MAC, ip, NH_MAC, NH_OUR);
+  return true;
+}
+
+/* ---------------------------------------------------------- completion log */
+
+void nh_record(kwork_t *w) {
+  assert(g_nlog < NH_MAX_LOG && "the completion log is full");
+  nh_completion_t *c = &g_log[g_nlog++];
+  c->work = w;
+  c->result = w->result;
+  if (w->op == KWORK_OP_UDP_RECV && w->result == KERR_OK) {
+    kudp_recv_req_t *r = KCONTAINER_OF(w, kudp_recv_req_t, work);
+    c->src_addr = r->src_addr;
+    c->src_port = r->src_port;
+    c->data = r->data;
+    c->length = r->length;
+    c->buf = r->buf;
+    memcpy(c->copy, r->data, KMIN(r->length, sizeof(c->copy)));
+  }
+}
+
+size_t nh_times_called(const kwork_t *w) {
+  size_t n = 0;
+  for (size_t i = 0; i < g_nlog; i++)
+    n += g_log[i].work == w;
+  return n;
+}
+
+kerr_t nh_result_of(const kwork_t *w) { return nh_completion(w, 0)->result; }
+
+const nh_completion_t *nh_completion(const kwork_t *w, size_t n) {
+  for (size_t i = 0; i < g_nlog; i++)
+    if (g_log[i].work == w && n-- == 0)
+      return &g_log[i];
+  assert(!"no such completion of this item");
+  return NULL;
 }
