@@ -38,7 +38,7 @@ PORTABLE_SRCS := $(wildcard lib/*.c kernel/*.c net/*.c)
 obj = $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(1)))
 CORE_OBJS := $(call obj,$(PORTABLE_SRCS) $(PLATFORM_SRCS))
 
-.PHONY: all run debug print-run test test-unit test-system test-programs bench-programs sizes deps clean
+.PHONY: all run debug print-run test test-unit test-system test-programs bench-programs bench-tools bench sizes deps clean
 .DEFAULT_GOAL := all
 # Keep objects built through pattern rules (test programs) between runs.
 .SECONDARY:
@@ -87,6 +87,43 @@ bench-programs: $(BENCH_PROGRAMS)
 $(BUILD)/%.elf: $(CORE_OBJS) $(BUILD)/bench/programs/%.o $(LINKER_SCRIPT)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(call link,$@,$(filter %.o,$^))
+
+ifneq ($(COMMON_BM_SRCS),)
+# Bare metal: QEMU's floor for bench/sec_boot.py: bench/floor/floor.c as kmain on the
+# platform's own boot code and arch layer, and no kernel. Between
+# --start-lib and --end-lib, ld.lld treats the objects as an archive: it
+# takes only those that define a symbol something taken needs.
+FLOOR_LIB_OBJS = $(call obj,$(ARCH_SRCS) $(COMMON_BM_SRCS) $(wildcard lib/*.c))
+$(BUILD)/floor.elf: $(BUILD)/bench/floor/floor.o $(FLOOR_LIB_OBJS) $(LINKER_SCRIPT)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(call link,$@,$(BUILD)/bench/floor/floor.o --start-lib $(FLOOR_LIB_OBJS) --end-lib)
+endif
+
+# Host tools of the benchmarks: the UDP load client, the epoll baseline.
+HOST_TOOL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror
+BENCH_TOOLS := build/bench/udpload build/bench/udp_echo_epoll \
+               build/bench/epoll_pwait2_shim.so
+bench-tools: $(BENCH_TOOLS)
+# Valgrind 3.19 does not know epoll_pwait2: the cost section preloads this.
+build/bench/epoll_pwait2_shim.so: bench/cost/epoll_pwait2_shim.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(HOST_TOOL_CFLAGS) -shared -fPIC -o $@ $<
+build/bench/udpload: bench/udpload.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(HOST_TOOL_CFLAGS) -o $@ $<
+build/bench/udp_echo_epoll: bench/baseline/udp_echo_epoll.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(HOST_TOOL_CFLAGS) -o $@ $<
+
+# `make bench` measures every platform; `make bench PLATFORM=p` only p.
+BENCH_ONLY := $(if $(filter command line,$(origin PLATFORM)),$(PLATFORM))
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory bench-tools
+	@$(PYTHON) bench/run.py $(BENCH_ONLY)
 
 $(DISK):
 	@mkdir -p $(dir $@)

@@ -60,20 +60,25 @@ kerr_t ktimer_heap_arm(ktimer_heap_t *h, kwork_t *work, ktime_t due) {
   return KERR_OK;
 }
 
-kerr_t ktimer_heap_cancel(ktimer_heap_t *h, kwork_t *work) {
-  uint32_t i = work->heap_index;
-  if (i >= h->count || h->entries[i].work != work)
-    return KERR_STATE;
-  work->heap_index = KWORK_NO_HEAP;
+/* Take slot i out: the last entry fills it and moves to its place. */
+static void remove_at(ktimer_heap_t *h, uint32_t i) {
   uint32_t last = --h->count;
   if (i == last)
-    return KERR_OK;
+    return;
   h->entries[i] = h->entries[last];
   /* The moved entry may belong above or below slot i. */
   if (i > 0 && before(&h->entries[i], &h->entries[(i - 1) / 2]))
     sift_up(h, i);
   else
     sift_down(h, i);
+}
+
+kerr_t ktimer_heap_cancel(ktimer_heap_t *h, kwork_t *work) {
+  uint32_t i = work->heap_index;
+  if (i >= h->count || h->entries[i].work != work)
+    return KERR_STATE;
+  work->heap_index = KWORK_NO_HEAP;
+  remove_at(h, i);
   return KERR_OK;
 }
 
@@ -84,8 +89,13 @@ ktime_t ktimer_heap_next(const ktimer_heap_t *h) {
 kwork_t *ktimer_heap_pop_due(ktimer_heap_t *h, ktime_t now) {
   if (h->count == 0 || h->entries[0].due > now)
     return NULL;
+  /* The top entry goes whatever its item says: an item a program
+   * re-initialised while it was on the heap (a misuse) no longer points
+   * back here, and must not stay on top for ever, spinning the loop. */
   kwork_t *w = h->entries[0].work;
-  ktimer_heap_cancel(h, w);
+  if (w->heap_index == 0)
+    w->heap_index = KWORK_NO_HEAP;
+  remove_at(h, 0);
   return w;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# deps.sh run|debug PLATFORM | test: install the Debian 12 packages that
-# `make run` or `make debug` (for that platform) or `make test` (everything)
-# needs and that are
+# deps.sh run|debug PLATFORM | test | bench: install the Debian 12 packages
+# that `make run` or `make debug` (for that platform), `make test` or `make
+# bench` (everything) needs and that are
 # missing; through sudo when not root. When it cannot install, it prints the
 # one command that would, and fails.
 set -u
@@ -28,7 +28,10 @@ case $what in
     list="$base $arm $riscv $x86 libcmocka-dev:/usr/include/cmocka.h
       python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py
       libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a" ;;
-  *) echo "usage: deps.sh run|debug PLATFORM | deps.sh test" >&2; exit 2 ;;
+  bench)
+    list="$base $arm $riscv $x86 valgrind:valgrind
+      python3-matplotlib:/usr/lib/python3/dist-packages/matplotlib/__init__.py" ;;
+  *) echo "usage: deps.sh run|debug PLATFORM | deps.sh test|bench" >&2; exit 2 ;;
 esac
 
 missing=()

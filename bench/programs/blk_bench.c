@@ -1,11 +1,11 @@
 /* blk_bench.c: block throughput inside the guest, through the public API.
+ * Each phase runs at queue depth 1, then 32 (requests in flight):
  *
- *   seq-write  64 KiB requests over the first 64 MiB, 32 in flight
+ *   seq-write  64 KiB requests over the first 64 MiB
  *   seq-read   the same, reading
- *   rand-read  4096 reads of 4 KiB at random 4 KiB-aligned offsets, 32 in
- *              flight
+ *   rand-read  4096 reads of 4 KiB at random 4 KiB-aligned offsets
  *
- * Each phase prints "blk-bench: <phase> <bytes> bytes <ops> ops <ns> ns";
+ * Each prints "blk-bench: <phase>-qd<depth> <bytes> bytes <ops> ops <ns> ns";
  * bench/blk_bench.py turns that into MiB/s and operations per second. The
  * disk must hold at least 64 MiB. */
 #include "kapi.h"
@@ -22,6 +22,7 @@ static struct {
   kblk_req_t req[DEPTH];
   uint8_t buf[DEPTH][SEQ_SIZE];
   const char *phase;
+  uint32_t depth;
   uint32_t op, size, total, issued, done;
   bool random;
   uint32_t rng;
@@ -53,7 +54,7 @@ static void on_done(kwork_t *w) {
     issue(KCONTAINER_OF(w, kblk_req_t, work));
   else if (g.done == g.total) {
     ktime_t ns = ktime_now(g.k) - g.start;
-    printk("blk-bench: %s %llu bytes %u ops %llu ns\n", g.phase,
+    printk("blk-bench: %s-qd%u %llu bytes %u ops %llu ns\n", g.phase, g.depth,
            (unsigned long long)g.total * g.size, g.total,
            (unsigned long long)ns);
     next_phase();
@@ -77,23 +78,27 @@ static void run(const char *phase, uint32_t op, uint32_t size, uint32_t total,
   g.phase = phase, g.op = op, g.size = size, g.total = total;
   g.random = random, g.issued = g.done = 0, g.rng = 2463534242u;
   g.start = ktime_now(g.k);
-  for (uint32_t i = 0; i < DEPTH && i < total; i++)
+  for (uint32_t i = 0; i < g.depth && i < total; i++)
     issue(&g.req[i]);
 }
 
 static void next_phase(void) {
-  switch (g.step++) {
+  unsigned step = g.step++;
+  if (step == 6) {
+    printk("blk-bench: done\n");
+    kmain_stop(g.k);
+    return;
+  }
+  g.depth = step < 3 ? 1 : DEPTH;
+  switch (step % 3) {
   case 0:
     return run("seq-write", KWORK_OP_BLOCK_WRITE, SEQ_SIZE, SPAN / SEQ_SIZE,
                false);
   case 1:
     return run("seq-read", KWORK_OP_BLOCK_READ, SEQ_SIZE, SPAN / SEQ_SIZE,
                false);
-  case 2:
-    return run("rand-read", KWORK_OP_BLOCK_READ, RAND_SIZE, RAND_OPS, true);
   default:
-    printk("blk-bench: done\n");
-    kmain_stop(g.k);
+    return run("rand-read", KWORK_OP_BLOCK_READ, RAND_SIZE, RAND_OPS, true);
   }
 }
 

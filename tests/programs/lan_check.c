@@ -40,6 +40,7 @@ static struct {
   ktimer_req_t resend;
   uint8_t out[KUDP_MAX_PAYLOAD];
   unsigned seq, sends, echoed;
+  unsigned resend_seq; /* g.seq when the resend timer was armed */
 } g;
 
 static void fail(const char *what, kerr_t err) {
@@ -90,14 +91,30 @@ static void on_request(kwork_t *w) {
 
 static void send_current(void);
 
+/* The resend timer is only ever re-armed in its own callback (an item may
+ * not be reused before its callback has run): each second it checks
+ * whether the datagram it was armed for is still unanswered. */
+static void on_resend(kwork_t *w);
+
+static void start_resend(void) {
+  g.resend_seq = g.seq;
+  kwork_init(&g.resend.work, KWORK_OP_TIMER, NULL, on_resend, 0);
+  g.resend.delay = KTIME_S(1);
+  ksubmit(g.k, &g.resend.work);
+}
+
 static void on_resend(kwork_t *w) {
-  if (w->result != KERR_OK)
-    return; /* cancelled: the echo came */
-  if (++g.sends > RESENDS) {
-    printk("lan-check: FAIL no echo for datagram %u\n", g.seq);
-    return;
+  (void)w;
+  if (g.seq >= DATAGRAMS)
+    return; /* all echoed */
+  if (g.seq == g.resend_seq) {
+    if (++g.sends > RESENDS) {
+      printk("lan-check: FAIL no echo for datagram %u\n", g.seq);
+      return;
+    }
+    send_current();
   }
-  send_current();
+  start_resend();
 }
 
 static void on_cli_sent(kwork_t *w) {
@@ -105,24 +122,23 @@ static void on_cli_sent(kwork_t *w) {
     fail("udp send", w->result);
 }
 
+/* Send datagram g.seq (unless the previous send is still on its way: the
+ * resend timer then tries again). */
 static void send_current(void) {
+  if (g.cli_send.work.state != KWORK_STATE_IDLE)
+    return;
   size_t n = size_of(g.seq);
   for (size_t i = 0; i < n; i++)
     g.out[i] = byte_of(g.seq, i);
-  if (g.cli_send.work.state == KWORK_STATE_IDLE) {
-    kwork_init(&g.cli_send.work, KWORK_OP_UDP_SEND, NULL, on_cli_sent, 0);
-    g.cli_send.sock = g.cli_bind.sock;
-    g.cli_send.dst_addr = g.peer;
-    g.cli_send.dst_port = ECHO_PORT;
-    g.cli_send.data = g.out;
-    g.cli_send.length = n;
-    kerr_t err = ksubmit(g.k, &g.cli_send.work);
-    if (err != KERR_OK)
-      fail("udp send", err);
-  }
-  kwork_init(&g.resend.work, KWORK_OP_TIMER, NULL, on_resend, 0);
-  g.resend.delay = KTIME_S(1);
-  ksubmit(g.k, &g.resend.work);
+  kwork_init(&g.cli_send.work, KWORK_OP_UDP_SEND, NULL, on_cli_sent, 0);
+  g.cli_send.sock = g.cli_bind.sock;
+  g.cli_send.dst_addr = g.peer;
+  g.cli_send.dst_port = ECHO_PORT;
+  g.cli_send.data = g.out;
+  g.cli_send.length = n;
+  kerr_t err = ksubmit(g.k, &g.cli_send.work);
+  if (err != KERR_OK)
+    fail("udp send", err);
 }
 
 static void on_reply(kwork_t *w) {
@@ -136,7 +152,6 @@ static void on_reply(kwork_t *w) {
   kbuf_release(g.k, r->buf);
   if (!match)
     return; /* a late copy of an earlier datagram */
-  kcancel(g.k, &g.resend.work);
   g.echoed++;
   g.sends = 0;
   if (++g.seq < DATAGRAMS)
@@ -152,6 +167,7 @@ static void on_cli_bound(kwork_t *w) {
   g.cli_recv.sock = g.cli_bind.sock;
   ksubmit(g.k, &g.cli_recv.work);
   send_current();
+  start_resend();
 }
 
 static void start_ping(void);

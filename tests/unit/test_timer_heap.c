@@ -255,6 +255,25 @@ static void test_cancel_not_on_heap(void **state) {
   assert_true(ktimer_heap_check(&g_heap));
 }
 
+/* A program that re-initialises an item while it is on the heap (kwork_init
+ * on a live timer: a misuse) leaves an entry whose item no longer points
+ * back. pop_due must still take it off: once, it spun the loop for ever
+ * (found with tests/programs/lan_check.c, which reused a cancelled timer
+ * before its callback). */
+static void test_pop_due_takes_an_entry_whose_item_forgot_it(void **state) {
+  (void)state;
+  kwork_t *a = item(0), *b = item(1);
+  assert_int_equal(ktimer_heap_arm(&g_heap, a, 10), KERR_OK);
+  assert_int_equal(ktimer_heap_arm(&g_heap, b, 20), KERR_OK);
+  a->heap_index = KWORK_NO_HEAP; /* what kwork_init would leave */
+  assert_ptr_equal(ktimer_heap_pop_due(&g_heap, 100), a);
+  assert_int_equal(g_heap.count, 1);
+  assert_ptr_equal(ktimer_heap_pop_due(&g_heap, 100), b);
+  assert_int_equal(b->heap_index, KWORK_NO_HEAP);
+  assert_null(ktimer_heap_pop_due(&g_heap, 100));
+  assert_int_equal(g_heap.count, 0);
+}
+
 static void test_arm_when_full(void **state) {
   (void)state;
   /* Descending dues: every arm sifts all the way up. */
@@ -438,6 +457,8 @@ int main(void) {
       cmocka_unit_test_setup(test_empty_heap, setup_heap),
       cmocka_unit_test_setup(test_pop_due_only_when_due, setup_heap),
       cmocka_unit_test_setup(test_cancel_not_on_heap, setup_heap),
+      cmocka_unit_test_setup(test_pop_due_takes_an_entry_whose_item_forgot_it,
+                             setup_heap),
       cmocka_unit_test_setup(test_arm_when_full, setup_heap),
       cmocka_unit_test_setup(test_equal_dues_leave_in_arm_order, setup_heap),
       cmocka_unit_test_setup(test_equal_dues_across_sequence_wrap, setup_heap),

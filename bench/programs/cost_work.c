@@ -1,0 +1,91 @@
+/* cost_work.c: the core's cost per work item, for bench/sec_cost.py, which
+ * runs it under callgrind with --dump-before=cost_mark.
+ *
+ * The item is a BLOCK_FLUSH served by a null device that this program
+ * registers for the block class (run it without --disk): the device completes
+ * each item inside its submit, so what is counted is the core's own path,
+ * ksubmit, dispatch, completion, callback, and the loop around them.
+ *
+ * Two phases; each prints "cost: <name> n <N>", runs WARMUP items, calls
+ * cost_mark, runs N, calls cost_mark, runs 2N more, calls cost_mark. The
+ * Python side takes (count of the 2N part - count of the N part) / N.
+ *
+ *   batch32  32 items in flight; each callback resubmits its item, so one
+ *            tick completes 32 and dispatches 32
+ *   single   one item; one tick per item */
+#include "device.h"
+#include "kapi.h"
+
+#define WARMUP 320u
+#define N 3200u
+#define BATCH 32u
+
+/* callgrind dumps its counters on entry here. */
+__attribute__((noinline)) void cost_mark(void) {
+  __asm__ volatile("" ::: "memory");
+}
+
+static kerr_t null_submit(kdevice_t *dev, kwork_t *w) {
+  kdev_complete(dev, w, KERR_OK);
+  return KERR_OK;
+}
+
+static kerr_t null_cancel(kdevice_t *dev, kwork_t *w) {
+  (void)dev, (void)w;
+  return KERR_OK;
+}
+
+static void null_poll(kdevice_t *dev) { (void)dev; }
+
+static const kdevice_ops_t null_ops = {
+    .submit = null_submit, .cancel = null_cancel, .poll = null_poll};
+
+static struct {
+  kernel_t *k;
+  kdevice_t dev;
+  kblk_req_t req[BATCH];
+  uint32_t phase, inflight, issued, done;
+} g;
+
+static void start_phase(void);
+
+static void on_done(kwork_t *w) {
+  KASSERT(w->result == KERR_OK);
+  g.done++;
+  if (g.done == WARMUP || g.done == WARMUP + N || g.done == WARMUP + 3 * N)
+    cost_mark();
+  /* One round past the last mark, so that every callback in the marked
+   * stretches resubmits. */
+  if (g.issued < WARMUP + 3 * N + g.inflight) {
+    g.issued++;
+    KASSERT(ksubmit(g.k, w) == KERR_OK);
+  } else if (g.done == g.issued) {
+    g.phase++;
+    start_phase();
+  }
+}
+
+static void start_phase(void) {
+  static const char *const names[] = {"batch32", "single"};
+  static const uint32_t inflight[] = {BATCH, 1};
+  if (g.phase == KARRAY_SIZE(names)) {
+    printk("cost: done\n");
+    kmain_stop(g.k);
+    return;
+  }
+  g.inflight = inflight[g.phase];
+  g.issued = g.inflight;
+  g.done = 0;
+  printk("cost: %s n %u\n", names[g.phase], N);
+  for (uint32_t i = 0; i < g.inflight; i++) {
+    kwork_init(&g.req[i].work, KWORK_OP_BLOCK_FLUSH, NULL, on_done, 0);
+    KASSERT(ksubmit(g.k, &g.req[i].work) == KERR_OK);
+  }
+}
+
+void kmain_usermain(kernel_t *k) {
+  g.k = k;
+  g.dev = (kdevice_t){.ops = &null_ops, .name = "null", .cls = KDEV_BLOCK};
+  KASSERT(kdev_register(k, &g.dev) == KERR_OK);
+  start_phase();
+}
