@@ -108,9 +108,6 @@ def main():
                 name, traceback.format_exc())
         common.log("== %s: %.0f s" % (name, time.monotonic() - t0))
         parts += [text, ""]
-    plot = os.path.join(results, stamp + "-rtt.png")
-    if os.path.exists(plot):
-        parts += ["![UDP round-trip time CDF](%s)" % os.path.basename(plot), ""]
     parts.append("Whole run: %.0f s." % (time.monotonic() - started))
     report = "\n".join(parts) + "\n"
     out = os.path.join(results, stamp + ".md")
