@@ -10,7 +10,7 @@ passed=0 failed=0
 for f in "$@"; do
   name=$(basename "$f")
   corpus=build/fuzz/corpus-$name
-  /usr/bin/python3 tests/fuzz/seeds.py "$corpus" || exit 1
+  /usr/bin/python3 tests/fuzz/seeds.py "$name" "$corpus" || exit 1
   if "$f" -max_total_time="$seconds" -print_final_stats=1 \
       -artifact_prefix=build/fuzz/ "$corpus" >"$f.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$f.log")

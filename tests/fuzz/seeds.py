@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Seed frames for fuzz_net: one good frame of each kind the stack handles,
-addressed to 10.0.2.15 / 52:54:00:12:34:56 as the harness sets it up.
+"""Seeds for a fuzz harness, written into its corpus folder.
 
-    python3 tests/fuzz/seeds.py DIR
+fuzz_net: one good frame of each kind the stack handles, addressed to
+10.0.2.15 / 52:54:00:12:34:56 as the harness sets it up. fuzz_fdt: the QEMU
+device trees of tests/data/. fuzz_acpi: the QEMU ACPI tables there.
+
+    python3 tests/fuzz/seeds.py HARNESS DIR
 """
 import os
 import struct
@@ -60,10 +63,35 @@ def dhcp(msgtype):
     return udp(67, 68, bytes(b) + opts, PEER, b"\xff\xff\xff\xff")
 
 
-def main():
-    out = sys.argv[1]
-    os.makedirs(out, exist_ok=True)
-    seeds = {
+def fdt_seeds():
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+    return {name: open(os.path.join(data, name), "rb").read()
+            for name in sorted(os.listdir(data)) if name.endswith(".dtb")}
+
+
+def acpi_seeds():
+    """The captured QEMU tables, and each table in them on its own (a table
+    is a 4-byte signature and a 32-bit length at offset 4)."""
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+    out = {}
+    for name in sorted(os.listdir(data)):
+        if not name.endswith(".bin"):
+            continue
+        blob = open(os.path.join(data, name), "rb").read()
+        out[name] = blob
+        i = 0
+        while i + 36 <= len(blob):
+            sig, n = blob[i:i + 4], struct.unpack("<I", blob[i + 4:i + 8])[0]
+            if sig.isalnum() and 36 <= n <= len(blob) - i:
+                out["%s-%d-%s" % (name, i, sig.decode())] = blob[i:i + n]
+                i += n
+            else:
+                i += 4
+    return out
+
+
+def net_seeds():
+    return {
         "arp-request": eth(b"\xff" * 6, 0x0806, arp(1, b"\0" * 6, US)),
         "arp-reply": eth(US_MAC, 0x0806, arp(2, US_MAC, US)),
         "icmp-echo": icmp_echo(b"ping" * 14),
@@ -72,9 +100,17 @@ def main():
         "dhcp-offer": dhcp(2),
         "dhcp-ack": dhcp(5),
     }
-    for name, frame in seeds.items():
+
+
+SEEDS = {"fuzz_net": net_seeds, "fuzz_fdt": fdt_seeds, "fuzz_acpi": acpi_seeds}
+
+
+def main():
+    harness, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    for name, data in SEEDS.get(harness, dict)().items():
         with open(os.path.join(out, name), "wb") as f:
-            f.write(frame)
+            f.write(data)
 
 
 if __name__ == "__main__":
