@@ -35,10 +35,12 @@ FUZZERS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c
 comma := ,
 
 build/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
+              platform/hosted/options.c \
               $(wildcard tests/unit/support/*.h kernel/*.h lib/*.h net/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(PORTABLE_SRCS) $(UNIT_SUPPORT)
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
+	  platform/hosted/options.c
 
 # `make fuzz` runs each harness for FUZZ_SECONDS; `make test` runs them for
 # FUZZ_TEST_SECONDS as its third suite.

@@ -4,6 +4,7 @@
 fuzz_net: one good frame of each kind the stack handles, addressed to
 10.0.2.15 / 52:54:00:12:34:56 as the harness sets it up. fuzz_fdt: the QEMU
 device trees of tests/data/. fuzz_acpi: the QEMU ACPI tables there.
+fuzz_options: hosted command lines.
 
     python3 tests/fuzz/seeds.py HARNESS DIR
 """
@@ -102,7 +103,16 @@ def net_seeds():
     }
 
 
-SEEDS = {"fuzz_net": net_seeds, "fuzz_fdt": fdt_seeds, "fuzz_acpi": acpi_seeds}
+def options_seeds():
+    """Command lines, arguments separated by NUL bytes."""
+    lines = [["--disk", "d.img", "--net", "dgram:127.0.0.1:1,127.0.0.1:2",
+              "--ip", "10.0.2.2/24,10.0.2.15", "--port", "9000", "--log", "3"],
+             ["--net", "tap:tap0", "--exit-when-idle"], ["--help"]]
+    return {"argv-%d" % i: "\0".join(a).encode() for i, a in enumerate(lines)}
+
+
+SEEDS = {"fuzz_net": net_seeds, "fuzz_fdt": fdt_seeds, "fuzz_acpi": acpi_seeds,
+         "fuzz_options": options_seeds}
 
 
 def main():
