@@ -20,6 +20,8 @@ void kdev_raise(kdevice_t *dev) { dev->pending = true; }
 
 void kdev_count_drop(kdevice_t *dev) { dev->k->stats.drops++; }
 
+void kdev_buf_lent(kdevice_t *dev) { dev->k->stats.bufs_out++; }
+
 void kdev_poll_raised(kernel_t *k) {
   for (uint32_t i = 0; i < k->ndevices; i++) {
     kdevice_t *dev = k->devices[i];
@@ -42,7 +44,10 @@ kerr_t kbuf_release(kernel_t *k, kbuf_t buf) {
   if (id >= k->ndevices || k->devices[id]->ops->release == NULL)
     return KERR_INVALID;
   kdevice_t *dev = k->devices[id];
-  return dev->ops->release(dev, buf & 0xffffffu);
+  kerr_t err = dev->ops->release(dev, buf & 0xffffffu);
+  if (err == KERR_OK)
+    k->stats.bufs_out--;
+  return err;
 }
 
 kerr_t kblk_info(kernel_t *k, kblk_info_t *info) {

@@ -79,5 +79,9 @@ static inline kbuf_t kdev_buf(const kdevice_t *dev, uint32_t index) {
 }
 /* Count a dropped frame or datagram. */
 void kdev_count_drop(kdevice_t *dev);
+/* Count a buffer handed out with a standing-receive completion (kstats
+ * bufs_out). Call it once per kdev_buf handle given out; kbuf_release takes
+ * the count back down when the device's release returns KERR_OK. */
+void kdev_buf_lent(kdevice_t *dev);
 
 #endif

@@ -324,6 +324,8 @@ typedef struct {
   uint64_t live;          /* items accepted and not yet finished */
   uint64_t timers_pending; /* entries on the timer heap */
   uint64_t drops;         /* datagrams or frames dropped, all devices */
+  uint64_t bufs_out;      /* receive buffers handed out by standing receives
+                           * and not yet released */
 } kstats_t;
 const kstats_t *kstats(kernel_t *k);
 

@@ -7,6 +7,9 @@
  *  - RNG_READ before the first seed: the request waits in `waiting`. When
  *    the seed read ends, the waiting requests are served, or completed with
  *    KERR_IO if it failed (the next request then starts a new seed read).
+ *    A source that answers with fewer bytes than asked is asked for the
+ *    rest (found by the simulator's rng profile: a short answer used to
+ *    fail every waiting request).
  *  - RNG_READ once seeded: filled from the CSPRNG and completed inside
  *    submit; the source never sees it.
  *  - Reseed: the first request after KCONFIG_RNG_RESEED_NS or
@@ -50,26 +53,18 @@ static void drain_waiting(krng_dev_t *r) {
   }
 }
 
-/* Submit the seed read, unless one is on its way. */
-static void start_seed(krng_dev_t *r) {
-  if (r->seed.work.state != KWORK_STATE_IDLE)
-    return;
+/* Ask the source for the part of the seed still missing. false: refused. */
+static bool read_seed_rest(krng_dev_t *r) {
   kwork_init(&r->seed.work, KWORK_OP_RNG_READ, r, seed_done, KRNG_FLAG_RAW);
-  r->seed.buffer = r->seed_buf;
-  r->seed.length = sizeof(r->seed_buf);
+  r->seed.buffer = r->seed_buf + r->seed_have;
+  r->seed.length = sizeof(r->seed_buf) - r->seed_have;
   r->seed.completed = 0;
-  if (ksubmit(r->dev.k, &r->seed.work) != KERR_OK) {
-    /* Cannot happen (no deadline, a valid buffer, the class is served);
-     * should it, nobody must wait for a seed that never comes. */
-    r->seeded_at = ktime(r->dev.k);
-    r->since_seed = 0;
-    drain_waiting(r);
-  }
+  return ksubmit(r->dev.k, &r->seed.work) == KERR_OK;
 }
 
-static void seed_done(kwork_t *w) {
-  krng_dev_t *r = w->ctx;
-  if (w->result == KERR_OK && r->seed.completed == sizeof(r->seed_buf)) {
+/* The seed read is over: seeded (or reseeded) if every byte came. */
+static void seed_end(krng_dev_t *r) {
+  if (r->seed_have == sizeof(r->seed_buf)) {
     if (r->seeded)
       csprng_reseed(&r->rng, r->seed_buf, sizeof(r->seed_buf));
     else
@@ -81,6 +76,33 @@ static void seed_done(kwork_t *w) {
   r->seeded_at = ktime(r->dev.k);
   r->since_seed = 0;
   drain_waiting(r);
+}
+
+/* Submit the seed read, unless one is on its way. */
+static void start_seed(krng_dev_t *r) {
+  if (r->seed.work.state != KWORK_STATE_IDLE)
+    return;
+  r->seed_have = 0;
+  r->seed_empty = 0;
+  /* Refused cannot happen (no deadline, a valid buffer, the class is
+   * served); should it, nobody must wait for a seed that never comes. */
+  if (!read_seed_rest(r))
+    seed_end(r);
+}
+
+/* A short answer is not a failure: the rest is asked for, until the source
+ * fails, or answers KRNG_SEED_EMPTY_MAX times in a row with nothing. */
+static void seed_done(kwork_t *w) {
+  krng_dev_t *r = w->ctx;
+  size_t got = r->seed.completed;
+  if (w->result == KERR_OK && got <= r->seed.length) {
+    r->seed_have += (uint32_t)got;
+    r->seed_empty = got ? 0 : r->seed_empty + 1;
+    if (r->seed_have < sizeof(r->seed_buf) &&
+        r->seed_empty < KRNG_SEED_EMPTY_MAX && read_seed_rest(r))
+      return;
+  }
+  seed_end(r);
 }
 
 static bool reseed_due(const krng_dev_t *r) {

@@ -20,7 +20,9 @@
  *
  * Counted arp_drop_bad: shorter than 28 bytes; htype, ptype, hlen, plen or
  * op not as above; sender MAC broadcast, multicast, zero or ours (our own
- * frame looped back); sender IP multicast, 240/4, a broadcast, or ours
+ * frame looped back), or not the frame's Ethernet source (ARP has no
+ * checksum: a damaged sender MAC would poison the cache for
+ * KCONFIG_ARP_TTL_NS; found by the simulator's corrupting wire); sender IP multicast, 240/4, a broadcast, or ours
  * (another host claims it); a reply from 0.0.0.0.
  *
  * Cache entries expire lazily: a lookup ignores an entry whose time has
@@ -210,7 +212,8 @@ static void pending_release_if_idle(arp_pending_t *p) {
 
 /* ------------------------------------------------------------------ input */
 
-void arp_input(net_stack_t *st, const uint8_t *p, size_t len) {
+void arp_input(net_stack_t *st, const uint8_t *eth_src, const uint8_t *p,
+               size_t len) {
   st->stats.arp_rx++;
   if (len < ARP_LEN || net_get16(p) != ARP_HTYPE_ETHER ||
       net_get16(p + 2) != ETH_TYPE_IPV4 || p[4] != ETH_ALEN || p[5] != 4) {
@@ -222,7 +225,8 @@ void arp_input(net_stack_t *st, const uint8_t *p, size_t len) {
   kip4_t spa = net_get32(p + 14);
   kip4_t tpa = net_get32(p + 24);
   if ((op != ARP_OP_REQUEST && op != ARP_OP_REPLY) || mac_bad(sha) ||
-      kmemcmp(sha, st->mac, ETH_ALEN) == 0 || ip_bad(st, spa) ||
+      kmemcmp(sha, st->mac, ETH_ALEN) == 0 ||
+      kmemcmp(sha, eth_src, ETH_ALEN) != 0 || ip_bad(st, spa) ||
       is_ours(st, spa) || (spa == KIP4_ANY && op != ARP_OP_REQUEST)) {
     NET_DROP(st, arp_drop_bad);
     return;

@@ -31,8 +31,9 @@ typedef struct {
   arp_pending_t pending[KCONFIG_ARP_PENDING];
 } arp_t;
 
-/* An ARP packet (the Ethernet payload). */
-void arp_input(net_stack_t *st, const uint8_t *p, size_t len);
+/* An ARP packet (the Ethernet payload) from the frame source eth_src. */
+void arp_input(net_stack_t *st, const uint8_t *eth_src, const uint8_t *p,
+               size_t len);
 
 /* Send an IPv4 packet (in tx, `ip_len` bytes at tx->frame + ETH_HLEN) to
  * the next hop: at once on a cache hit (eth_output), else it waits while

@@ -17,11 +17,16 @@
  * 50 requested address and 54 server id (REQUEST after an OFFER only),
  * 55 parameter request list (1 netmask, 3 router, 6 DNS, 51 lease, 54).
  * Options we read: 53 (2 OFFER, 5 ACK, 6 NAK), 54, 1, 3 and 6 (the first
- * address), 51 lease seconds, 58 T1, 59 T2 (defaults: 1/2 and 7/8 of the
- * lease, RFC 2131 4.4.5). A reply is ignored and counted (dhcp_drop_bad)
- * when it is short, not a BOOTREPLY, has the wrong xid, chaddr or cookie,
- * an option running past the end, no end option, no message type, or is
- * not what the state waits for.
+ * host's address of the list other than yiaddr; none such: none), 51
+ * lease seconds, 58 T1, 59 T2 (defaults: 1/2 and 7/8 of the lease, RFC
+ * 2131 4.4.5). A host's address is not 0.0.0.0, 127/8, 224/4 or 240/4. A
+ * reply is ignored and counted (dhcp_drop_bad) when it is short, not a
+ * BOOTREPLY, has the wrong xid, chaddr or cookie, an option running past
+ * the end or of the wrong size, no end option, no message type, a server
+ * id (54, or the sender without one) that is no host's address, a netmask
+ * that is not a prefix, an address (yiaddr) that is no host's or (in an
+ * ACK, on a subnet up to /30: option 1, else /24) is its subnet's network
+ * or broadcast address, or is not what the state waits for.
  *
  * Timing: the DISCOVER (and the REQUEST after an OFFER) is sent again after
  * 250 ms, doubling up to 2 s, until KCONFIG_DHCP_TIMEOUT_NS after the start;
@@ -75,6 +80,7 @@ enum {
 };
 
 #define LEASE_INFINITE 0xffffffffu
+#define DEFAULT_NETMASK KIP4(255, 255, 255, 0) /* when the ACK has none */
 #define RETRY_FIRST KTIME_MS(250)
 #define RETRY_MAX KTIME_S(2)
 #define RENEW_RETRY_MIN KTIME_S(60)
@@ -243,7 +249,7 @@ static void bind_lease(net_stack_t *st, const dhcp_reply_t *r) {
   bool renewal = d->state == DHCP_RENEWING || d->state == DHCP_REBINDING;
   kip_config_t cfg = {
       .addr = r->yiaddr,
-      .netmask = r->has_netmask ? r->netmask : KIP4(255, 255, 255, 0),
+      .netmask = r->has_netmask ? r->netmask : DEFAULT_NETMASK,
       .gateway = r->has_router ? r->router : KIP4_ANY,
       .dns = r->has_dns ? r->dns : KIP4_ANY,
       .source = KIP_SOURCE_DHCP,
@@ -272,8 +278,35 @@ static void bind_lease(net_stack_t *st, const dhcp_reply_t *r) {
 
 /* ------------------------------------------------------------------ input */
 
+/* A host's address: not 0.0.0.0, 127/8, multicast (224/4) or 240/4 (with
+ * 255.255.255.255). */
 static bool usable_address(kip4_t a) {
   return a != KIP4_ANY && (a >> 28) < 0xeu && (a >> 24) != 127u;
+}
+
+/* Ones, then zeros. */
+static bool is_prefix(kip4_t mask) { return (~mask & (~mask + 1u)) == 0; }
+
+/* A host's address on a subnet of `mask` (a prefix): usable, and up to a
+ * /30 neither the subnet's network address nor its broadcast address. */
+static bool usable_on_subnet(kip4_t a, kip4_t mask) {
+  kip4_t host = a & ~mask;
+  return usable_address(a) &&
+         (mask >= KIP4(255, 255, 255, 254) || (host != 0 && host != ~mask));
+}
+
+/* The first usable address of a list (options 3 and 6) other than `self`;
+ * false if there is none. */
+static bool first_usable(const uint8_t *v, uint8_t len, kip4_t self,
+                         kip4_t *out) {
+  for (size_t i = 0; i + 4 <= len; i += 4) {
+    kip4_t a = net_get32(v + i);
+    if (usable_address(a) && a != self) {
+      *out = a;
+      return true;
+    }
+  }
+  return false;
 }
 
 /* Check a reply to us and read its options; false if it is malformed or
@@ -310,20 +343,20 @@ static bool parse(const net_stack_t *st, const uint8_t *p, size_t len,
       r->type = ok ? v[0] : 0;
       break;
     case OPT_SERVER:
-      ok = r->has_server = olen == 4;
+      ok = r->has_server = olen == 4 && usable_address(net_get32(v));
       r->server = ok ? net_get32(v) : 0;
       break;
     case OPT_NETMASK:
-      ok = r->has_netmask = olen == 4;
+      ok = r->has_netmask = olen == 4 && is_prefix(net_get32(v));
       r->netmask = ok ? net_get32(v) : 0;
       break;
-    case OPT_ROUTER: /* a list: the first is preferred */
-      ok = r->has_router = olen >= 4 && olen % 4 == 0;
-      r->router = ok ? net_get32(v) : 0;
+    case OPT_ROUTER: /* a list, in order of preference */
+      ok = olen >= 4 && olen % 4 == 0;
+      r->has_router = ok && first_usable(v, olen, r->yiaddr, &r->router);
       break;
     case OPT_DNS:
-      ok = r->has_dns = olen >= 4 && olen % 4 == 0;
-      r->dns = ok ? net_get32(v) : 0;
+      ok = olen >= 4 && olen % 4 == 0;
+      r->has_dns = ok && first_usable(v, olen, r->yiaddr, &r->dns);
       break;
     case OPT_LEASE:
       ok = r->has_lease = olen == 4;
@@ -354,7 +387,7 @@ static bool handle(net_stack_t *st, kip4_t src, const dhcp_reply_t *r) {
     if (r->type != DHCPOFFER || !usable_address(r->yiaddr))
       return false;
     kip4_t server = r->has_server ? r->server : src;
-    if (server == KIP4_ANY)
+    if (!usable_address(server))
       return false;
     d->offered = r->yiaddr;
     d->server = server;
@@ -373,7 +406,9 @@ static bool handle(net_stack_t *st, kip4_t src, const dhcp_reply_t *r) {
       restart(st);
       return true;
     }
-    if (r->type != DHCPACK || !usable_address(r->yiaddr) || !r->has_lease)
+    if (r->type != DHCPACK || !r->has_lease ||
+        !usable_on_subnet(r->yiaddr,
+                          r->has_netmask ? r->netmask : DEFAULT_NETMASK))
       return false;
     bind_lease(st, r);
     return true;

@@ -33,7 +33,7 @@ void eth_input(net_stack_t *st, net_rx_t *rx) {
     ipv4_input(st, rx, f + ETH_HLEN, len - ETH_HLEN);
     break;
   case ETH_TYPE_ARP:
-    arp_input(st, f + ETH_HLEN, len - ETH_HLEN);
+    arp_input(st, f + ETH_ALEN, f + ETH_HLEN, len - ETH_HLEN);
     break;
   default:
     NET_DROP(st, eth_drop_type);

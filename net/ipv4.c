@@ -18,7 +18,9 @@
  * a non-zero offset). Options are skipped (RFC 1122 3.2.1.8 asks a host to
  * ignore the ones it does not implement). A frame may be longer than its
  * datagram (Ethernet pads to 60 bytes): the total length decides.
- * RFC 1122 3.2.1.3: a source that is broadcast or multicast is discarded.
+ * RFC 1122 3.2.1.3: a source that is broadcast, multicast, loopback
+ * (127/8: must not appear outside a host) or reserved (240/4) is
+ * discarded.
  *
  * Sent: no options, DF set (we never send more than the MTU), TTL
  * KCONFIG_IP_TTL. Identification counts up; with DF set it only has to be
@@ -33,7 +35,8 @@
 static bool is_multicast(kip4_t a) { return (a >> 28) == 0xeu; }
 
 static bool bad_source(const net_stack_t *st, kip4_t src) {
-  if (src == KIP4_BROADCAST || is_multicast(src) || net_is_broadcast(st, src))
+  if (src == KIP4_BROADCAST || is_multicast(src) || net_is_broadcast(st, src) ||
+      (src >> 24) == 127u || (src >> 28) == 0xfu)
     return true;
   return st->up && src == st->cfg.addr;
 }

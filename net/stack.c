@@ -17,6 +17,7 @@
 
 #include "kstring.h"
 
+/* The stack of net_stack_register; the simulator attaches one per node. */
 static net_stack_t g_stack;
 
 static net_stack_t *of(kdevice_t *dev) {
@@ -251,12 +252,13 @@ static void stack_poll(kdevice_t *dev) { (void)dev; }
 static const kdevice_ops_t stack_ops = {
     .submit = stack_submit, .cancel = stack_cancel, .poll = stack_poll};
 
-kerr_t net_stack_register(kernel_t *k) {
+kerr_t net_stack_register(kernel_t *k) { return net_stack_attach(k, &g_stack); }
+
+kerr_t net_stack_attach(kernel_t *k, net_stack_t *st) {
   if (k->serves[KDEV_NET] == NULL)
     return KERR_NO_DEVICE;
   if (k->serves[KDEV_IP] != NULL)
     return KERR_BUSY;
-  net_stack_t *st = &g_stack;
   kmemset(st, 0, sizeof(*st));
   st->dev = (kdevice_t){.ops = &stack_ops, .name = "ipv4", .cls = KDEV_IP};
   st->nic = k->serves[KDEV_NET];
@@ -267,8 +269,8 @@ kerr_t net_stack_register(kernel_t *k) {
 }
 
 net_stack_t *net_stack_of(kernel_t *k) {
-  net_stack_t *st = &g_stack;
-  return st->dev.k == k && k->serves[KDEV_IP] == &st->dev ? st : NULL;
+  kdevice_t *dev = k->serves[KDEV_IP];
+  return dev != NULL && dev->ops == &stack_ops ? of(dev) : NULL;
 }
 
 const knet_stats_t *knet_stats(kernel_t *k) {

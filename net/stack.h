@@ -55,6 +55,9 @@ struct net_stack {
  * nothing (KERR_NO_DEVICE) without a network device, or (KERR_BUSY) when
  * KDEV_IP is served already (the hosted socket backend). */
 kerr_t net_stack_register(kernel_t *k);
+/* The same with the caller's storage, for several kernels in one program
+ * (platform/sim): `st` must live as long as the kernel. */
+kerr_t net_stack_attach(kernel_t *k, net_stack_t *st);
 /* A static configuration instead of DHCP (the hosted --ip option); call it
  * after net_stack_register, before the stack starts. */
 kerr_t net_stack_set_static(kernel_t *k, const kip_config_t *cfg);

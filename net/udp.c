@@ -16,6 +16,9 @@
  * KERR_BUSY; no free socket is KERR_NO_SPACE; unbind cancels the socket's
  * receives. Receive is zero copy: a datagram handed to a program is the
  * network device's buffer, which the program gives back with kbuf_release.
+ * That buffer is counted in kstats()->bufs_out once, by the network device
+ * when it lent the frame to the stack (kdev_buf_lent); passing it on to a
+ * program, or holding it in a socket's queue, is not another lend.
  * Datagrams that arrive while no receive is posted wait in the socket's
  * queue (KCONFIG_UDP_QUEUE), then are dropped and counted.
  *

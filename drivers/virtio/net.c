@@ -87,6 +87,7 @@ static void deliver(void) {
     r->frame = g_rx_buf[b] + g_net.hdr_len;
     r->length = g_net.ready_len[b];
     r->buf = kdev_buf(&g_net.dev, b);
+    kdev_buf_lent(&g_net.dev);
     kdev_complete(&g_net.dev, &r->work, KERR_OK);
   }
   if (dropped) { /* the buffers go back now: the ring may be empty, and an

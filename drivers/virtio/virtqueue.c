@@ -98,11 +98,17 @@ void *virtq_pop(virtqueue_t *vq, uint32_t *len) {
     uint16_t dev_idx = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
     if (dev_idx == vq->last_used)
       return NULL;
-    /* More than a queue's worth ahead is impossible for a correct device;
-     * the entries are still looked at one by one, and the ids of chains not
-     * in flight are skipped, so this cannot free anything twice. */
-    if ((uint16_t)(dev_idx - vq->last_used) > vq->size)
+    /* More than a queue's worth ahead is impossible for a correct device
+     * (its index went back, or jumped): the slots in between were never
+     * written for this round and may name chains still in flight, which
+     * would come back as if finished. Take none of them; go on from where
+     * the device is. (Found by fuzz_virtq: a used->idx one step back
+     * returned the chain at head 0 with length 0.) */
+    if ((uint16_t)(dev_idx - vq->last_used) > vq->size) {
       vq->bad_idx++;
+      vq->last_used = dev_idx;
+      return NULL;
+    }
     virtq_fence(); /* used->idx before the entries it covers */
     volatile struct virtq_used_elem *e =
         &vq->used->ring[vq->last_used & (vq->size - 1)];

@@ -88,7 +88,8 @@ typedef struct {
   /* Counters of bad input from the device. */
   uint32_t bad_id;  /* used ids out of range or not in flight: skipped */
   uint32_t bad_len; /* used lengths beyond the writable bytes: cut */
-  uint32_t bad_idx; /* used->idx more than `size` ahead of us */
+  uint32_t bad_idx; /* used->idx found more than `size` ahead of us: the
+                       entries up to it are skipped, none is taken */
 } virtqueue_t;
 
 /* Lay out a queue of `size` entries (a power of two, 1..VIRTQ_MAX_SIZE) in

@@ -75,6 +75,7 @@ static void pump_recv(void) {
     r->frame = g_net.bufs[b];
     r->length = (size_t)n;
     r->buf = kdev_buf(&g_net.dev, b);
+    kdev_buf_lent(&g_net.dev);
     kdev_complete(&g_net.dev, &r->work, KERR_OK);
   }
 }

@@ -122,6 +122,7 @@ static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
     r->data = u->bufs[b];
     r->length = (size_t)n;
     r->buf = kdev_buf(&u->dev, b);
+    kdev_buf_lent(&u->dev);
     kdev_complete(&u->dev, &r->work, KERR_OK);
   }
 }

@@ -1,5 +1,6 @@
 /* test_device.c: kernel/device.c, the device registry: kdev_register, which
- * device serves a class, raising and polling, kblk_info and knet_info. */
+ * device serves a class, raising and polling, kblk_info and knet_info, and
+ * the count of lent receive buffers (kdev_buf_lent, kbuf_release). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -139,6 +140,44 @@ static void test_info_queries(void **state) {
   assert_memory_equal(ni.mac, g_dev[1].dev.info.net.mac, 6);
 }
 
+/* kstats bufs_out: up on each lend, down only when the owner's release
+ * returns KERR_OK. */
+static void test_bufs_out_follows_lends_and_releases(void **state) {
+  (void)state;
+  fake_platform_reset();
+  fake_device_init(&g_dev[0], KDEV_NET, "net", true);
+  fake_device_init(&g_dev[1], KDEV_RNG, "rng", false); /* no release op */
+  fake_platform_add_device(&g_dev[0].dev);
+  fake_platform_add_device(&g_dev[1].dev);
+  kmain_init(&g_k, NULL);
+  const kstats_t *s = kstats(&g_k);
+  assert_int_equal(s->bufs_out, 0);
+
+  kdev_buf_lent(&g_dev[0].dev);
+  kdev_buf_lent(&g_dev[0].dev);
+  assert_int_equal(s->bufs_out, 2);
+
+  assert_int_equal(kbuf_release(&g_k, kdev_buf(&g_dev[0].dev, 4)), KERR_OK);
+  assert_int_equal(s->bufs_out, 1);
+
+  /* Refused releases leave the count alone: the device says the buffer is
+   * not out, no device has that id, or the device takes no buffers back. */
+  g_dev[0].release_result = KERR_STATE;
+  assert_int_equal(kbuf_release(&g_k, kdev_buf(&g_dev[0].dev, 4)), KERR_STATE);
+  assert_int_equal(kbuf_release(&g_k, 7u << 24), KERR_INVALID);
+  assert_int_equal(kbuf_release(&g_k, kdev_buf(&g_dev[1].dev, 0)),
+                   KERR_INVALID);
+  assert_int_equal(s->bufs_out, 1);
+  assert_int_equal(g_dev[0].nreleases, 2);
+
+  g_dev[0].release_result = KERR_OK;
+  assert_int_equal(kbuf_release(&g_k, kdev_buf(&g_dev[0].dev, 5)), KERR_OK);
+  assert_int_equal(s->bufs_out, 0);
+  /* Other counters do not move. */
+  assert_int_equal(s->drops, 0);
+  assert_int_equal(s->rejected, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_register_numbers_devices_in_order),
@@ -147,6 +186,7 @@ int main(void) {
       cmocka_unit_test(test_first_of_a_class_serves_it),
       cmocka_unit_test(test_only_raised_devices_are_polled),
       cmocka_unit_test(test_info_queries),
+      cmocka_unit_test(test_bufs_out_follows_lends_and_releases),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -186,6 +186,12 @@ static void inject_reply_to(const reply_t *r, kip4_t dst) {
 
 static void inject_reply(const reply_t *r) { inject_reply_to(r, BCAST); }
 
+/* The reply as a broadcast frame from `src`. */
+static void inject_reply_from(const reply_t *r, kip4_t src) {
+  uint8_t f[KCONFIG_NET_FRAME_MAX];
+  nh_inject(f, nh_udp_frame(f, src, 67, BCAST, 68, r->b, r->len));
+}
+
 /* nh_start, the DISCOVER, the OFFER, the REQUEST, the ACK of a lease. */
 static void get_lease(uint32_t lease) {
   nh_start();
@@ -685,6 +691,121 @@ static void test_never_reads_past_the_end(void **state) {
   assert_int_equal(st()->dhcp.state, DHCP_REQUESTING);
 }
 
+/* An ACK (lease 86400 s) for yiaddr with netmask `mask` (0: none). */
+static void ack_with(reply_t *r, uint32_t xid, kip4_t yiaddr, kip4_t mask) {
+  reply_init(r, 5, xid, yiaddr);
+  reply_addr(r, 54, SERVER);
+  if (mask)
+    reply_addr(r, 1, mask);
+  reply_u32(r, 51, 86400);
+  reply_end(r);
+}
+
+static void test_ack_needs_a_usable_address_on_a_prefix(void **state) {
+  (void)state;
+  nh_start();
+  uint32_t xid = st()->dhcp.xid;
+  reply_t r;
+  reply_slirp(&r, 2, xid, 86400);
+  inject_reply(&r);
+  assert_int_equal(st()->dhcp.state, DHCP_REQUESTING);
+  uint64_t bad = 0;
+  /* A netmask that is not ones then zeros; the subnet's network and
+   * broadcast addresses, under the given mask or the default /24. */
+  ack_with(&r, xid, NH_OUR, KIP4(255, 255, 255, 1));
+  expect_bad(&r, &bad);
+  ack_with(&r, xid, NH_OUR, KIP4(255, 0, 255, 0));
+  expect_bad(&r, &bad);
+  ack_with(&r, xid, KIP4(10, 0, 2, 0), NH_MASK);
+  expect_bad(&r, &bad);
+  ack_with(&r, xid, KIP4(10, 0, 2, 255), NH_MASK);
+  expect_bad(&r, &bad);
+  ack_with(&r, xid, KIP4(10, 0, 0, 255), 0);
+  expect_bad(&r, &bad);
+  ack_with(&r, xid, KIP4(10, 0, 255, 255), KIP4(255, 255, 0, 0));
+  expect_bad(&r, &bad);
+  /* Under a /31 or /32 every address is a host's. */
+  ack_with(&r, xid, KIP4(10, 0, 2, 255), KIP4(255, 255, 255, 254));
+  inject_reply(&r);
+  assert_true(st()->up);
+  assert_int_equal(st()->cfg.addr, KIP4(10, 0, 2, 255));
+  assert_int_equal(st()->cfg.netmask, KIP4(255, 255, 255, 254));
+  assert_int_equal(nh_stats()->dhcp_drop_bad, bad);
+}
+
+static void test_unusable_server_router_and_dns(void **state) {
+  (void)state;
+  nh_start();
+  uint32_t xid = st()->dhcp.xid;
+  uint64_t bad = 0;
+  reply_t r;
+  /* A server id, or a sender without one, that is no host's address. */
+  static const kip4_t not_hosts[] = {0, KIP4(127, 0, 0, 1), KIP4(224, 0, 0, 1),
+                                     BCAST};
+  for (size_t i = 0; i < KARRAY_SIZE(not_hosts); i++) {
+    reply_init(&r, 2, xid, NH_OUR);
+    reply_addr(&r, 54, not_hosts[i]);
+    reply_end(&r);
+    expect_bad(&r, &bad);
+  }
+  /* Without a server id the sender counts: one of 240/4 or 127/8 never
+   * reaches DHCP (ipv4.c drops it as a bad source); 0.0.0.0 does, and DHCP
+   * refuses it. */
+  reply_init(&r, 2, xid, NH_OUR);
+  reply_end(&r);
+  inject_reply_from(&r, KIP4(240, 0, 0, 1));
+  assert_int_equal(nh_stats()->ip_drop_bad_source, 1);
+  inject_reply_from(&r, KIP4(0, 0, 0, 0));
+  assert_int_equal(nh_stats()->dhcp_drop_bad, ++bad);
+  inject_reply_from(&r, KIP4(127, 0, 0, 1));
+  assert_int_equal(nh_stats()->ip_drop_bad_source, 2);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, bad);
+  assert_int_equal(st()->dhcp.state, DHCP_SELECTING);
+
+  /* Routers and DNS servers: the first that is a host's address, and not
+   * the one leased; none such, none. */
+  reply_slirp(&r, 2, xid, 86400);
+  inject_reply(&r);
+  reply_init(&r, 5, xid, NH_OUR);
+  reply_addr(&r, 54, SERVER);
+  reply_u32(&r, 51, 100);
+  uint8_t list[16];
+  net_put32(list, 0);
+  net_put32(list + 4, NH_OUR);
+  net_put32(list + 8, KIP4(224, 0, 0, 2));
+  net_put32(list + 12, KIP4(10, 0, 2, 1));
+  reply_opt(&r, 3, list, 16);
+  net_put32(list, KIP4(127, 0, 0, 53));
+  net_put32(list + 4, DNS);
+  reply_opt(&r, 6, list, 8);
+  reply_end(&r);
+  inject_reply(&r);
+  assert_true(st()->up);
+  assert_int_equal(st()->cfg.gateway, KIP4(10, 0, 2, 1));
+  assert_int_equal(st()->cfg.dns, DNS);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, bad);
+
+  /* Rebinding, any server may answer, but with a host's address. */
+  nh_run(KTIME_S(88));
+  assert_int_equal(st()->dhcp.state, DHCP_REBINDING);
+  xid = st()->dhcp.xid;
+  reply_init(&r, 5, xid, NH_OUR);
+  reply_addr(&r, 54, 0);
+  reply_u32(&r, 51, 100);
+  net_put32(list, BCAST);
+  reply_opt(&r, 3, list, 4);
+  reply_end(&r);
+  inject_reply(&r);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, ++bad);
+  assert_int_equal(st()->dhcp.state, DHCP_REBINDING);
+  r.b[240 + 3 + 2] = 10; /* option 54: 10.0.0.0 */
+  inject_reply(&r);
+  assert_int_equal(st()->dhcp.state, DHCP_BOUND);
+  assert_int_equal(st()->dhcp.server, KIP4(10, 0, 0, 0));
+  assert_int_equal(st()->cfg.gateway, 0);
+  assert_int_equal(nh_stats()->dhcp_drop_bad, bad);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_discover, setup),
@@ -697,6 +818,9 @@ int main(void) {
       cmocka_unit_test_setup(test_nak_restarts, setup),
       cmocka_unit_test_setup(test_malformed_replies, setup),
       cmocka_unit_test_setup(test_never_reads_past_the_end, setup),
+      cmocka_unit_test_setup(test_ack_needs_a_usable_address_on_a_prefix,
+                             setup),
+      cmocka_unit_test_setup(test_unusable_server_router_and_dns, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -241,6 +241,47 @@ static void test_queue_overflow(void **state) {
   assert_int_equal(nh_released(), KCONFIG_UDP_QUEUE + 2);
 }
 
+/* kstats bufs_out counts the network device's buffers: once when the NIC
+ * lends a frame to the stack, whether the stack hands it on to a program,
+ * queues it, or gives it back itself. */
+static void test_bufs_out_counts_each_frame_once(void **state) {
+  (void)state;
+  const kstats_t *s = kstats(nh_kernel());
+  assert_int_equal(s->bufs_out, 0);
+  kudp_bind_req_t b, q;
+  kudp_recv_req_t r;
+  assert_int_equal(bind_port(&b, 7), KERR_OK);
+  post_recv(&r, b.sock);
+
+  /* To the program: one lend, held until the program releases it. */
+  inject_udp(NH_PEER, 1234, NH_OUR, 7, "one");
+  inject_udp(NH_PEER, 1234, NH_OUR, 7, "two");
+  assert_int_equal(s->bufs_out, 2);
+  assert_int_equal(s->bufs_out, nh_rx_outstanding());
+  kbuf_t first = nh_completion(&r.work, 0)->buf;
+  assert_int_equal(kbuf_release(nh_kernel(), first), KERR_OK);
+  assert_int_equal(s->bufs_out, 1);
+  /* A second release is refused and does not count. */
+  assert_int_equal(kbuf_release(nh_kernel(), first), KERR_STATE);
+  assert_int_equal(s->bufs_out, 1);
+  assert_int_equal(kbuf_release(nh_kernel(), nh_completion(&r.work, 1)->buf),
+                   KERR_OK);
+  assert_int_equal(s->bufs_out, 0);
+
+  /* Nothing bound there: the stack gives the frame back at once. */
+  inject_udp(NH_PEER, 1234, NH_OUR, 8, "x");
+  assert_int_equal(s->bufs_out, 0);
+
+  /* Queued on a socket with no receive: out until the unbind frees it. */
+  assert_int_equal(bind_port(&q, 9000), KERR_OK);
+  for (int i = 0; i < 3; i++)
+    inject_udp(NH_PEER, 1, NH_OUR, 9000, "q");
+  assert_int_equal(s->bufs_out, 3);
+  assert_int_equal(unbind(q.sock), KERR_OK);
+  assert_int_equal(s->bufs_out, 0);
+  assert_int_equal(nh_rx_outstanding(), 0);
+}
+
 static void test_checksums(void **state) {
   (void)state;
   kudp_bind_req_t b;
@@ -482,6 +523,7 @@ int main(void) {
       cmocka_unit_test_setup(test_deliver_to_posted_receive, nh_setup),
       cmocka_unit_test_setup(test_queue_in_order, nh_setup),
       cmocka_unit_test_setup(test_queue_overflow, nh_setup),
+      cmocka_unit_test_setup(test_bufs_out_counts_each_frame_once, nh_setup),
       cmocka_unit_test_setup(test_checksums, nh_setup),
       cmocka_unit_test_setup(test_short_and_bad_length, nh_setup),
       cmocka_unit_test_setup(test_closed_port_unreachable, nh_setup),

@@ -204,6 +204,44 @@ static void test_used_idx_far_ahead_does_not_hang(void **state) {
   assert_int_equal(vq.last_used, 40000);
 }
 
+static void test_inner_ids_and_used_idx_going_back(void **state) {
+  (void)state;
+  int a, b;
+  virtq_buf_t bs[3] = {{bufs[0], 16}, {bufs[1], 8}, {bufs[2], 8}};
+  assert_int_equal(virtq_add(&vq, bs, 1, 2, &a), KERR_OK);
+  int head = dev_take();
+  uint16_t inner = vq.desc[head].next;
+  dev_used(inner, 1);               /* inside the chain, not its head */
+  dev_used(vq.desc[inner].next, 1); /* its last descriptor */
+  assert_null(virtq_pop(&vq, NULL));
+  assert_int_equal(vq.bad_id, 2);
+  assert_int_equal(virtq_free(&vq), N - 3);
+  /* used->idx one back: to the driver, 2^16 - 1 entries ahead, which no
+   * correct device can be. None of those slots is trusted (the
+   * never-written slot 2 names id 0, the chain in flight, which used to
+   * come back with length 0 as if the device had finished it); the driver
+   * goes on from where the device is, and the chain stays in flight. */
+  vq.used->idx = (uint16_t)(vq.used->idx - 1);
+  uint32_t len;
+  assert_int_equal(head, 0);
+  assert_null(virtq_pop(&vq, &len));
+  assert_int_equal(vq.last_used, vq.used->idx);
+  assert_int_equal(vq.bad_idx, 1);
+  assert_int_equal(virtq_free(&vq), N - 3);
+  assert_ptr_equal(vq.token[head], &a);
+  /* A good entry from there on works, and the device may still finish
+   * the chain it holds. */
+  assert_int_equal(add1(&b, 8), KERR_OK);
+  dev_used((uint32_t)dev_take(), 4);
+  assert_ptr_equal(virtq_pop(&vq, &len), &b);
+  assert_int_equal(len, 4);
+  dev_used((uint32_t)head, 16);
+  assert_ptr_equal(virtq_pop(&vq, &len), &a);
+  assert_int_equal(len, 16);
+  assert_null(virtq_pop(&vq, NULL));
+  assert_int_equal(virtq_free(&vq), N);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_layout_is_legacy, setup),
@@ -215,6 +253,7 @@ int main(void) {
       cmocka_unit_test_setup(test_bogus_used_entries_are_counted_and_skipped,
                              setup),
       cmocka_unit_test_setup(test_used_idx_far_ahead_does_not_hang, setup),
+      cmocka_unit_test_setup(test_inner_ids_and_used_idx_going_back, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

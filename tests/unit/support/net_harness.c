@@ -1,6 +1,7 @@
 /* net_harness.c: the IPv4 stack on the fake platform (net_harness.h). The
  * network device under the stack is a small fake of its own: it holds the
- * stack's standing receive, copies each frame sent, and counts released
+ * stack's standing receive, copies each frame sent, lends each injected
+ * frame's buffer as a real device does (kdev_buf_lent), and counts released
  * buffers. */
 #include "net_harness.h"
 
@@ -168,6 +169,7 @@ void nh_inject(const void *frame, size_t len) {
   r->frame = g.rx[b];
   r->length = len;
   r->buf = kdev_buf(&g.dev, b);
+  kdev_buf_lent(&g.dev);
   kwork_t *w = g.recv;
   g.recv = NULL;
   kdev_complete(&g.dev, w, KERR_OK);
@@ -300,8 +302,10 @@ size_t nh_arp_packet(uint8_t *p, uint16_t op, const uint8_t *sha, kip4_t spa,
 void nh_inject_arp(const uint8_t *dst, uint16_t op, const uint8_t *sha,
                    kip4_t spa, const uint8_t *tha, kip4_t tpa) {
   uint8_t a[NH_ARP_LEN], f[ETH_MIN_FRAME];
-  nh_inject(f, nh_frame(f, dst, ETH_TYPE_ARP, a,
-                        nh_arp_packet(a, op, sha, spa, tha, tpa)));
+  size_t n = nh_frame(f, dst, ETH_TYPE_ARP, a,
+                      nh_arp_packet(a, op, sha, spa, tha, tpa));
+  memcpy(f + 6, sha, 6); /* the sender sends its own frame */
+  nh_inject(f, n);
 }
 
 bool nh_learn_peer(kip4_t ip) {
