@@ -1,7 +1,8 @@
 # sim.mk: the deterministic simulator, build/sim/realmos-sim (docs/sim.md).
 # The portable kernel and net/ with platform/sim, built for the host under
 # ASan and UBSan; `make test-sim` runs a fixed set of seeds, `make
-# sim-explore SEEDS=n` many more (an -O2 build without sanitizers).
+# sim-explore SEEDS=n` many more in the background (FG=1: in the
+# foreground), with an -O2 build without sanitizers.
 
 SIM_SRCS := $(wildcard platform/sim/*.c)
 SIM_CFLAGS_BASE := -std=c11 $(WARN) -g -D_GNU_SOURCE -Ikernel -Ilib -Inet \
