@@ -5,6 +5,9 @@
 #   make run [PLATFORM=p] [PORT=n] [DISK=f]  build and run the demo
 #   make test                                every suite; last line N passed, M failed
 #   make test-unit | test-system | sizes
+#   make test-wasm [WASM_SPEC=DIR]           the WebAssembly spec tests against realm/wasm
+#   make wasm-lib [PLATFORM=p] | wasm-lib-all   the Wasm engine's library
+#   make bench-wasm                          the engine against native code
 #
 # Each platform is a fragment, platform/<p>/platform.mk, that says how to
 # compile and link for it; this file holds what all platforms share.
@@ -148,6 +151,7 @@ deps:
 	@scripts/deps.sh test
 
 include tests/tests.mk
+include realm/wasm/wasm.mk
 
 # Stripped size, then text, data and bss, of each platform's kernel.elf.
 SIZE := $(firstword $(shell command -v llvm-size llvm-size-14 size 2>/dev/null))

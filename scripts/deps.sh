@@ -27,7 +27,10 @@ case $what in
   test)
     list="$base $arm $riscv $x86 libcmocka-dev:/usr/include/cmocka.h
       python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py
-      libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a" ;;
+      libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a
+      libc6-dev-i386:/usr/lib32/crt1.o
+      lib32gcc-12-dev:/usr/lib/gcc/x86_64-linux-gnu/12/32/crtbegin.o
+      qemu-user-static:qemu-i386-static" ;;
   bench)
     list="$base $arm $riscv $x86 valgrind:valgrind
       python3-matplotlib:/usr/lib/python3/dist-packages/matplotlib/__init__.py" ;;

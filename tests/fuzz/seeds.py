@@ -6,7 +6,10 @@ fuzz_net: one good frame of each kind the stack handles, addressed to
 device trees of tests/data/. fuzz_acpi: the QEMU ACPI tables there.
 fuzz_options: hosted command lines. fuzz_dhcp: a selector byte (the
 client's state, see fuzz_dhcp.c) and a server's reply. fuzz_virtq: op
-scripts for the virtqueue (see fuzz_virtq.c).
+scripts for the virtqueue (see fuzz_virtq.c). fuzz_wasm: small Wasm modules
+assembled below (a recursive fib, one that uses most instruction groups, the
+spectest imports, traps), and the spec tests' modules when ../shared has
+them.
 
     python3 tests/fuzz/seeds.py HARNESS DIR
 """
@@ -208,9 +211,149 @@ def options_seeds():
     return {"argv-%d" % i: "\0".join(a).encode() for i, a in enumerate(lines)}
 
 
+def _uleb(n):
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _sleb(n):
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        done = (n == 0 and not b & 0x40) or (n == -1 and b & 0x40)
+        out.append(b | (0 if done else 0x80))
+        if done:
+            return bytes(out)
+
+
+def _vec(items):
+    return _uleb(len(items)) + b"".join(items)
+
+
+def _name(s):
+    return _uleb(len(s)) + s.encode()
+
+
+def _sec(i, items):
+    body = _vec(items) if isinstance(items, list) else items
+    return bytes([i]) + _uleb(len(body)) + body
+
+
+def _functype(params, results):
+    return b"\x60" + _vec([bytes([t]) for t in params]) + \
+        _vec([bytes([t]) for t in results])
+
+
+def _body(code, locals_=()):
+    b = _vec([_uleb(n) + bytes([t]) for n, t in locals_]) + bytes(code) + b"\x0b"
+    return _uleb(len(b)) + b
+
+
+def _module(*sections):
+    return b"\0asm\1\0\0\0" + b"".join(sections)
+
+
+def wasm_seeds():
+    """Small modules, assembled here (the opcodes are the spec's):
+    import names are spectest's, as fuzz_wasm.c's resolver knows them."""
+    I32, I64, F32, F64, FREF = 0x7F, 0x7E, 0x7D, 0x7C, 0x70
+    GET, SET, C32, C64, CALL = 0x20, 0x21, 0x41, 0x42, 0x10
+    FC = 0xFC
+    exp = lambda n, kind, i: _name(n) + bytes([kind]) + _uleb(i)
+    empty = _module()
+    fib = _module(
+        _sec(1, [_functype([I32], [I32])]),
+        _sec(3, [b"\x00"]),
+        _sec(7, [exp("fib", 0, 0)]),
+        _sec(10, [_body([GET, 0, C32, 2, 0x49, 0x04, I32, GET, 0, 0x05,
+                         GET, 0, C32, 1, 0x6B, CALL, 0, GET, 0, C32, 2, 0x6B,
+                         CALL, 0, 0x6A, 0x0B])]))
+    # t0 (i32)->i32, t1 ()->(), t2 (i32 i32)->(i32 i32), t3 (i64 i64)->i64,
+    # t4 (f64)->i64, t5 (i32)->()
+    types = _sec(1, [_functype([I32], [I32]), _functype([], []),
+                     _functype([I32, I32], [I32, I32]),
+                     _functype([I64, I64], [I64]), _functype([F64], [I64]),
+                     _functype([I32], [])])
+    imports = _sec(2, [_name("spectest") + _name("print_i32") + b"\x00\x05",
+                       _name("spectest") + _name("global_i32") + b"\x03" + bytes([I32, 0])])
+    funcs = [  # (name, type, code, locals); index = position + 1 (1 import)
+        ("dispatch", 0, [0x02, 0x40, 0x02, 0x40, 0x02, 0x40, GET, 0, 0x0E, 2, 0, 1, 2,
+                         0x0B, C32, 10, 0x0F, 0x0B, C32, 20, 0x0F, 0x0B, C32, 30], ()),
+        ("start", 1, [C32, 0, C32, 7, 0x36, 2, 0, 0x23, 0, CALL, 0,
+                      0x23, 1, C32, 1, 0x6A, 0x24, 1], ()),
+        ("indirect", 0, [GET, 0, GET, 0, 0x11, 0, 0], ()),
+        ("grow", 0, [GET, 0, 0x40, 0, 0x3F, 0, 0x6A], ()),
+        ("divs", 3, [GET, 0, GET, 1, 0x7F, GET, 0, GET, 1, 0x82, 0x85,
+                     GET, 0, C64, 3, 0x89, 0x7C], ()),
+        ("trunc", 4, [GET, 0, FC, 6, GET, 0, 0x99, 0xB1, 0x7C], ()),
+        ("swap", 2, [GET, 1, GET, 0], ()),
+        ("bulk", 1, [C32, 16, C32, 0xAB, 0x01, C32, 32, FC, 11, 0,
+                     C32, 0xC0, 0, C32, 16, C32, 32, FC, 10, 0, 0,
+                     C32, 0x80, 1, C32, 0, C32, 4, FC, 8, 1, 0, FC, 9, 1,
+                     0xD0, FREF, C32, 2, FC, 15, 0, 0x1A,
+                     C32, 0, 0x25, 0, 0xD1, 0x1A, C32, 1, 0xD2, 1, 0x26, 0], ()),
+        ("floats", 0, [GET, 0, 0xB2, 0x91, 0xBB, 0x44] + list(b"\0\0\0\0\0\0\xf8\x3f") +
+         [0xA0, 0x9C, GET, 0, 0xB7, 0xA5, FC, 2], ()),
+        ("spin", 0, [0x03, 0x40, GET, 1, C32, 1, 0x6A, SET, 1, 0x0C, 0, 0x0B, 0x00],
+         ((1, I32),)),
+        ("select", 0, [GET, 0, C32, 1, GET, 0, 0x1B, 0x67, GET, 0, 0x68, 0x6A,
+                       GET, 0, C32, 0, 0x6D, 0x6A], ()),
+    ]
+    module = _module(
+        types, imports,
+        _sec(3, [_uleb(t) for _, t, _, _ in funcs]),
+        _sec(4, [bytes([FREF, 1, 4, 10])]),
+        _sec(5, [b"\x01\x01\x02"]),
+        _sec(6, [bytes([I32, 1, C32, 0, 0x0B])]),
+        _sec(7, [exp(n, 0, i + 1) for i, (n, _, _, _) in enumerate(funcs)] +
+             [exp("mem", 2, 0), exp("tab", 1, 0), exp("g", 3, 1)]),
+        _sec(8, _uleb(2)),
+        _sec(9, [b"\x00" + bytes([C32, 0, 0x0B]) + _vec([_uleb(i) for i in (1, 4, 9, 11)])]),
+        _sec(12, _uleb(2)),
+        _sec(10, [_body(c, l) for _, _, c, l in funcs]),
+        _sec(11, [b"\x00" + bytes([C32, 0x80, 2, 0x0B]) + _name("hello"),
+                  b"\x01" + _name("wxyz")]))
+    imports_all = _module(
+        _sec(1, [_functype([], [])]),
+        _sec(2, [_name("spectest") + _name("memory") + b"\x02\x01\x01\x02",
+                 _name("spectest") + _name("table") + bytes([1, FREF, 1, 10, 20]),
+                 _name("spectest") + _name("global_f64") + bytes([3, F64, 0]),
+                 _name("spectest") + _name("print") + b"\x00\x00"]),
+        _sec(3, [b"\x00"]),
+        _sec(7, [exp("f", 0, 1)]),
+        _sec(10, [_body([CALL, 0, C32, 0, 0x28, 2, 0, 0x1A, 0x23, 0, 0x1A])]))
+    traps = _module(
+        _sec(1, [_functype([], [I32])]),
+        _sec(3, [b"\x00", b"\x00", b"\x00"]),
+        _sec(5, [b"\x00\x01"]),
+        _sec(7, [exp("unreachable", 0, 0), exp("div0", 0, 1), exp("oob", 0, 2)]),
+        _sec(10, [_body([0x00]), _body([C32, 1, C32, 0, 0x6D]),
+                  _body([C32, 0x7F, 0x28, 2, 0x80, 0x80, 4])]))
+    seeds = {"empty": empty, "fib": fib, "features": module,
+             "imports": imports_all, "traps": traps}
+    # With the spec tests beside the repository (../shared, or WASM_SPEC),
+    # their ~3,300 modules too: every feature, and many near-misses.
+    spec = os.environ.get("WASM_SPEC") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "wasm-spec")
+    if os.path.isdir(spec):
+        for d in sorted(os.listdir(spec)):
+            folder = os.path.join(spec, d)
+            if not os.path.isdir(folder):
+                continue
+            for f in sorted(os.listdir(folder)):
+                if f.endswith(".wasm"):
+                    with open(os.path.join(folder, f), "rb") as fh:
+                        seeds["spec-" + f] = fh.read()
+    return seeds
+
+
 SEEDS = {"fuzz_net": net_seeds, "fuzz_fdt": fdt_seeds, "fuzz_acpi": acpi_seeds,
          "fuzz_options": options_seeds, "fuzz_dhcp": dhcp_seeds,
-         "fuzz_virtq": virtq_seeds}
+         "fuzz_virtq": virtq_seeds, "fuzz_wasm": wasm_seeds}
 
 
 def main():

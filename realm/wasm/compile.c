@@ -1,0 +1,213 @@
+/* compile.c: validate a function body (spec 3.3, with the algorithm of the
+ * spec's appendix "Validation Algorithm") and, in the same pass, translate
+ * it into the register form of code.h. This file has the instruction loop;
+ * compile.h the stack model, compile_ctrl.c and compile_ops.c the rest.
+ */
+#include "compile.h"
+
+/* ---- the instruction loop ------------------------------------------------ */
+
+static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
+  uint32_t x;
+  switch (opc) {
+  case 0x00:
+    if (!dead(c)) op(c, IOP_UNREACHABLE);
+    set_unreachable(c);
+    break;
+  case 0x01: break;
+  case 0x02: case 0x03: case 0x04: wasm_cc_enter(c, opc); break;
+  case 0x05: wasm_cc_else(c); break;
+  case 0x0b: return wasm_cc_end(c);
+  case 0x0c: x = wr_u32(&c->r); if (!c->r.err) wasm_cc_br(c, x); break;
+  case 0x0d: x = wr_u32(&c->r); if (!c->r.err) wasm_cc_br_if(c, x); break;
+  case 0x0e: wasm_cc_br_table(c); break;
+  case 0x0f: wasm_cc_return(c); break;
+  case 0x10: wasm_cc_call(c); break;
+  case 0x11: wasm_cc_call_indirect(c); break;
+  case 0x1a: pop_raw(c, T_ANY); break;
+  case 0x1b: wasm_cc_select(c, false); break;
+  case 0x1c: wasm_cc_select(c, true); break;
+  case 0x20: {
+    x = wr_u32(&c->r);
+    if (c->r.err) break;
+    uint8_t t = wasm_cc_local_type(c, x);
+    if (failed(c)) break;
+    vent *v = push(c, t);
+    v->loc = x;
+    break;
+  }
+  case 0x21: case 0x22:
+    x = wr_u32(&c->r);
+    if (!c->r.err) wasm_cc_set_local(c, x, opc == 0x22, prev_dst);
+    break;
+  case 0x23: wasm_cc_global(c, false); break;
+  case 0x24: wasm_cc_global(c, true); break;
+  case 0x25: case 0x26: {
+    if (!wasm_cc_table_idx(c, &x)) break;
+    uint8_t in[2] = {WASM_I32, c->m->tables[x].elem};
+    if (opc == 0x25) wasm_cc_emit_n(c, IOP_TABLE_GET, 1, &x, 1, in, in[1]);
+    else wasm_cc_emit_n(c, IOP_TABLE_SET, 1, &x, 2, in, 0);
+    break;
+  }
+  case 0x3f:
+    if (wasm_cc_zero_byte(c) && wasm_cc_need_memory(c)) wasm_cc_emit_n(c, 0x3f, 0, NULL, 0, NULL, WASM_I32);
+    break;
+  case 0x40: {
+    static const uint8_t in = WASM_I32;
+    if (wasm_cc_zero_byte(c) && wasm_cc_need_memory(c)) wasm_cc_emit_n(c, 0x40, 0, NULL, 1, &in, WASM_I32);
+    break;
+  }
+  case 0x41: case 0x43: {
+    uint32_t v = opc == 0x41 ? (uint32_t)wr_s32(&c->r) : wr_fixed32(&c->r);
+    vent *r = push(c, opc == 0x41 ? WASM_I32 : WASM_F32);
+    r->is_const = true; /* emitted where it is used */
+    r->k = v;
+    break;
+  }
+  case 0x42: case 0x44: {
+    uint64_t v = opc == 0x42 ? (uint64_t)wr_s64(&c->r) : wr_fixed64(&c->r);
+    vent *r = push(c, opc == 0x42 ? WASM_I64 : WASM_F64);
+    r->is_const = true;
+    r->k = v;
+    break;
+  }
+  case 0xbc: case 0xbd: case 0xbe: case 0xbf: { /* reinterpret: the bits stay */
+    uint8_t in, out;
+    ops_numeric(opc, &in, &out, NULL);
+    vent v = pop_raw(c, in);
+    vent *r = push(c, out);
+    r->loc = v.loc;
+    r->is_const = v.is_const;
+    r->k = v.k;
+    break;
+  }
+  case 0xd0: {
+    uint8_t t = wr_u8(&c->r);
+    if (c->r.err) break;
+    if (!is_reftype(t)) {
+      wr_fail(&c->r, "malformed reference type");
+      break;
+    }
+    vent *r = push(c, t);
+    r->is_const = true;
+    r->k = 0;
+    break;
+  }
+  case 0xd1: {
+    vent v = pop(c, T_ANY);
+    if (v.type != T_ANY && !is_reftype(v.type)) {
+      bad(c, "type mismatch");
+      break;
+    }
+    vent *r = push(c, WASM_I32);
+    if (failed(c) || dead(c)) break;
+    op(c, 0x50); /* i64.eqz: null is 0 */
+    cell(c, v.loc);
+    dst(c, r);
+    break;
+  }
+  case 0xd2:
+    x = wr_u32(&c->r);
+    if (c->r.err) break;
+    if (x >= c->m->nfuncs) {
+      bad(c, "unknown function");
+      break;
+    }
+    if (!c->m->func_declared[x]) {
+      bad(c, "undeclared function reference");
+      break;
+    }
+    wasm_cc_emit_n(c, IOP_REF_FUNC, 1, &x, 0, NULL, WASM_FUNCREF);
+    break;
+  case 0xfc: wasm_cc_fc(c); break;
+  default:
+    if (opc >= 0x28 && opc <= 0x3e) {
+      wasm_cc_load_store(c, opc);
+    } else if (opc >= 0x45 && opc <= 0xc4) {
+      if (wasm_cc_imm_form(c, opc)) break;
+      uint8_t in, out, in2;
+      ops_numeric(opc, &in, &out, &in2);
+      uint8_t ins[2] = {in, in};
+      wasm_cc_emit_n(c, opc, 0, NULL, in2 ? 2 : 1, ins, out);
+    } else {
+      wr_fail(&c->r, "illegal opcode");
+    }
+  }
+  return false;
+}
+
+bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *err) {
+  wasm_funcdef *def = &m->funcdefs[defidx];
+  comp c = {0};
+  c.m = m;
+  c.def = def;
+  c.ft = &m->types[def->type];
+  c.err = err;
+  c.h = wasm_handlers();
+  c.L = c.ft->nparams + def->nlocals;
+  c.r = (wasm_reader){def->body, def->body + def->body_len, m->bytes, NULL};
+
+  /* Scratch first (operand and control stacks), then the code takes the
+   * rest of the arena; at the end the code moves down over the scratch. */
+  size_t mark = a->used;
+  uint32_t maxarity = 1;
+  for (uint32_t i = 0; i < m->ntypes; i++) {
+    if (m->types[i].nresults > maxarity) maxarity = m->types[i].nresults;
+    if (m->types[i].nparams > maxarity) maxarity = m->types[i].nparams;
+  }
+  uint64_t capvs = (uint64_t)def->body_len * maxarity + 16;
+  c.capvs = capvs > MAX_DEPTH ? MAX_DEPTH : (uint32_t)capvs;
+  c.capcs = def->body_len / 2 + 2;
+  c.vs = wasm_arena_alloc(a, (size_t)c.capvs * sizeof(vent), 8);
+  c.cs = wasm_arena_alloc(a, (size_t)c.capcs * sizeof(ctrl), 8);
+  c.code = wasm_arena_alloc(a, 0, sizeof(uintptr_t));
+  if (!c.vs || !c.cs || !c.code) {
+    a->used = mark;
+    wasm_error_set(err, WASM_ERR_LIMIT, "code", def->body_offset, "out of memory");
+    return false;
+  }
+  c.capcode = (uint32_t)((a->size - a->used) / sizeof(uintptr_t) > 0xfffffff0u
+                             ? 0xfffffff0u
+                             : (a->size - a->used) / sizeof(uintptr_t));
+
+  wasm_cc_push_ctrl(&c, 0, 0, NULL, c.ft->nresults, c.ft->results);
+  bool done = false;
+  while (!done && !failed(&c)) {
+    if (wr_done(&c.r)) {
+      wr_fail(&c.r, "unexpected end");
+      break;
+    }
+    c.op_offset = wr_offset(&c.r);
+    uint32_t prev = c.last_dst;
+    c.prev_dst = c.last_dst;
+    c.prev_start = c.last_start;
+    c.prev_iop = c.last_iop;
+    c.last_dst = 0;
+    uint8_t opc = wr_u8(&c.r);
+    c.ninstr++;
+    done = instr(&c, opc, prev);
+  }
+  if (done && !wr_done(&c.r)) wr_fail(&c.r, "section size mismatch");
+  if (!failed(&c) && c.maxvs > MAX_DEPTH - 1) c.full = true;
+
+  if (failed(&c)) {
+    a->used = mark;
+    uint32_t at = 0;
+    const char *malformed = c.invalid ? wasm_scan_body(m, def, &at) : NULL;
+    if (malformed)
+      wasm_error_set(err, WASM_ERR_MALFORMED, "code", at, malformed);
+    else if (c.r.err)
+      wasm_error_set(err, WASM_ERR_MALFORMED, "code", c.op_offset, c.r.err);
+    else if (c.full)
+      wasm_error_set(err, WASM_ERR_LIMIT, "code", def->body_offset, "out of memory");
+    return false;
+  }
+  uintptr_t *dst = (uintptr_t *)(a->base + ((mark + sizeof(uintptr_t) - 1) & ~(sizeof(uintptr_t) - 1)));
+  __builtin_memmove(dst, c.code, (size_t)c.ncode * sizeof(uintptr_t));
+  a->used = (size_t)((uint8_t *)(dst + c.ncode) - a->base);
+  def->code = dst;
+  def->code_len = c.ncode;
+  def->frame_slots = c.L + c.maxvs;
+  def->entry_fuel = c.ninstr;
+  return true;
+}

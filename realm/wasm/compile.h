@@ -1,0 +1,252 @@
+/* compile.h: what the compiler's files share (compile.c, compile_ctrl.c,
+ * compile_ops.c): the compile-time operand and control stacks, and the
+ * small helpers that emit code and keep those stacks.
+ *
+ * The operand stack is kept at compile time as entries that say where each
+ * value lives: its own slot (nparams+nlocals+depth), or, for a value that
+ * local.get pushed and nobody has changed since, the local's slot itself
+ * ("lazy" entries: local.get emits nothing), or nowhere yet, for a
+ * constant. A lazy entry is copied to its own slot before its local is
+ * written, and every entry is put in its own slot at block entry, so that
+ * control-flow joins only ever see values in their own slots. An
+ * instruction whose result is at once stored by local.set or local.tee
+ * writes the local directly.
+ */
+#ifndef REALM_WASM_COMPILE_H
+#define REALM_WASM_COMPILE_H
+
+#include "internal.h"
+#include "code.h"
+#include "ops.h"
+#include "reader.h"
+
+#define T_ANY 0 /* the unknown type of the polymorphic stack */
+#define MAX_DEPTH 65536u
+
+typedef struct vent {
+  uint8_t type;
+  bool is_const; /* a constant not yet in any slot: k */
+  uint32_t loc;  /* slot of the value */
+  uint64_t k;
+} vent;
+
+typedef struct ctrl {
+  uint8_t op; /* 0 function, 0x02 block, 0x03 loop, 0x04 if, 0x05 else */
+  bool unreachable; /* the stack is polymorphic (spec: "unreachable") */
+  bool dead_in;     /* the code around it cannot run: emit nothing */
+  uint32_t height; /* operand stack height below the params */
+  uint32_t nparams, nresults;
+  const uint8_t *params, *results;
+  uint32_t start;     /* loop: the cell branches go to */
+  uint32_t fuel_chain; /* loop: the fuel cells of branches back to it, +1 */
+  uint32_t fuel_from;  /* loop: instructions before it */
+  uint32_t patch;     /* forward branch sites to patch at end, chained, +1 */
+  uint32_t else_site; /* if: the BR_UNLESS offset cell, +1 */
+} ctrl;
+
+typedef struct comp {
+  wasm_module *m;
+  const wasm_functype *ft;
+  const wasm_funcdef *def;
+  wasm_reader r;
+  wasm_error *err;
+  bool invalid;
+  uint32_t op_offset; /* of the instruction being compiled */
+  uint32_t L;         /* params + locals */
+  vent *vs;
+  uint32_t nvs, capvs, maxvs;
+  ctrl *cs;
+  uint32_t ncs, capcs;
+  uintptr_t *code;
+  uint32_t ncode, capcode;
+  bool full;
+  /* The last instruction with a result slot, for peepholes: its result
+   * cell (+1), first cell and op; prev_*: as they were before the current
+   * Wasm instruction. */
+  uint32_t last_dst, last_start, last_iop;
+  uint32_t prev_dst, prev_start, prev_iop;
+  uint32_t ninstr;
+  const void *const *h;
+} comp;
+
+static inline bool is_valtype(uint8_t t) {
+  return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 ||
+         t == WASM_FUNCREF || t == WASM_EXTERNREF;
+}
+
+static inline bool is_reftype(uint8_t t) { return t == WASM_FUNCREF || t == WASM_EXTERNREF; }
+
+static inline bool bad(comp *c, const char *why) {
+  if (!c->invalid && !c->r.err) {
+    c->invalid = true;
+    wasm_error_set(c->err, WASM_ERR_INVALID, "code", c->op_offset, why);
+  }
+  c->r.p = c->r.end;
+  return false;
+}
+
+static inline bool failed(const comp *c) { return c->invalid || c->r.err || c->full; }
+
+/* ---- emitting ------------------------------------------------------------ */
+
+static inline bool dead(const comp *c) {
+  const ctrl *f = &c->cs[c->ncs - 1];
+  return f->unreachable || f->dead_in;
+}
+
+static inline void cell(comp *c, uintptr_t v) {
+  if (c->ncode >= c->capcode) {
+    c->full = true;
+    return;
+  }
+  c->code[c->ncode++] = v;
+}
+
+static inline void op(comp *c, unsigned iop) {
+  c->last_start = c->ncode;
+  c->last_iop = iop;
+  cell(c, (uintptr_t)c->h[iop]);
+}
+
+static inline void imm64(comp *c, uint64_t v) {
+  if (WASM_IMM64_CELLS == 1) {
+    cell(c, (uintptr_t)v);
+  } else {
+    cell(c, (uintptr_t)(uint32_t)v);
+    cell(c, (uintptr_t)(uint32_t)(v >> 32));
+  }
+}
+
+static inline void copy(comp *c, uint32_t src, uint32_t dst) {
+  if (src == dst) return;
+  op(c, IOP_COPY);
+  cell(c, src);
+  cell(c, dst);
+}
+
+static inline bool is_32(uint8_t t) { return t == WASM_I32 || t == WASM_F32; }
+
+static inline void emit_const(comp *c, uint8_t t, uint64_t k, uint32_t dst) {
+  op(c, is_32(t) ? 0x41 : 0x42);
+  cell(c, dst);
+  if (is_32(t)) cell(c, (uint32_t)k);
+  else imm64(c, k);
+}
+
+/* Put value v in slot dst. */
+static inline void move(comp *c, const vent *v, uint32_t dst) {
+  if (v->is_const) emit_const(c, v->type, v->k, dst);
+  else copy(c, v->loc, dst);
+}
+
+/* ---- the operand stack --------------------------------------------------- */
+
+static inline uint32_t canon(const comp *c, uint32_t depth) { return c->L + depth; }
+
+static inline vent *push(comp *c, uint8_t t) {
+  if (c->nvs >= c->capvs) {
+    c->full = true;
+    c->nvs = 0; /* keep going harmlessly until the caller sees `full` */
+  }
+  vent *v = &c->vs[c->nvs];
+  v->type = t;
+  v->is_const = false;
+  v->loc = canon(c, c->nvs);
+  c->nvs++;
+  if (c->nvs > c->maxvs) c->maxvs = c->nvs;
+  return v;
+}
+
+/* Pop for validation only: a constant stays a constant. */
+static inline vent pop_raw(comp *c, uint8_t expect) {
+  ctrl *f = &c->cs[c->ncs - 1];
+  if (c->nvs == f->height) {
+    if (!f->unreachable) bad(c, "type mismatch");
+    return (vent){T_ANY, false, canon(c, c->nvs), 0};
+  }
+  vent v = c->vs[--c->nvs];
+  if (expect != T_ANY && v.type != T_ANY && v.type != expect) bad(c, "type mismatch");
+  return v;
+}
+
+/* Pop an operand: a constant is put in its own slot first. */
+static inline vent pop(comp *c, uint8_t expect) {
+  vent v = pop_raw(c, expect);
+  if (v.is_const) {
+    v.loc = canon(c, c->nvs);
+    if (!dead(c)) emit_const(c, v.type, v.k, v.loc);
+    v.is_const = false;
+  }
+  return v;
+}
+
+/* Put entry i in its own slot. */
+static inline void settle(comp *c, uint32_t i) {
+  uint32_t own = canon(c, i);
+  if (c->vs[i].is_const || c->vs[i].loc != own) {
+    if (!dead(c)) move(c, &c->vs[i], own);
+    c->vs[i].loc = own;
+    c->vs[i].is_const = false;
+  }
+}
+
+static inline void settle_all(comp *c) {
+  for (uint32_t i = 0; i < c->nvs; i++) settle(c, i);
+}
+
+/* Before local x is written: entries that read it lazily get their own copy. */
+static inline void settle_local(comp *c, uint32_t x) {
+  for (uint32_t i = 0; i < c->nvs; i++)
+    if (!c->vs[i].is_const && c->vs[i].loc == x) settle(c, i);
+}
+
+static inline bool lazy_refs(const comp *c, uint32_t x, uint32_t below) {
+  for (uint32_t i = 0; i < below; i++)
+    if (!c->vs[i].is_const && c->vs[i].loc == x) return true;
+  return false;
+}
+
+/* The result slot of a value-producing instruction: emit it and remember the
+ * cell so that a following local.set can retarget it. */
+static inline void dst(comp *c, const vent *v) {
+  if (dead(c)) return;
+  c->last_dst = c->ncode + 1;
+  cell(c, v->loc);
+}
+
+static inline void set_unreachable(comp *c) {
+  ctrl *f = &c->cs[c->ncs - 1];
+  c->nvs = f->height;
+  f->unreachable = true;
+}
+
+/* compile_ctrl.c: blocks, branches, calls. */
+void wasm_cc_push_ctrl(comp *c, uint8_t opc, uint32_t np, const uint8_t *p,
+                       uint32_t nr, const uint8_t *r);
+void wasm_cc_fuel_cell(comp *c, ctrl *f);
+void wasm_cc_enter(comp *c, uint8_t opc);
+void wasm_cc_else(comp *c);
+bool wasm_cc_end(comp *c);
+void wasm_cc_br(comp *c, uint32_t depth);
+void wasm_cc_br_if(comp *c, uint32_t depth);
+void wasm_cc_br_table(comp *c);
+void wasm_cc_return(comp *c);
+void wasm_cc_call(comp *c);
+void wasm_cc_call_indirect(comp *c);
+
+/* compile_ops.c: locals, globals, memory, tables, and the peepholes. */
+uint8_t wasm_cc_local_type(comp *c, uint32_t x);
+void wasm_cc_set_local(comp *c, uint32_t x, bool tee, uint32_t prev_dst);
+void wasm_cc_global(comp *c, bool set);
+bool wasm_cc_need_memory(comp *c);
+bool wasm_cc_zero_byte(comp *c);
+void wasm_cc_load_store(comp *c, uint8_t opc);
+bool wasm_cc_table_idx(comp *c, uint32_t *t);
+void wasm_cc_emit_n(comp *c, unsigned iop, uint32_t nimm, const uint32_t *imm,
+                   uint32_t nin, const uint8_t *in, uint8_t out);
+void wasm_cc_fc(comp *c);
+void wasm_cc_select(comp *c, bool typed);
+bool wasm_cc_imm_form(comp *c, uint8_t opc);
+uint32_t wasm_cc_fuse(comp *c, const vent *cond, bool when_false, bool back);
+
+#endif

@@ -1,0 +1,401 @@
+/* compile_ctrl.c: structured control (blocks, loops, if/else, branches,
+ * return) and calls, validated and compiled (see compile.h). Forward
+ * branches are chained through their offset cells until their label's end
+ * is reached; loops are targets already known. */
+#include "compile.h"
+
+static const uint8_t vt_one[6][1] = {{WASM_I32}, {WASM_I64}, {WASM_F32},
+                                     {WASM_F64}, {WASM_FUNCREF}, {WASM_EXTERNREF}};
+
+static const uint8_t *single(uint8_t t) {
+  switch (t) {
+  case WASM_I32: return vt_one[0];
+  case WASM_I64: return vt_one[1];
+  case WASM_F32: return vt_one[2];
+  case WASM_F64: return vt_one[3];
+  case WASM_FUNCREF: return vt_one[4];
+  default: return vt_one[5];
+  }
+}
+
+/* ---- control ------------------------------------------------------------- */
+
+static uint32_t label_arity(const ctrl *f) { return f->op == 0x03 ? f->nparams : f->nresults; }
+static const uint8_t *label_types(const ctrl *f) { return f->op == 0x03 ? f->params : f->results; }
+
+void wasm_cc_push_ctrl(comp *c, uint8_t opc, uint32_t np, const uint8_t *p,
+                       uint32_t nr, const uint8_t *r) {
+  if (c->ncs >= c->capcs) {
+    bad(c, "nesting too deep");
+    return;
+  }
+  ctrl *f = &c->cs[c->ncs++];
+  *f = (ctrl){0};
+  f->op = opc;
+  f->nparams = np;
+  f->params = p;
+  f->nresults = nr;
+  f->results = r;
+  f->height = c->nvs - np;
+  f->dead_in = c->ncs > 1 && (c->cs[c->ncs - 2].unreachable || c->cs[c->ncs - 2].dead_in);
+}
+
+
+/* A branch site at cell `site` to label f: loops are known, the rest wait. */
+static void branch_to(comp *c, ctrl *f, uint32_t site) {
+  if (c->full) return;
+  if (f->op == 0x03) {
+    c->code[site] = (uintptr_t)((intptr_t)f->start - (intptr_t)site);
+  } else {
+    c->code[site] = f->patch;
+    f->patch = site + 1;
+  }
+}
+
+static void patch_to_here(comp *c, uint32_t chain) {
+  while (chain && !c->full) {
+    uint32_t site = chain - 1;
+    chain = (uint32_t)c->code[site];
+    c->code[site] = (uintptr_t)((intptr_t)c->ncode - (intptr_t)site);
+  }
+}
+
+/* Do the top `n` values need copying to reach label f's slots? */
+static bool needs_moves(const comp *c, const ctrl *f, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    const vent *v = &c->vs[c->nvs - n + i];
+    if (v->is_const || v->loc != canon(c, f->height + i)) return true;
+  }
+  return false;
+}
+
+/* Copy the top n values to label f's slots, in ascending order: a source is
+ * a local (never a target) or a slot at least as high as its target. */
+static void moves(comp *c, const ctrl *f, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++)
+    move(c, &c->vs[c->nvs - n + i], canon(c, f->height + i));
+}
+
+/* A branch back to loop f pays for the next iteration (fuel, see
+ * docs/wasm.md): its last cell holds the loop's cost, known at its end. */
+void wasm_cc_fuel_cell(comp *c, ctrl *f) {
+  uint32_t site = c->ncode;
+  cell(c, f->fuel_chain);
+  if (!c->full) f->fuel_chain = site + 1;
+}
+
+static void jump_to(comp *c, ctrl *f) {
+  op(c, f->op == 0x03 ? IOP_JMP_BACK : IOP_JMP);
+  uint32_t site = c->ncode;
+  cell(c, 0);
+  branch_to(c, f, site);
+  if (f->op == 0x03) wasm_cc_fuel_cell(c, f);
+}
+
+/* Pop values of types t and push them back: as they were where they were
+ * real (`typed`: with the types t), fresh where the stack was polymorphic. */
+static void check_top(comp *c, uint32_t n, const uint8_t *t, bool typed) {
+  uint32_t before = c->nvs;
+  for (uint32_t i = 0; i < n; i++) pop_raw(c, t[n - 1 - i]);
+  uint32_t real = before - c->nvs;
+  for (uint32_t i = 0; i < n - real; i++) push(c, typed ? t[i] : T_ANY);
+  c->nvs += real;
+  if (typed)
+    for (uint32_t i = 0; i < n; i++) c->vs[c->nvs - n + i].type = t[i];
+}
+
+static ctrl *label(comp *c, uint32_t depth) {
+  if (depth >= c->ncs) {
+    bad(c, "unknown label");
+    return NULL;
+  }
+  return &c->cs[c->ncs - 1 - depth];
+}
+
+/* The block type: empty, one value type, or a type index (s33). */
+static bool blocktype(comp *c, uint32_t *np, const uint8_t **p, uint32_t *nr,
+                      const uint8_t **r) {
+  if (c->r.p < c->r.end && (*c->r.p == 0x40 || is_valtype(*c->r.p))) {
+    uint8_t b = *c->r.p++;
+    *np = 0;
+    *p = NULL;
+    *nr = b == 0x40 ? 0 : 1;
+    *r = b == 0x40 ? NULL : single(b);
+    return true;
+  }
+  int64_t x = wr_sleb(&c->r, 33);
+  if (c->r.err) return false;
+  if (x < 0) {
+    wr_fail(&c->r, "malformed block type");
+    return false;
+  }
+  if ((uint64_t)x >= c->m->ntypes) return bad(c, "unknown type");
+  const wasm_functype *t = &c->m->types[x];
+  *np = t->nparams;
+  *p = t->params;
+  *nr = t->nresults;
+  *r = t->results;
+  return true;
+}
+
+void wasm_cc_enter(comp *c, uint8_t opc) {
+  uint32_t np, nr;
+  const uint8_t *p, *r;
+  if (!blocktype(c, &np, &p, &nr, &r)) return;
+  vent cond = {WASM_I32, false, 0, 0};
+  if (opc == 0x04) cond = pop(c, WASM_I32);
+  uint32_t before = c->nvs;
+  for (uint32_t i = 0; i < np; i++) pop_raw(c, p[np - 1 - i]);
+  if (failed(c)) return;
+  if (before - c->nvs == np) {
+    c->nvs = before; /* the params stay where they are */
+  } else {
+    for (uint32_t i = 0; i < np; i++) push(c, p[i]);
+  }
+  uint32_t mark = c->ncode, fused_if = 0;
+  settle_all(c);
+  if (opc == 0x04 && !dead(c) && !failed(c) && c->ncode == mark)
+    fused_if = wasm_cc_fuse(c, &cond, true, false);
+  wasm_cc_push_ctrl(c, opc, np, p, nr, r);
+  if (failed(c)) return;
+  ctrl *f = &c->cs[c->ncs - 1];
+  if (opc == 0x03) {
+    f->start = c->ncode;
+    f->fuel_from = c->ninstr;
+  } else if (opc == 0x04 && !dead(c)) {
+    f->else_site = fused_if ? fused_if + 1 : 0;
+    if (!fused_if) {
+      op(c, IOP_BR_UNLESS);
+      cell(c, cond.loc);
+      f->else_site = c->ncode + 1;
+      cell(c, 0);
+    }
+  }
+}
+
+/* At else and end: the results go to their own slots, the stack must hold
+ * exactly them. */
+static void finish_arm(comp *c) {
+  ctrl *f = &c->cs[c->ncs - 1];
+  uint32_t before = c->nvs;
+  for (uint32_t i = 0; i < f->nresults; i++) pop_raw(c, f->results[f->nresults - 1 - i]);
+  if (c->nvs != f->height) bad(c, "type mismatch");
+  if (failed(c)) return;
+  if (!f->unreachable) {
+    c->nvs = before;
+    for (uint32_t i = 0; i < f->nresults; i++) settle(c, f->height + i);
+  } else {
+    for (uint32_t i = 0; i < f->nresults; i++) push(c, f->results[i]);
+  }
+}
+
+void wasm_cc_else(comp *c) {
+  ctrl *f = &c->cs[c->ncs - 1];
+  if (f->op != 0x04) {
+    bad(c, "else without if");
+    return;
+  }
+  finish_arm(c);
+  if (failed(c)) return;
+  if (!dead(c)) jump_to(c, f);
+  if (f->else_site && !c->full) patch_to_here(c, f->else_site);
+  f->else_site = 0;
+  f->op = 0x05;
+  f->unreachable = false;
+  c->nvs = f->height;
+  for (uint32_t i = 0; i < f->nparams; i++) push(c, f->params[i]);
+}
+
+/* Returns true when the function's final end was reached. */
+bool wasm_cc_end(comp *c) {
+  ctrl *f = &c->cs[c->ncs - 1];
+  if (f->op == 0x04 && f->nparams != f->nresults) {
+    bad(c, "type mismatch"); /* an if without else passes its params through */
+    return false;
+  }
+  if (f->op == 0x04) {
+    for (uint32_t i = 0; i < f->nparams; i++)
+      if (f->params[i] != f->results[i]) bad(c, "type mismatch");
+  }
+  finish_arm(c);
+  if (failed(c)) return false;
+  if (f->op == 0x03)
+    for (uint32_t chain = f->fuel_chain; chain && !c->full;) {
+      uint32_t site = chain - 1; /* a branch back: what one more iteration costs */
+      chain = (uint32_t)c->code[site];
+      c->code[site] = c->ninstr - f->fuel_from;
+    }
+  if (f->else_site) patch_to_here(c, f->else_site);
+  patch_to_here(c, f->patch);
+  uint32_t nr = f->nresults;
+  c->ncs--;
+  if (c->ncs == 0) {
+    op(c, IOP_RET);
+    cell(c, canon(c, 0));
+    return true;
+  }
+  (void)nr;
+  return false;
+}
+
+void wasm_cc_br(comp *c, uint32_t depth) {
+  ctrl *f = label(c, depth);
+  if (!f) return;
+  uint32_t n = label_arity(f);
+  check_top(c, n, label_types(f), true);
+  if (failed(c)) return;
+  if (!dead(c)) {
+    moves(c, f, n);
+    jump_to(c, f);
+  }
+  set_unreachable(c);
+}
+
+void wasm_cc_br_if(comp *c, uint32_t depth) {
+  vent cond = pop(c, WASM_I32);
+  ctrl *f = label(c, depth);
+  if (!f) return;
+  uint32_t n = label_arity(f);
+  check_top(c, n, label_types(f), true);
+  if (failed(c) || dead(c)) return;
+  if (n <= c->nvs && !needs_moves(c, f, n)) {
+    bool back = f->op == 0x03;
+    uint32_t site = wasm_cc_fuse(c, &cond, false, back);
+    if (!site) {
+      op(c, back ? IOP_BR_IF_BACK : IOP_BR_IF);
+      cell(c, cond.loc);
+      site = c->ncode;
+      cell(c, 0);
+    }
+    branch_to(c, f, site);
+    if (back) wasm_cc_fuel_cell(c, f);
+    return;
+  }
+  op(c, IOP_BR_UNLESS);
+  cell(c, cond.loc);
+  uint32_t skip = c->ncode;
+  cell(c, 0);
+  moves(c, f, n);
+  jump_to(c, f);
+  patch_to_here(c, skip + 1);
+}
+
+void wasm_cc_br_table(comp *c) {
+  uint32_t n = wr_u32(&c->r);
+  if (c->r.err) return;
+  if (n > (uint32_t)(c->r.end - c->r.p)) {
+    wr_fail(&c->r, "unexpected end");
+    return;
+  }
+  const uint8_t *targets = c->r.p;
+  for (uint32_t i = 0; i <= n; i++) wr_u32(&c->r);
+  if (c->r.err) return;
+  vent idx = pop(c, WASM_I32);
+  wasm_reader t = {targets, c->r.end, c->r.start, NULL};
+  uint32_t d = wr_u32(&t);
+  for (uint32_t i = 0; i < n; i++) d = wr_u32(&t); /* the default is last */
+  ctrl *def = label(c, d);
+  if (!def) return;
+  uint32_t arity = label_arity(def);
+  t.p = targets;
+  for (uint32_t i = 0; i <= n; i++) {
+    ctrl *f = label(c, wr_u32(&t));
+    if (!f) return;
+    if (label_arity(f) != arity) {
+      bad(c, "type mismatch");
+      return;
+    }
+    check_top(c, arity, label_types(f), false);
+  }
+  if (failed(c)) return;
+  if (!dead(c)) {
+    op(c, IOP_BR_TABLE);
+    cell(c, idx.loc);
+    cell(c, n);
+    uint32_t table = c->ncode;
+    for (uint32_t i = 0; i <= n; i++) cell(c, 0);
+    /* Targets whose values must move, and loops (which take fuel), get a
+     * stub after the table. */
+    t.p = targets;
+    for (uint32_t i = 0; i <= n && !c->full; i++) {
+      ctrl *f = label(c, wr_u32(&t));
+      if (f->op != 0x03 && !needs_moves(c, f, arity)) {
+        branch_to(c, f, table + i);
+      } else {
+        c->code[table + i] = (uintptr_t)((intptr_t)c->ncode - (intptr_t)(table + i));
+        moves(c, f, arity);
+        jump_to(c, f);
+      }
+    }
+  }
+  set_unreachable(c);
+}
+
+void wasm_cc_return(comp *c) {
+  uint32_t n = c->ft->nresults;
+  check_top(c, n, c->ft->results, true);
+  if (failed(c)) return;
+  if (!dead(c)) {
+    for (uint32_t i = c->nvs - n; i < c->nvs; i++) settle(c, i);
+    op(c, IOP_RET);
+    cell(c, canon(c, c->nvs - n));
+  }
+  set_unreachable(c);
+}
+
+/* ---- calls --------------------------------------------------------------- */
+
+/* Pop the arguments of t (they must sit in their own slots, in order) and
+ * push its results; returns the first argument's slot. */
+static uint32_t call_args(comp *c, const wasm_functype *t) {
+  for (uint32_t i = 0; i < t->nparams; i++) pop_raw(c, t->params[t->nparams - 1 - i]);
+  uint32_t base = c->nvs;
+  if (!dead(c) && !failed(c)) {
+    c->nvs += t->nparams;
+    for (uint32_t i = base; i < c->nvs; i++) settle(c, i);
+    c->nvs = base;
+  }
+  for (uint32_t i = 0; i < t->nresults; i++) push(c, t->results[i]);
+  return canon(c, base);
+}
+
+void wasm_cc_call(comp *c) {
+  uint32_t x = wr_u32(&c->r);
+  if (c->r.err) return;
+  if (x >= c->m->nfuncs) {
+    bad(c, "unknown function");
+    return;
+  }
+  const wasm_functype *t = &c->m->types[c->m->func_type[x]];
+  uint32_t base = call_args(c, t);
+  if (failed(c) || dead(c)) return;
+  op(c, IOP_CALL);
+  cell(c, x);
+  cell(c, base);
+}
+
+void wasm_cc_call_indirect(comp *c) {
+  uint32_t ti = wr_u32(&c->r);
+  uint32_t tab = wr_u32(&c->r);
+  if (c->r.err) return;
+  if (tab >= c->m->ntables) {
+    bad(c, "unknown table");
+    return;
+  }
+  if (ti >= c->m->ntypes) {
+    bad(c, "unknown type");
+    return;
+  }
+  if (c->m->tables[tab].elem != WASM_FUNCREF) {
+    bad(c, "type mismatch");
+    return;
+  }
+  vent idx = pop(c, WASM_I32);
+  uint32_t base = call_args(c, &c->m->types[ti]);
+  if (failed(c) || dead(c)) return;
+  op(c, IOP_CALL_INDIRECT);
+  cell(c, ti);
+  cell(c, tab);
+  cell(c, idx.loc);
+  cell(c, base);
+}

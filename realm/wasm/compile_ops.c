@@ -1,0 +1,332 @@
+/* compile_ops.c: locals, globals, memory, tables, references, select, and
+ * the peepholes (immediates, fused compare-and-branch), validated and
+ * compiled (see compile.h). */
+#include "compile.h"
+
+/* ---- locals and globals -------------------------------------------------- */
+
+uint8_t wasm_cc_local_type(comp *c, uint32_t x) {
+  if (x < c->ft->nparams) return c->ft->params[x];
+  if (x < c->L) return c->def->local_types[x - c->ft->nparams];
+  bad(c, "unknown local");
+  return 0;
+}
+
+/* local.set / local.tee x of the top value. */
+void wasm_cc_set_local(comp *c, uint32_t x, bool tee, uint32_t prev_dst) {
+  uint8_t t = wasm_cc_local_type(c, x);
+  if (failed(c)) return;
+  vent v = pop_raw(c, t);
+  if (failed(c)) return;
+  if (dead(c)) {
+    if (tee) push(c, t);
+    return;
+  }
+  if (!v.is_const && prev_dst && v.loc == canon(c, c->nvs) &&
+      !lazy_refs(c, x, c->nvs) && !c->full && c->code[prev_dst - 1] == v.loc) {
+    c->code[prev_dst - 1] = x; /* the producer writes the local itself */
+  } else {
+    settle_local(c, x);
+    move(c, &v, x);
+  }
+  if (tee) {
+    vent *n = push(c, t);
+    if (v.is_const) {
+      n->is_const = true;
+      n->k = v.k;
+    } else {
+      n->loc = x;
+    }
+  }
+}
+
+void wasm_cc_global(comp *c, bool set) {
+  uint32_t g = wr_u32(&c->r);
+  if (c->r.err) return;
+  if (g >= c->m->nglobals) {
+    bad(c, "unknown global");
+    return;
+  }
+  const wasm_globaltype *gt = &c->m->globals[g];
+  if (set) {
+    if (!gt->mut) {
+      bad(c, "global is immutable");
+      return;
+    }
+    vent v = pop(c, gt->type);
+    if (failed(c) || dead(c)) return;
+    op(c, IOP_GLOBAL_SET);
+    cell(c, g);
+    cell(c, v.loc);
+  } else {
+    vent *v = push(c, gt->type);
+    if (dead(c)) return;
+    op(c, IOP_GLOBAL_GET);
+    cell(c, g);
+    dst(c, v);
+  }
+}
+
+/* ---- memory, tables, references ------------------------------------------ */
+
+bool wasm_cc_need_memory(comp *c) {
+  if (c->m->nmems == 0) return bad(c, "unknown memory 0");
+  return true;
+}
+
+bool wasm_cc_zero_byte(comp *c) {
+  if (wr_u8(&c->r) != 0 && !c->r.err) wr_fail(&c->r, "zero byte expected");
+  return !c->r.err;
+}
+
+void wasm_cc_load_store(comp *c, uint8_t opc) {
+  uint32_t align = wr_u32(&c->r);
+  uint32_t off = wr_u32(&c->r);
+  if (c->r.err || !wasm_cc_need_memory(c)) return;
+  if (align > ops_natural_align(opc)) {
+    bad(c, "alignment must not be larger than natural");
+    return;
+  }
+  uint8_t vt = ops_mem_type(opc);
+  uint8_t iop = ops_mem_iop(opc);
+  if (opc >= 0x36) {
+    vent v = pop(c, vt);
+    vent a = pop(c, WASM_I32);
+    if (failed(c) || dead(c)) return;
+    op(c, iop);
+    cell(c, a.loc);
+    cell(c, v.loc);
+    cell(c, off);
+  } else {
+    vent a = pop(c, WASM_I32);
+    vent *v = push(c, vt);
+    if (failed(c) || dead(c)) return;
+    op(c, iop);
+    cell(c, a.loc);
+    cell(c, off);
+    dst(c, v);
+  }
+}
+
+bool wasm_cc_table_idx(comp *c, uint32_t *t) {
+  *t = wr_u32(&c->r);
+  if (c->r.err) return false;
+  if (*t >= c->m->ntables) return bad(c, "unknown table");
+  return true;
+}
+
+static bool elem_idx(comp *c, uint32_t *e) {
+  *e = wr_u32(&c->r);
+  if (c->r.err) return false;
+  if (*e >= c->m->nelems) return bad(c, "unknown elem segment");
+  return true;
+}
+
+/* A data index (read before by the caller). Without a data count section
+ * the binary format forbids data indices (spec 5.5.16): malformed, but only
+ * once validation has nothing to say, as the spec's tests expect. */
+static bool data_idx(comp *c, uint32_t d) {
+  if (d >= c->m->ndatas) return bad(c, "unknown data segment");
+  if (!c->m->has_datacount) {
+    wr_fail(&c->r, "data count section required");
+    return false;
+  }
+  return true;
+}
+
+/* Emit op with the given leading immediates and the popped operands (in
+ * stack order), then an optional result. */
+void wasm_cc_emit_n(comp *c, unsigned iop, uint32_t nimm, const uint32_t *imm,
+                   uint32_t nin, const uint8_t *in, uint8_t out) {
+  vent v[3];
+  for (uint32_t i = 0; i < nin; i++) v[nin - 1 - i] = pop(c, in[nin - 1 - i]);
+  vent *r = out ? push(c, out) : NULL;
+  if (failed(c) || dead(c)) return;
+  op(c, iop);
+  for (uint32_t i = 0; i < nimm; i++) cell(c, imm[i]);
+  for (uint32_t i = 0; i < nin; i++) cell(c, v[i].loc);
+  if (r) dst(c, r);
+}
+
+void wasm_cc_fc(comp *c) {
+  uint32_t sub = wr_u32(&c->r);
+  if (c->r.err) return;
+  static const uint8_t i3[3] = {WASM_I32, WASM_I32, WASM_I32};
+  uint32_t a, b;
+  switch (sub) {
+  case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: {
+    uint8_t in = (sub & 2) ? WASM_F64 : WASM_F32;
+    uint8_t out = sub < 4 ? WASM_I32 : WASM_I64;
+    wasm_cc_emit_n(c, IOP_TRUNC_SAT + sub, 0, NULL, 1, &in, out);
+    return;
+  }
+  case 8: /* memory.init */
+    a = wr_u32(&c->r);
+    if (!wasm_cc_zero_byte(c) || !wasm_cc_need_memory(c) || !data_idx(c, a)) return;
+    wasm_cc_emit_n(c, IOP_MEM_INIT, 1, &a, 3, i3, 0);
+    return;
+  case 9:
+    a = wr_u32(&c->r);
+    if (c->r.err || !data_idx(c, a)) return;
+    wasm_cc_emit_n(c, IOP_DATA_DROP, 1, &a, 0, NULL, 0);
+    return;
+  case 10:
+    if (!wasm_cc_zero_byte(c) || !wasm_cc_zero_byte(c) || !wasm_cc_need_memory(c)) return;
+    wasm_cc_emit_n(c, IOP_MEM_COPY, 0, NULL, 3, i3, 0);
+    return;
+  case 11:
+    if (!wasm_cc_zero_byte(c) || !wasm_cc_need_memory(c)) return;
+    wasm_cc_emit_n(c, IOP_MEM_FILL, 0, NULL, 3, i3, 0);
+    return;
+  case 12: { /* table.init elem table */
+    if (!elem_idx(c, &b) || !wasm_cc_table_idx(c, &a)) return;
+    if (c->m->elems[b].type != c->m->tables[a].elem) {
+      bad(c, "type mismatch");
+      return;
+    }
+    uint32_t imm[2] = {a, b};
+    wasm_cc_emit_n(c, IOP_TABLE_INIT, 2, imm, 3, i3, 0);
+    return;
+  }
+  case 13:
+    if (!elem_idx(c, &a)) return;
+    wasm_cc_emit_n(c, IOP_ELEM_DROP, 1, &a, 0, NULL, 0);
+    return;
+  case 14: { /* table.copy dst src */
+    if (!wasm_cc_table_idx(c, &a) || !wasm_cc_table_idx(c, &b)) return;
+    if (c->m->tables[a].elem != c->m->tables[b].elem) {
+      bad(c, "type mismatch");
+      return;
+    }
+    uint32_t imm[2] = {a, b};
+    wasm_cc_emit_n(c, IOP_TABLE_COPY, 2, imm, 3, i3, 0);
+    return;
+  }
+  case 15: { /* table.grow: init n -> old */
+    if (!wasm_cc_table_idx(c, &a)) return;
+    uint8_t in[2] = {c->m->tables[a].elem, WASM_I32};
+    wasm_cc_emit_n(c, IOP_TABLE_GROW, 1, &a, 2, in, WASM_I32);
+    return;
+  }
+  case 16:
+    if (!wasm_cc_table_idx(c, &a)) return;
+    wasm_cc_emit_n(c, IOP_TABLE_SIZE, 1, &a, 0, NULL, WASM_I32);
+    return;
+  case 17: { /* table.fill: i val n */
+    if (!wasm_cc_table_idx(c, &a)) return;
+    uint8_t in[3] = {WASM_I32, c->m->tables[a].elem, WASM_I32};
+    wasm_cc_emit_n(c, IOP_TABLE_FILL, 1, &a, 3, in, 0);
+    return;
+  }
+  default:
+    wr_fail(&c->r, "illegal opcode");
+  }
+}
+
+void wasm_cc_select(comp *c, bool typed) {
+  uint8_t t = T_ANY;
+  if (typed) {
+    uint32_t n = wr_u32(&c->r);
+    if (c->r.err) return;
+    if (n != 1) {
+      bad(c, "invalid result arity");
+      return;
+    }
+    t = wr_u8(&c->r);
+    if (c->r.err) return;
+    if (!is_valtype(t)) {
+      wr_fail(&c->r, "malformed value type");
+      return;
+    }
+  }
+  vent cond = pop(c, WASM_I32);
+  vent b = pop(c, t);
+  vent a = pop(c, t);
+  uint8_t rt = t;
+  if (!typed) {
+    if (is_reftype(a.type) || is_reftype(b.type) ||
+        (a.type != b.type && a.type != T_ANY && b.type != T_ANY)) {
+      bad(c, "type mismatch");
+      return;
+    }
+    rt = a.type != T_ANY ? a.type : b.type;
+  }
+  vent *r = push(c, rt);
+  if (failed(c) || dead(c)) return;
+  op(c, IOP_SELECT);
+  cell(c, cond.loc);
+  cell(c, a.loc);
+  cell(c, b.loc);
+  dst(c, r);
+}
+
+/* ---- immediates and fused branches --------------------------------------- */
+
+/* The binary integer ops with an immediate form: compares, add, sub, mul,
+ * the bitwise ops and shifts (code.h: IOP_IMM). */
+static bool has_imm_form(uint8_t opc) {
+  return (opc >= 0x46 && opc <= 0x4f) || (opc >= 0x6a && opc <= 0x6c) ||
+         (opc >= 0x71 && opc <= 0x78) || (opc >= 0x51 && opc <= 0x5a) ||
+         (opc >= 0x7c && opc <= 0x7e) || (opc >= 0x83 && opc <= 0x8a);
+}
+
+/* `x op const`: one instruction with the constant in the code. An i64
+ * constant qualifies if it is a sign-extended 32-bit value (one cell). */
+bool wasm_cc_imm_form(comp *c, uint8_t opc) {
+  if (!has_imm_form(opc) || dead(c) || c->nvs == 0) return false;
+  vent *top = &c->vs[c->nvs - 1];
+  if (!top->is_const || c->nvs - 1 < c->cs[c->ncs - 1].height) return false;
+  uint8_t in, out;
+  ops_numeric(opc, &in, &out, NULL);
+  if (top->type != in) return false;
+  if (in == WASM_I64 && top->k != (uint64_t)(int64_t)(int32_t)top->k) return false;
+  vent b = pop_raw(c, in);
+  vent a = pop(c, in);
+  vent *r = push(c, out);
+  if (failed(c)) return true;
+  op(c, IOP_IMM + (opc - 0x45));
+  cell(c, a.loc);
+  cell(c, (uintptr_t)(intptr_t)(int32_t)b.k);
+  dst(c, r);
+  return true;
+}
+
+/* Integer compares (and eqz) wasm_cc_fuse with a following br_if or if. */
+static bool fusable(uint32_t iop) {
+  return (iop >= 0x45 && iop <= 0x5a) ||
+         (iop >= IOP_IMM + 1 && iop <= IOP_IMM + 0x15 && iop != IOP_IMM + 0x0b);
+}
+
+/* The compare with the opposite outcome (for `if`, which branches when
+ * the condition is false): eq/ne, lt/ge, gt/le. */
+static uint32_t inverse(uint32_t iop) {
+  bool imm = iop >= IOP_IMM;
+  uint32_t o = imm ? iop - IOP_IMM + 0x45 : iop; /* the wasm opcode */
+  uint32_t first = o >= 0x51 ? 0x51 : 0x46;
+  static const uint8_t inv[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+  uint32_t r = first + inv[o - first];
+  return imm ? IOP_IMM + (r - 0x45) : r;
+}
+
+/* br_if or if right after a compare whose result is only the condition:
+ * the compare becomes the branch (its result cell holds the offset).
+ * Returns the offset cell, or 0. */
+uint32_t wasm_cc_fuse(comp *c, const vent *cond, bool when_false, bool back) {
+  if (c->full || cond->is_const || !c->prev_dst || !fusable(c->prev_iop) ||
+      cond->loc != canon(c, c->nvs) || c->code[c->prev_dst - 1] != cond->loc ||
+      c->ncode != c->prev_dst) /* the compare's result cell is the last one */
+    return 0;
+  uint32_t iop = c->prev_iop;
+  if (iop == 0x45 || iop == 0x50) { /* eqz */
+    iop = (iop == 0x45 ? IOP_BR_EQZ32 : IOP_BR_EQZ64) + (when_false ? 2 : 0);
+    if (back) iop += IOP_BR_EQZ32_BACK - IOP_BR_EQZ32;
+  } else {
+    if (when_false) iop = inverse(iop);
+    if (iop >= IOP_IMM) iop = (back ? IOP_BRI_BACK : IOP_BRI) + (iop - IOP_IMM);
+    else iop = (back ? IOP_BR_BACK : IOP_BR) + (iop - 0x45);
+  }
+  c->code[c->prev_start] = (uintptr_t)c->h[iop];
+  c->code[c->prev_dst - 1] = 0; /* now a branch site, not yet linked */
+  c->last_dst = 0;
+  return c->prev_dst - 1;
+}

@@ -1,0 +1,42 @@
+/* exec.h: the execution context, shared by exec.c (the API) and interp.c
+ * (the loop). */
+#ifndef REALM_WASM_EXEC_H
+#define REALM_WASM_EXEC_H
+
+#include "internal.h"
+
+/* A Wasm frame's return information. The bottom frame of a call from the
+ * embedder has ret_ip NULL. */
+typedef struct wasm_frame {
+  const uintptr_t *ret_ip;
+  wasm_value *fp;
+  wasm_func *func;
+} wasm_frame;
+
+struct wasm_exec {
+  wasm_value *stack, *stack_end;
+  wasm_frame *frames;
+  uint32_t max_depth, depth;
+  uint64_t fuel;
+  wasm_trap trap;
+  bool busy;      /* a call is running or suspended */
+  /* where a call stopped for fuel (and where it starts) */
+  const uintptr_t *ip;
+  wasm_value *fp;
+  wasm_func *func;
+  wasm_value *results;
+  uint32_t nresults;
+  uintptr_t tramp[4]; /* call f; exit */
+};
+
+struct wasm_host_call {
+  wasm_exec *x;
+  wasm_func *f;
+  wasm_instance *caller;
+};
+
+/* interp.c: run from x->ip/x->fp/x->func until the bottom frame returns,
+ * a trap, or fuel runs out. */
+wasm_status wasm_run(wasm_exec *x);
+
+#endif

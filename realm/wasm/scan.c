@@ -1,0 +1,91 @@
+/* scan.c: decode a function body without validating it. The spec decodes
+ * a whole module before validating it, so a body that is both invalid and
+ * malformed (anywhere, even after the invalid part) is malformed. compile.c
+ * validates as it decodes and stops at the first invalid instruction; then
+ * this scan of the rest tells whether a decoding error comes later. */
+#include "internal.h"
+#include "reader.h"
+
+static bool is_valtype(uint8_t t) {
+  return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 ||
+         t == WASM_FUNCREF || t == WASM_EXTERNREF;
+}
+
+static void zero(wasm_reader *r) {
+  if (wr_u8(r) != 0 && !r->err) wr_fail(r, "zero byte expected");
+}
+
+static void fc(wasm_reader *r, const wasm_module *m) {
+  uint32_t sub = wr_u32(r), idx = 0;
+  switch (sub) {
+  case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: break;
+  case 8: idx = wr_u32(r); zero(r); break;
+  case 9: idx = wr_u32(r); break;
+  case 10: zero(r); zero(r); break;
+  case 11: zero(r); break;
+  case 12: case 14: wr_u32(r); wr_u32(r); break;
+  case 13: case 15: case 16: case 17: wr_u32(r); break;
+  default: wr_fail(r, "illegal opcode");
+  }
+  /* as compile.c: an unknown segment is invalid before this is malformed */
+  if ((sub == 8 || sub == 9) && !m->has_datacount && idx < m->ndatas && !r->err)
+    wr_fail(r, "data count section required");
+}
+
+/* The reason the body is malformed, or NULL. */
+const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
+                           uint32_t *offset) {
+  wasm_reader r = {def->body, def->body + def->body_len, m->bytes, NULL};
+  uint32_t depth = 1;
+  while (depth && !r.err) {
+    *offset = wr_offset(&r);
+    uint8_t op = wr_u8(&r);
+    switch (op) {
+    case 0x02: case 0x03: case 0x04:
+      if (r.p < r.end && (*r.p == 0x40 || is_valtype(*r.p))) r.p++;
+      else if (wr_sleb(&r, 33) < 0 && !r.err) wr_fail(&r, "malformed block type");
+      depth++;
+      break;
+    case 0x0b: depth--; break;
+    case 0x00: case 0x01: case 0x05: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
+      break;
+    case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22:
+    case 0x23: case 0x24: case 0x25: case 0x26: case 0xd2:
+      wr_u32(&r);
+      break;
+    case 0x0e: {
+      uint32_t n = wr_u32(&r);
+      for (uint64_t i = 0; i <= n && !r.err; i++) wr_u32(&r);
+      break;
+    }
+    case 0x11: wr_u32(&r); wr_u32(&r); break;
+    case 0x1c: {
+      uint32_t n = wr_u32(&r);
+      for (uint32_t i = 0; i < n && !r.err; i++)
+        if (!is_valtype(wr_u8(&r)) && !r.err) wr_fail(&r, "malformed value type");
+      break;
+    }
+    case 0x3f: case 0x40: zero(&r); break;
+    case 0x41: wr_s32(&r); break;
+    case 0x42: wr_s64(&r); break;
+    case 0x43: wr_fixed32(&r); break;
+    case 0x44: wr_fixed64(&r); break;
+    case 0xd0: {
+      uint8_t t = wr_u8(&r);
+      if (t != WASM_FUNCREF && t != WASM_EXTERNREF && !r.err)
+        wr_fail(&r, "malformed reference type");
+      break;
+    }
+    case 0xfc: fc(&r, m); break;
+    default:
+      if (op >= 0x28 && op <= 0x3e) {
+        wr_u32(&r);
+        wr_u32(&r);
+      } else if (!(op >= 0x45 && op <= 0xc4) && !r.err) {
+        wr_fail(&r, "illegal opcode");
+      }
+    }
+  }
+  if (!r.err && !wr_done(&r)) wr_fail(&r, "section size mismatch");
+  return r.err;
+}

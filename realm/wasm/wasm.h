@@ -1,0 +1,217 @@
+/* wasm.h: the WebAssembly engine's embedding API.
+ *
+ * WebAssembly 2.0 core without SIMD: decode and validate a module, link it
+ * against host objects and other instances, and run its functions in an
+ * interpreter whose native stack use does not depend on Wasm call depth.
+ * Freestanding C11: no libc, no allocation; every byte comes from an arena
+ * the embedder gives, within limits the embedder sets. docs/wasm.md tells
+ * the design, the internal code form and what fuel costs.
+ */
+#ifndef REALM_WASM_H
+#define REALM_WASM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* ---- memory: a bump arena ------------------------------------------------ */
+
+typedef struct wasm_arena {
+  uint8_t *base;
+  size_t size, used;
+} wasm_arena;
+
+void wasm_arena_init(wasm_arena *a, void *mem, size_t size);
+/* NULL when the arena cannot hold n more bytes (align: a power of two). */
+void *wasm_arena_alloc(wasm_arena *a, size_t n, size_t align);
+
+/* Storage that grows (linear memories, tables). With resize == NULL, a
+ * memory or table takes its whole possible size from the arena when it is
+ * created (its declared max, capped by the limits), so that growing never
+ * allocates. With a hook, it is asked for new_bytes (old contents kept, the
+ * new part need not be zeroed); it returns NULL to refuse. new_bytes == 0
+ * frees. */
+typedef void *(*wasm_resize_fn)(void *env, void *old, size_t old_bytes, size_t new_bytes);
+
+typedef struct wasm_limits {
+  uint32_t max_module_bytes; /* size of the binary */
+  uint32_t max_pages;        /* 64 KiB pages per memory */
+  uint32_t max_table_size;   /* elements per table */
+  uint32_t max_call_depth;   /* Wasm frames per wasm_exec */
+  uint32_t max_stack_slots;  /* 8-byte value slots per wasm_exec */
+  wasm_resize_fn resize;     /* optional, see above */
+  void *resize_env;
+} wasm_limits;
+
+/* Limits for a small kernel: 1 MiB modules, 16 pages, 4096 elements,
+ * 512 frames, 16384 slots, no resize hook. */
+extern const wasm_limits wasm_default_limits;
+
+/* ---- types and values ---------------------------------------------------- */
+
+enum wasm_valtype {
+  WASM_I32 = 0x7f, WASM_I64 = 0x7e, WASM_F32 = 0x7d, WASM_F64 = 0x7c,
+  WASM_FUNCREF = 0x70, WASM_EXTERNREF = 0x6f,
+};
+
+/* A value as the engine keeps it: 8 bytes, i32/f32 in the low half (all
+ * targets are little-endian). A funcref is a (wasm_func *) and an externref
+ * the embedder's own non-zero number; 0 is null for both. */
+typedef union wasm_value {
+  uint32_t i32;
+  uint64_t i64;
+  float f32;
+  double f64;
+  uint64_t ref;
+} wasm_value;
+
+typedef struct wasm_functype {
+  uint32_t nparams, nresults;
+  const uint8_t *params, *results; /* enum wasm_valtype */
+} wasm_functype;
+
+enum wasm_extern_kind { WASM_EXTERN_FUNC = 0, WASM_EXTERN_TABLE = 1,
+  WASM_EXTERN_MEMORY = 2, WASM_EXTERN_GLOBAL = 3 };
+
+typedef struct wasm_module wasm_module;
+typedef struct wasm_instance wasm_instance;
+typedef struct wasm_func wasm_func;
+typedef struct wasm_global wasm_global;
+typedef struct wasm_memory wasm_memory;
+typedef struct wasm_table wasm_table;
+typedef struct wasm_exec wasm_exec;
+
+typedef struct wasm_extern {
+  uint8_t kind; /* enum wasm_extern_kind */
+  union {
+    wasm_func *func;
+    wasm_table *table;
+    wasm_memory *memory;
+    wasm_global *global;
+  } u;
+} wasm_extern;
+
+/* ---- errors and results -------------------------------------------------- */
+
+enum wasm_error_kind {
+  WASM_ERR_NONE = 0,
+  WASM_ERR_MALFORMED,  /* the bytes are not a module (decoding) */
+  WASM_ERR_INVALID,    /* decodes but fails validation */
+  WASM_ERR_LIMIT,      /* over an embedder limit or out of arena */
+  WASM_ERR_LINK,       /* an import is unknown or of the wrong type */
+  WASM_ERR_TRAP,       /* instantiation trapped (segment, start) */
+};
+
+typedef struct wasm_error {
+  uint8_t kind;        /* enum wasm_error_kind */
+  const char *section; /* "type", "code", ... or "" */
+  uint32_t offset;     /* byte offset in the binary */
+  char reason[96];
+} wasm_error;
+
+typedef enum wasm_status {
+  WASM_OK = 0,
+  WASM_TRAPPED,        /* see wasm_exec_trap() */
+  WASM_OUT_OF_FUEL,    /* resumable with wasm_resume() */
+  WASM_BAD_CALL,       /* wrong argument count, or exec busy */
+} wasm_status;
+
+typedef enum wasm_trap {
+  WASM_TRAP_NONE = 0,
+  WASM_TRAP_UNREACHABLE,
+  WASM_TRAP_MEMORY_OOB,
+  WASM_TRAP_TABLE_OOB,
+  WASM_TRAP_INT_OVERFLOW,
+  WASM_TRAP_DIV_ZERO,
+  WASM_TRAP_INVALID_CONVERSION,
+  WASM_TRAP_UNDEFINED_ELEMENT,
+  WASM_TRAP_UNINITIALIZED_ELEMENT,
+  WASM_TRAP_INDIRECT_CALL_TYPE,
+  WASM_TRAP_STACK_EXHAUSTED,
+  WASM_TRAP_HOST,          /* a host function trapped */
+} wasm_trap;
+
+/* The spec's wording: "out of bounds memory access", ... */
+const char *wasm_trap_string(wasm_trap t);
+
+/* ---- modules ------------------------------------------------------------- */
+
+/* Decode, validate and compile. The bytes must outlive the module (names
+ * and passive data point into them). Returns NULL and fills err. */
+wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, wasm_arena *a,
+  const wasm_limits *lim, wasm_error *err);
+
+/* ---- host objects -------------------------------------------------------- */
+
+typedef struct wasm_host_call wasm_host_call;
+typedef wasm_status (*wasm_host_fn)(wasm_host_call *c, const wasm_value *args,
+  wasm_value *results);
+
+/* type is copied. NULL when the arena is full. */
+wasm_func *wasm_host_func_new(wasm_arena *a, const wasm_functype *type,
+  wasm_host_fn fn, void *env);
+wasm_global *wasm_global_new(wasm_arena *a, uint8_t type, bool mut, wasm_value v);
+/* max == UINT32_MAX: no maximum. */
+wasm_memory *wasm_memory_new(wasm_arena *a, const wasm_limits *lim,
+   uint32_t min_pages, uint32_t max_pages);
+wasm_table *wasm_table_new(wasm_arena *a, const wasm_limits *lim, uint8_t elem,
+   uint32_t min, uint32_t max);
+
+/* Inside a host function: its env, the calling instance's memory 0 (NULL if
+ * none) and checked access to it. */
+void *wasm_host_env(wasm_host_call *c);
+wasm_memory *wasm_host_memory(wasm_host_call *c);
+/* A pointer to [addr, addr+len) of m, or NULL if out of bounds. Valid until
+ * the memory grows. */
+void *wasm_memory_ptr(wasm_memory *m, uint64_t addr, uint64_t len);
+bool wasm_memory_read(wasm_memory *m, uint64_t addr, void *dst, uint64_t len);
+bool wasm_memory_write(wasm_memory *m, uint64_t addr, const void *src, uint64_t len);
+uint32_t wasm_memory_pages(const wasm_memory *m);
+/* A host function that returns WASM_TRAPPED traps with WASM_TRAP_HOST. */
+
+wasm_value wasm_global_get(const wasm_global *g);
+/* false (and nothing changes) when the global is immutable */
+bool wasm_global_set(wasm_global *g, wasm_value v);
+/* the value type; *mut (if not NULL) says whether it is mutable */
+uint8_t wasm_global_type(const wasm_global *g, bool *mut);
+const wasm_functype *wasm_func_type(const wasm_func *f);
+
+/* ---- instances ----------------------------------------------------------- */
+
+/* Finds the object for one import; false when there is none. The engine
+ * checks its kind and type. */
+typedef bool (*wasm_resolve_fn)(void *env, const char *module, uint32_t mlen,
+  const char *name, uint32_t nlen, wasm_extern *out);
+
+/* Link, allocate, run segments and the start function (on x). On failure
+ * returns NULL with err->kind WASM_ERR_LINK, WASM_ERR_LIMIT or WASM_ERR_TRAP
+ * (the trap is in wasm_exec_trap(x)); segments written before a trap stay
+ * written, as the spec says. */
+wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
+  const wasm_limits *lim, wasm_resolve_fn resolve,
+  void *resolve_env, wasm_exec *x, wasm_error *err);
+
+bool wasm_instance_export(const wasm_instance *in, const char *name, uint32_t len,
+  wasm_extern *out);
+
+/* ---- execution ----------------------------------------------------------- */
+
+/* A context owns a value stack and a frame stack (sized by the limits).
+ * One call runs on it at a time. */
+wasm_exec *wasm_exec_new(wasm_arena *a, const wasm_limits *lim);
+
+/* Fuel: the budget of the next call, in Wasm instructions (docs/wasm.md
+ * tells how they are counted). UINT64_MAX: unlimited. */
+void wasm_exec_set_fuel(wasm_exec *x, uint64_t fuel);
+uint64_t wasm_exec_fuel(const wasm_exec *x);
+
+wasm_status wasm_call(wasm_exec *x, wasm_func *f, const wasm_value *args,
+  uint32_t nargs, wasm_value *results, uint32_t nresults);
+/* After WASM_OUT_OF_FUEL: add fuel with wasm_exec_set_fuel and go on. The
+ * results land where the interrupted wasm_call was told. */
+wasm_status wasm_resume(wasm_exec *x);
+/* Give up an interrupted call. */
+void wasm_exec_reset(wasm_exec *x);
+wasm_trap wasm_exec_trap(const wasm_exec *x);
+
+#endif
