@@ -157,6 +157,23 @@ static bool segments(const wasm_module *m, wasm_instance *in, wasm_exec *x,
   return true;
 }
 
+/* After a failure that wrote nothing outside the new instance (limits, the
+ * arena): the storage a resize hook gave its own tables and memory goes
+ * back, and so does the arena. After a segment or the start function
+ * trapped this is not done: the instance's functions may be in imported
+ * tables by then (spec 2.0), and stay callable. */
+static void undo(const wasm_module *m, wasm_instance *in, wasm_arena *a, size_t mark) {
+  for (uint32_t i = m->ntables_imported; i < m->ntables; i++) {
+    wasm_table *t = in->tables[i];
+    if (t && t->resize && t->elems)
+      t->resize(t->resize_env, t->elems, (size_t)t->cap * 8, 0);
+  }
+  wasm_memory *mem = m->nmems > m->nmems_imported ? in->mem : NULL;
+  if (mem && mem->resize && mem->data)
+    mem->resize(mem->resize_env, mem->data, (size_t)mem->cap * WASM_PAGE, 0);
+  a->used = mark;
+}
+
 wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
     const wasm_limits *lim, wasm_resolve_fn resolve,
     void *resolve_env, wasm_exec *x, wasm_error *err) {
@@ -186,8 +203,11 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
     a->used = mark; /* nothing was made yet */
     return NULL;
   }
-  if (!define(m, in, a, lim, err) || !eval_elems(m, in, a, err) ||
-      !segments(m, in, x, err))
+  if (!define(m, in, a, lim, err) || !eval_elems(m, in, a, err)) {
+    undo(m, in, a, mark);
+    return NULL;
+  }
+  if (!segments(m, in, x, err))
     return NULL;
   if (m->has_start) {
     if (!x)
@@ -195,6 +215,8 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
     wasm_status s = wasm_call(x, in->funcs[m->start], NULL, 0, NULL, 0);
     if (s == WASM_TRAPPED)
       return fail(err, WASM_ERR_TRAP, wasm_trap_string(wasm_exec_trap(x))), NULL;
+    if (s == WASM_OUT_OF_FUEL)
+      wasm_exec_reset(x); /* the call cannot go on: free the context */
     if (s != WASM_OK)
       return fail(err, WASM_ERR_LIMIT, s == WASM_OUT_OF_FUEL ?
         "out of fuel in the start function" : "start function not run"), NULL;

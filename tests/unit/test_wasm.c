@@ -500,6 +500,109 @@ static void test_empty_bulk(void **state) {
   world_free(&w);
 }
 
+/* A start function that never ends, on a budget: instantiation fails with
+ * a limit error and the context is free again.
+ *   (func $s (loop (br 0))) (start $s) */
+static const uint8_t g_start_loop_module[] = {
+  0, 'a', 's', 'm', 1, 0, 0, 0,
+  1, 4, 1, 0x60, 0, 0,
+  3, 2, 1, 0,
+  8, 1, 0,
+  10, 9, 1, 7, 0, 0x03, 0x40, 0x0c, 0, 0x0b, 0x0b,
+};
+
+static void test_start_out_of_fuel(void **state) {
+  (void)state;
+  world w;
+  world_init(&w, 1 << 20, &wasm_default_limits);
+  wasm_module *m = wasm_module_load(g_start_loop_module, sizeof g_start_loop_module,
+                                    &w.a, &w.lim, &w.err);
+  assert_non_null(m);
+  wasm_exec_set_fuel(w.x, 1000);
+  assert_null(wasm_instantiate(m, &w.a, &w.lim, resolve, &w.e, w.x, &w.err));
+  assert_int_equal(w.err.kind, WASM_ERR_LIMIT);
+  wasm_exec_set_fuel(w.x, UINT64_MAX);
+  world_load(&w);
+  uint32_t r;
+  assert_int_equal(call1(&w, "spin", 7, &r), WASM_OK); /* not WASM_BAD_CALL */
+  assert_int_equal(r, 7);
+  world_free(&w);
+}
+
+/* An instantiation that runs out of arena gives everything back: the arena
+ * and what a resize hook gave its table and memory.
+ *   (table 1 funcref) (memory 1) (global i32 (i32.const 7))
+ *   (func (export "g") (result i32) (global.get 0)) */
+static const uint8_t g_own_module[] = {
+  0, 'a', 's', 'm', 1, 0, 0, 0,
+  1, 5, 1, 0x60, 0, 1, 0x7f,
+  3, 2, 1, 0,
+  4, 4, 1, 0x70, 0, 1,
+  5, 3, 1, 0, 1,
+  6, 6, 1, 0x7f, 0, 0x41, 7, 0x0b,
+  7, 5, 1, 1, 'g', 0, 0,
+  10, 6, 1, 4, 0, 0x23, 0, 0x0b,
+};
+
+static long g_live;         /* bytes the counting hook has handed out */
+static void *g_blocks[8];   /* and where */
+
+static void *counting_resize(void *env, void *old, size_t old_bytes, size_t new_bytes) {
+  (void)env;
+  void *p = test_resize(NULL, old, old_bytes, new_bytes);
+  g_live += (long)new_bytes - (long)old_bytes;
+  for (unsigned i = 0; i < 8; i++)
+    if (g_blocks[i] == old) {
+      g_blocks[i] = p;
+      return p;
+    }
+  for (unsigned i = 0; i < 8; i++)
+    if (!g_blocks[i]) {
+      g_blocks[i] = p;
+      break;
+    }
+  return p;
+}
+
+/* The embedder owns what its hook handed out: here, freed at the end. */
+static void free_blocks(void) {
+  for (unsigned i = 0; i < 8; i++) {
+    free(g_blocks[i]);
+    g_blocks[i] = NULL;
+  }
+}
+
+static void test_instantiate_undo(void **state) {
+  (void)state;
+  bool ran = false;
+  for (size_t size = 0; size < 4096 && !ran; size += 8) {
+    world w;
+    wasm_limits lim = wasm_default_limits;
+    lim.resize = counting_resize;
+    world_init(&w, 1 << 20, &lim);
+    w.m = wasm_module_load(g_own_module, sizeof g_own_module, &w.a, &w.lim, &w.err);
+    assert_non_null(w.m);
+    size_t before = w.a.used;
+    w.a.size = before + size; /* what instantiation may take */
+    g_live = 0;
+    w.in = wasm_instantiate(w.m, &w.a, &w.lim, resolve, &w.e, w.x, &w.err);
+    if (w.in) {
+      assert_int_equal(g_live, 65536 + 8); /* one page, one table element */
+      wasm_value r;
+      assert_int_equal(wasm_call(w.x, fn(&w, "g"), NULL, 0, &r, 1), WASM_OK);
+      assert_int_equal(r.i32, 7);
+      free_blocks();
+      ran = true;
+    } else {
+      assert_int_equal(w.err.kind, WASM_ERR_LIMIT);
+      assert_int_equal(w.a.used, before);
+      assert_int_equal(g_live, 0);
+    }
+    world_free(&w);
+  }
+  assert_true(ran);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_runs),
@@ -512,6 +615,8 @@ int main(void) {
     cmocka_unit_test(test_shared_global),
     cmocka_unit_test(test_fuel_stops_loops),
     cmocka_unit_test(test_empty_bulk),
+    cmocka_unit_test(test_start_out_of_fuel),
+    cmocka_unit_test(test_instantiate_undo),
   };
   alarm(120); /* a loop that fuel fails to stop ends the run, not the suite */
   return cmocka_run_group_tests(tests, NULL, NULL);
