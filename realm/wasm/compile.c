@@ -84,7 +84,7 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
   case 0xd0: {
     uint8_t t = wr_u8(&c->r);
     if (c->r.err) break;
-    if (!is_reftype(t)) {
+    if (!wasm_is_reftype(t)) {
       wr_fail(&c->r, "malformed reference type");
       break;
     }
@@ -95,7 +95,7 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
   }
   case 0xd1: {
     vent v = pop(c, T_ANY);
-    if (v.type != T_ANY && !is_reftype(v.type)) {
+    if (v.type != T_ANY && !wasm_is_reftype(v.type)) {
       bad(c, "type mismatch");
       break;
     }

@@ -69,12 +69,7 @@ typedef struct comp {
   const void *const *h;
 } comp;
 
-static inline bool is_valtype(uint8_t t) {
-  return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 ||
-         t == WASM_FUNCREF || t == WASM_EXTERNREF;
-}
 
-static inline bool is_reftype(uint8_t t) { return t == WASM_FUNCREF || t == WASM_EXTERNREF; }
 
 static inline bool bad(comp *c, const char *why) {
   if (!c->invalid && !c->r.err) {

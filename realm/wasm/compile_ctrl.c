@@ -115,7 +115,7 @@ static ctrl *label(comp *c, uint32_t depth) {
 /* The block type: empty, one value type, or a type index (s33). */
 static bool blocktype(comp *c, uint32_t *np, const uint8_t **p, uint32_t *nr,
                       const uint8_t **r) {
-  if (c->r.p < c->r.end && (*c->r.p == 0x40 || is_valtype(*c->r.p))) {
+  if (c->r.p < c->r.end && (*c->r.p == 0x40 || wasm_is_valtype(*c->r.p))) {
     uint8_t b = *c->r.p++;
     *np = 0;
     *p = NULL;

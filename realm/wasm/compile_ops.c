@@ -234,7 +234,7 @@ void wasm_cc_select(comp *c, bool typed) {
     }
     t = wr_u8(&c->r);
     if (c->r.err) return;
-    if (!is_valtype(t)) {
+    if (!wasm_is_valtype(t)) {
       wr_fail(&c->r, "malformed value type");
       return;
     }
@@ -244,7 +244,7 @@ void wasm_cc_select(comp *c, bool typed) {
   vent a = pop(c, t);
   uint8_t rt = t;
   if (!typed) {
-    if (is_reftype(a.type) || is_reftype(b.type) ||
+    if (wasm_is_reftype(a.type) || wasm_is_reftype(b.type) ||
         (a.type != b.type && a.type != T_ANY && b.type != T_ANY)) {
       bad(c, "type mismatch");
       return;

@@ -141,8 +141,7 @@ bool wd_valtype(wasm_decoder *d, uint8_t *t) {
   uint8_t b;
   if (!type_byte(d, &b))
     return false;
-  if (b != WASM_I32 && b != WASM_I64 && b != WASM_F32 && b != WASM_F64 &&
-      b != WASM_FUNCREF && b != WASM_EXTERNREF) {
+  if (!wasm_is_valtype(b)) {
     d->r.p--;
     return wd_malformed(d, "malformed value type");
   }
@@ -154,7 +153,7 @@ bool wd_reftype(wasm_decoder *d, uint8_t *t) {
   uint8_t b;
   if (!type_byte(d, &b))
     return false;
-  if (b != WASM_FUNCREF && b != WASM_EXTERNREF) {
+  if (!wasm_is_reftype(b)) {
     d->r.p--;
     return wd_malformed(d, "malformed reference type");
   }

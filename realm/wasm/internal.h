@@ -9,6 +9,15 @@
 #define WASM_PAGE 65536u
 #define WASM_MAX_PAGES 65536u
 
+/* The value types of 2.0 (spec 5.3.1), and which of them are references. */
+static inline bool wasm_is_reftype(uint8_t t) {
+  return t == WASM_FUNCREF || t == WASM_EXTERNREF;
+}
+static inline bool wasm_is_valtype(uint8_t t) {
+  return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 ||
+         wasm_is_reftype(t);
+}
+
 /* ---- the decoded module (decode.c fills it) ------------------------------ */
 
 typedef struct wasm_lim {

@@ -101,37 +101,34 @@
   }
 
 /* Peephole forms: the second operand an immediate (a sign-extended cell),
- * and compares fused with the branch that follows them. */
-#define IMM32(opc, expr) \
-  op_imm_##opc: { uint32_t a = R(1).i32, b = (uint32_t)ip[2]; R(3).i64 = (uint32_t)(expr); STEP(4); }
-#define IMM64(opc, expr) \
-  op_imm_##opc: { uint64_t a = R(1).i64, b = (uint64_t)(int64_t)(intptr_t)ip[2]; R(3).i64 = (expr); STEP(4); }
+ * and compares fused with the branch that follows them. The operands: */
+#define OPS32 uint32_t a = R(1).i32, b = R(2).i32
+#define OPS32I uint32_t a = R(1).i32, b = (uint32_t)ip[2]
+#define OPS64 uint64_t a = R(1).i64, b = R(2).i64
+#define OPS64I uint64_t a = R(1).i64, b = (uint64_t)(int64_t)(intptr_t)ip[2]
+#define IMM32(opc, expr) op_imm_##opc: { OPS32I; R(3).i64 = (uint32_t)(expr); STEP(4); }
+#define IMM64(opc, expr) op_imm_##opc: { OPS64I; R(3).i64 = (expr); STEP(4); }
+
+/* [a b off] or, back to a loop, [a b off n]. A branch back pays for the
+ * next iteration when it is taken (n: the loop's cost); out of fuel, the
+ * call stops at the branch, which runs again on resume. The 2-operand
+ * forms [cond off (n)] serve br_if, eqz and nez. */
+#define CHARGE(n) do { if (fuel < (n)) goto out_of_fuel; fuel -= (n); } while (0)
 #define BRANCH_IF(cond) \
   do { if (cond) { ip = &ip[3] + (intptr_t)ip[3]; NEXT(); } STEP(4); } while (0)
-/* A branch back to a loop pays for the next iteration when it is taken
- * (its last cell: the loop's cost); out of fuel, the call stops at the
- * branch, which runs again on resume. 2: [cond off n], 3: [a b off n]. */
-#define CHARGE(n) do { if (fuel < (n)) goto out_of_fuel; fuel -= (n); } while (0)
 #define BRANCH_BACK_IF2(cond) \
   do { if (cond) { CHARGE(ip[3]); ip = &ip[2] + (intptr_t)ip[2]; NEXT(); } STEP(4); } while (0)
 #define BRANCH_BACK_IF3(cond) \
   do { if (cond) { CHARGE(ip[4]); ip = &ip[3] + (intptr_t)ip[3]; NEXT(); } STEP(5); } while (0)
-#define BR32_BACK(opc, expr) \
-  op_brb_##opc: { uint32_t a = R(1).i32, b = R(2).i32; BRANCH_BACK_IF3(expr); }
-#define BRI32_BACK(opc, expr) \
-  op_brib_##opc: { uint32_t a = R(1).i32, b = (uint32_t)ip[2]; BRANCH_BACK_IF3(expr); }
-#define BR64_BACK(opc, expr) \
-  op_brb_##opc: { uint64_t a = R(1).i64, b = R(2).i64; BRANCH_BACK_IF3(expr); }
-#define BRI64_BACK(opc, expr) \
-  op_brib_##opc: { uint64_t a = R(1).i64, b = (uint64_t)(int64_t)(intptr_t)ip[2]; BRANCH_BACK_IF3(expr); }
-#define BR32(opc, expr) \
-  op_br_##opc: { uint32_t a = R(1).i32, b = R(2).i32; BRANCH_IF(expr); }
-#define BRI32(opc, expr) \
-  op_bri_##opc: { uint32_t a = R(1).i32, b = (uint32_t)ip[2]; BRANCH_IF(expr); }
-#define BR64(opc, expr) \
-  op_br_##opc: { uint64_t a = R(1).i64, b = R(2).i64; BRANCH_IF(expr); }
-#define BRI64(opc, expr) \
-  op_bri_##opc: { uint64_t a = R(1).i64, b = (uint64_t)(int64_t)(intptr_t)ip[2]; BRANCH_IF(expr); }
+#define CMP_BRANCH(label, OPS, BRANCH, expr) label: { OPS; BRANCH(expr); }
+#define BR32(opc, expr) CMP_BRANCH(op_br_##opc, OPS32, BRANCH_IF, expr)
+#define BRI32(opc, expr) CMP_BRANCH(op_bri_##opc, OPS32I, BRANCH_IF, expr)
+#define BR64(opc, expr) CMP_BRANCH(op_br_##opc, OPS64, BRANCH_IF, expr)
+#define BRI64(opc, expr) CMP_BRANCH(op_bri_##opc, OPS64I, BRANCH_IF, expr)
+#define BR32_BACK(opc, expr) CMP_BRANCH(op_brb_##opc, OPS32, BRANCH_BACK_IF3, expr)
+#define BRI32_BACK(opc, expr) CMP_BRANCH(op_brib_##opc, OPS32I, BRANCH_BACK_IF3, expr)
+#define BR64_BACK(opc, expr) CMP_BRANCH(op_brb_##opc, OPS64, BRANCH_BACK_IF3, expr)
+#define BRI64_BACK(opc, expr) CMP_BRANCH(op_brib_##opc, OPS64I, BRANCH_BACK_IF3, expr)
 
 /* The integer operations that also have an immediate form (and, for
  * compares, a fused compare-and-branch form), each written once. */

@@ -6,11 +6,6 @@
 #include "internal.h"
 #include "reader.h"
 
-static bool is_valtype(uint8_t t) {
-  return t == WASM_I32 || t == WASM_I64 || t == WASM_F32 || t == WASM_F64 ||
-         t == WASM_FUNCREF || t == WASM_EXTERNREF;
-}
-
 static void zero(wasm_reader *r) {
   if (wr_u8(r) != 0 && !r->err) wr_fail(r, "zero byte expected");
 }
@@ -42,7 +37,7 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
     uint8_t op = wr_u8(&r);
     switch (op) {
     case 0x02: case 0x03: case 0x04:
-      if (r.p < r.end && (*r.p == 0x40 || is_valtype(*r.p))) r.p++;
+      if (r.p < r.end && (*r.p == 0x40 || wasm_is_valtype(*r.p))) r.p++;
       else if (wr_sleb(&r, 33) < 0 && !r.err) wr_fail(&r, "malformed block type");
       depth++;
       break;
@@ -62,7 +57,7 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
     case 0x1c: {
       uint32_t n = wr_u32(&r);
       for (uint32_t i = 0; i < n && !r.err; i++)
-        if (!is_valtype(wr_u8(&r)) && !r.err) wr_fail(&r, "malformed value type");
+        if (!wasm_is_valtype(wr_u8(&r)) && !r.err) wr_fail(&r, "malformed value type");
       break;
     }
     case 0x3f: case 0x40: zero(&r); break;
@@ -72,7 +67,7 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
     case 0x44: wr_fixed64(&r); break;
     case 0xd0: {
       uint8_t t = wr_u8(&r);
-      if (t != WASM_FUNCREF && t != WASM_EXTERNREF && !r.err)
+      if (!wasm_is_reftype(t) && !r.err)
         wr_fail(&r, "malformed reference type");
       break;
     }
