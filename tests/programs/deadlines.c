@@ -1,14 +1,17 @@
 /* deadlines.c: timers on a platform's real clock and timer interrupt.
  *
  * Arms 20 timers due 1 to 500 ms from now, in a shuffled order. Checks that
- * they fire in order of their due times, none early, each within 20 ms by the
- * guest clock. Then it waits until 1.5 s after the start and prints the guest
+ * they fire in order of their due times, none early, each within 100 ms by
+ * the guest clock. (Under QEMU TCG on a 2-core host a timer has been seen
+ * 30 ms late by the guest clock, on arm32 and x32, with the host otherwise
+ * idle: the guest clock runs on while the vCPU does not. 20 ms failed 2
+ * clean runs in 5; the bound is for a lost or wildly late timer.) Then it waits until 1.5 s after the start and prints the guest
  * clock at both ends ("deadlines: clock <ns>"), so the test on the host can
  * compare the guest's idea of elapsed time with its own. */
 #include "check.h"
 
 #define N 20
-#define SLACK KTIME_MS(20)
+#define SLACK KTIME_MS(100)
 
 static struct {
   kernel_t *k;
