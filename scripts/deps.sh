@@ -1,50 +1,53 @@
 #!/usr/bin/env bash
 # deps.sh run|debug PLATFORM | test | bench: install the Debian 12 packages
 # that `make run` or `make debug` (for that platform), `make test` or `make
-# bench` (everything) needs and that are
-# missing; through sudo when not root. When it cannot install, it prints the
-# one command that would, and fails.
+# bench` (everything) needs and that are missing; through sudo when not
+# root. When it cannot install, it prints the one command that would, and
+# fails. .ci/run calls it too, so this is the one list.
+#
+# Checked on a clean Debian 12 chroot (minbase + git make sudo
+# ca-certificates, ../shared/tools/fresh-debian): every package a command of
+# ours runs is named here, even where a desktop install has it already
+# (iproute2's `ip`, python3 for the IPv6 relay of `make run`).
 set -u
 what=${1:-test}
 platform=${2:-hosted}
 
-# package:probe, where probe is a command on PATH or an absolute file path.
-base="make:make clang:clang lld:ld.lld liburing-dev:/usr/include/liburing.h"
-arm=qemu-system-arm:qemu-system-aarch64
-riscv=qemu-system-misc:qemu-system-riscv64
-x86=qemu-system-x86:qemu-system-x86_64
+base="make clang lld liburing-dev"
+arm=qemu-system-arm
+riscv=qemu-system-misc
+x86=qemu-system-x86
+# `make run` on bare metal starts scripts/udp6_relay.py beside QEMU, and the
+# README's check is `echo hi | nc -u -w1 localhost 8888`.
+run_extra="python3 netcat-openbsd"
 case $what in
   run)
     case $platform in
-      arm32|arm64) list="$base $arm" ;;
-      rv32|rv64) list="$base $riscv" ;;
-      x32|x64) list="$base $x86" ;;
-      *) list=$base ;;
+      arm32|arm64) list="$base $arm $run_extra" ;;
+      rv32|rv64) list="$base $riscv $run_extra" ;;
+      x32|x64) list="$base $x86 $run_extra" ;;
+      *) list="$base netcat-openbsd" ;;
     esac ;;
   debug)
     "$0" run "$platform" || exit 1
-    list="gdb-multiarch:gdb-multiarch" ;;
+    list="gdb-multiarch" ;;
   test)
-    list="$base $arm $riscv $x86 libcmocka-dev:/usr/include/cmocka.h
-      python3-pytest:/usr/lib/python3/dist-packages/pytest/__init__.py
-      libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a
-      libc6-dev-i386:/usr/lib32/crt1.o
-      lib32gcc-12-dev:/usr/lib/gcc/x86_64-linux-gnu/12/32/crtbegin.o
-      qemu-user-static:qemu-i386-static" ;;
+    # libclang-rt-14-dev: ASan, UBSan and libFuzzer. libc6-dev-i386,
+    # lib32gcc-12-dev and gcc-multilib (its /usr/include/asm): the i386 build
+    # of the Wasm spec runner, run under qemu-user-static. iproute2: the TAP
+    # test. tshark: the packet-capture test decodes what was captured.
+    list="$base $arm $riscv $x86 python3 python3-pytest libcmocka-dev
+      libclang-rt-14-dev libc6-dev-i386 lib32gcc-12-dev gcc-multilib
+      qemu-user-static iproute2 tshark" ;;
   bench)
-    list="$base $arm $riscv $x86 valgrind:valgrind
-      python3-matplotlib:/usr/lib/python3/dist-packages/matplotlib/__init__.py" ;;
+    list="$base $arm $riscv $x86 python3 valgrind binutils python3-matplotlib" ;;
   *) echo "usage: deps.sh run|debug PLATFORM | deps.sh test|bench" >&2; exit 2 ;;
 esac
 
 missing=()
-for entry in $list; do
-  pkg=${entry%%:*} probe=${entry#*:}
-  if [ "${probe:0:1}" = / ]; then
-    [ -e "$probe" ] || missing+=("$pkg")
-  else
-    command -v "$probe" >/dev/null 2>&1 || missing+=("$pkg")
-  fi
+for pkg in $list; do
+  dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q ' installed$' ||
+    missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -26,7 +26,12 @@ def free_udp_port():
 
 class Kernel:
     """A running kernel (a hosted process, or QEMU with a guest); its console
-    lines arrive on a queue, each with the host time it arrived at."""
+    lines arrive on a queue, each with the host time it arrived at.
+
+    It runs in a process group of its own, and stop() and the fixture's
+    teardown signal the whole group: a `make run` under test leaves no QEMU
+    or relay behind, and nothing else on the machine (a user's own `make
+    run`) is touched."""
 
     def __init__(self, argv):
         self.lines = []
@@ -35,7 +40,8 @@ class Kernel:
         self.launched = time.monotonic()
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, errors="replace")
+            stderr=subprocess.STDOUT, text=True, errors="replace",
+            start_new_session=True)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -63,8 +69,16 @@ class Kernel:
             if predicate(line):
                 return line
 
+    def signal_group(self, sig):
+        """Send sig to the kernel's process group (its children too)."""
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
     def stop(self, timeout=5.0):
-        """SIGTERM, then wait; returns the exit status."""
+        """SIGTERM, then wait; returns the exit status. Whatever is left of
+        the group afterwards is killed."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
@@ -72,6 +86,7 @@ class Kernel:
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
+            self.signal_group(signal.SIGKILL)
 
     def drain(self):
         """Collect what is left of the console once the process is gone."""
@@ -101,9 +116,8 @@ def kernel():
 
     yield start
     for k in started:
-        if k.proc.poll() is None:
-            k.proc.kill()
-            k.proc.wait()
+        k.signal_group(signal.SIGKILL)
+        k.proc.wait()
 
 
 _counts = {"passed": 0, "failed": 0, "skipped": 0}

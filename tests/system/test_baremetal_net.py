@@ -52,23 +52,21 @@ def ask(family, addr, port, data=b"hi\n", timeout=10.0):
     return None
 
 
-def test_make_run_answers_on_both_loopbacks(kernel, config):  # noqa: F811
+def test_make_run_answers_on_both_loopbacks(kernel, config, tmp_path):  # noqa: F811
     """`make run` on bare metal answers `nc -u localhost PORT` whichever
     loopback `localhost` resolves to: QEMU forwards IPv4, and
-    scripts/udp6_relay.py relays [::1] to it."""
+    scripts/udp6_relay.py relays [::1] to it. On its own disk image and a
+    free port, so that a user's own `make run` (build/disk.img, port 8888)
+    can stay up meanwhile; the fixture stops make's whole process group
+    (QEMU and the relay are its grandchildren)."""
     import os
     import socket
-    import subprocess
-    from conftest import ROOT, free_udp_port
+    from conftest import free_udp_port
     port = free_udp_port()
     k = kernel(["make", "-s", "--no-print-directory", "run",
                 "PLATFORM=" + config[0], "TRANSPORT=" + config[1],
-                "PORT=%d" % port])
-    try:
-        k.expect(lambda l: l.startswith("demo: udp echo"), timeout=60)
-        assert ask(socket.AF_INET, "127.0.0.1", port) == b"hi\n"
-        if socket.has_ipv6 and os.path.exists("/proc/net/if_inet6"):
-            assert ask(socket.AF_INET6, "::1", port) == b"hi\n"
-    finally:  # QEMU is make's grandchild: stop it by its forwarding rule
-        subprocess.run(["pkill", "-f", "hostfwd=udp::%d-" % port])
-        subprocess.run(["pkill", "-f", "udp6_relay.py %d " % port])
+                "PORT=%d" % port, "DISK=%s" % (tmp_path / "disk.img")])
+    k.expect(lambda l: l.startswith("demo: udp echo"), timeout=60)
+    assert ask(socket.AF_INET, "127.0.0.1", port) == b"hi\n"
+    if socket.has_ipv6 and os.path.exists("/proc/net/if_inet6"):
+        assert ask(socket.AF_INET6, "::1", port) == b"hi\n"
