@@ -32,7 +32,12 @@ DISK_ARGS = -drive file=$(DISK_FILE),if=none,id=hd0,format=raw$(DISK_OPTS)
 # NETDEV: another -netdev for net0 than the user network (a test's
 # "-netdev dgram,id=net0,..." wire to a hosted kernel).
 NETDEV ?= -netdev user,id=net0,hostfwd=udp::$(PORT)-:8080
-NET_ARGS = $(NETDEV)
+# PCAP=FILE: QEMU's filter-dump writes every frame of net0 to FILE in pcap
+# format, both directions (queue=all is its default), whole frames (its
+# maxlen is 65536). FILE may not contain a comma (QEMU's option syntax).
+PCAP_DUMP = -object filter-dump,id=pcap0,netdev=net0,file=$(PCAP)
+PCAP_ARGS = $(if $(PCAP),$(PCAP_DUMP))
+NET_ARGS = $(NETDEV) $(PCAP_ARGS)
 # VIRTIO_MMIO=modern: the version 2 interface. QEMU 7.2 gives virtio-mmio
 # devices the legacy one (version 1) unless force-legacy is turned off.
 VIRTIO_MMIO ?= legacy

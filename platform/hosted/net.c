@@ -1,7 +1,9 @@
 /* net.c (hosted): the `frames` backend. Raw Ethernet frames on a TAP
  * interface, or one frame per UDP datagram in the format of QEMU's
  * `-netdev dgram,local.type=inet,...,remote.type=inet,...`, so that a hosted
- * kernel and a QEMU guest can share one virtual LAN. */
+ * kernel and a QEMU guest can share one virtual LAN. With --pcap, every
+ * frame delivered to the kernel and every frame the host took from it also
+ * goes to the capture (pcap.c). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 
 #include "hosted.h"
 #include "kpool.h"
+#include "pcap.h"
 
 #define NBUF KCONFIG_NET_RX_BUFFERS
 #define READ_BUDGET 64
@@ -70,6 +73,7 @@ static void pump_recv(void) {
     if (n == 0)
       continue;
     kpool_take(&g_net.pool);
+    hosted_pcap_frame(g_net.bufs[b], (size_t)n);
     knet_recv_req_t *r =
         KCONTAINER_OF(kwork_list_pop(&g_net.recvs), knet_recv_req_t, work);
     r->frame = g_net.bufs[b];
@@ -92,6 +96,8 @@ static void pump_send(void) {
     if (n < 0 && errno == EINTR)
       continue;
     kwork_list_remove(&g_net.sends, &r->work);
+    if (n == (ssize_t)r->length)
+      hosted_pcap_frame(r->frame, r->length);
     /* A dgram peer that is not listening yet answers with ICMP: like a cable
      * with nobody at the other end, the frame is simply gone. */
     bool gone = n < 0 && errno == ECONNREFUSED;
@@ -120,10 +126,19 @@ static kerr_t net_cancel(kdevice_t *dev, kwork_t *w) {
   return KERR_OK;
 }
 
+/* Frames move only in submit (a tick's batch of them ends in kick) and in
+ * poll: flushing at the end of both puts each tick's frames in the capture
+ * file by the end of that tick. */
+static void net_kick(kdevice_t *dev) {
+  (void)dev;
+  hosted_pcap_flush();
+}
+
 static void net_poll(kdevice_t *dev) {
   (void)dev;
   pump_send();
   pump_recv();
+  hosted_pcap_flush();
 }
 
 static kerr_t net_release(kdevice_t *dev, uint32_t index) {
@@ -136,6 +151,7 @@ static kerr_t net_release(kdevice_t *dev, uint32_t index) {
 static const kdevice_ops_t net_ops = {.submit = net_submit,
                                       .cancel = net_cancel,
                                       .poll = net_poll,
+                                      .kick = net_kick,
                                       .release = net_release};
 
 static bool parse_addr(const char *s, struct sockaddr_in *a) {
@@ -184,6 +200,8 @@ const char *hosted_net_init(platform_t *p, const hosted_options_t *opt) {
   const char *why = opt->net == NET_TAP ? open_tap(opt) : open_dgram(opt);
   if (why)
     return why;
+  if (opt->pcap && (why = hosted_pcap_open(opt->pcap)) != NULL)
+    return why;
   kpool_init(&g_net.pool, g_net.pool_stack, g_net.pool_out, NBUF);
   g_net.dev = (kdevice_t){.ops = &net_ops, .name = "frames", .cls = KDEV_NET};
   /* A locally administered unicast MAC, new each run. */
@@ -199,4 +217,7 @@ const char *hosted_net_init(platform_t *p, const hosted_options_t *opt) {
   return NULL;
 }
 
-void hosted_net_close(void) { close(g_net.fd); }
+void hosted_net_close(void) {
+  close(g_net.fd);
+  hosted_pcap_close();
+}

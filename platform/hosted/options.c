@@ -17,6 +17,8 @@ const char *hosted_usage(void) {
          "  --ip A.B.C.D/N[,GATEWAY]\n"
          "                     static IPv4 address for tap: and dgram: (the\n"
          "                     stack asks DHCP without it)\n"
+         "  --pcap FILE        write every frame of tap: or dgram:, in and out,\n"
+         "                     to FILE in pcap format (tshark -r FILE)\n"
          "  --port N           host UDP port for guest port 8080 (default 8888)\n"
          "  --log LEVEL        0 error .. 4 trace (default 2, info)\n"
          "  --exit-when-idle   exit once no work item is live\n"
@@ -119,15 +121,18 @@ int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
     }
     if (strcmp(a, "--disk") != 0 && strcmp(a, "--net") != 0 &&
         strcmp(a, "--port") != 0 && strcmp(a, "--log") != 0 &&
-        strcmp(a, "--ip") != 0)
+        strcmp(a, "--ip") != 0 && strcmp(a, "--pcap") != 0)
       return fail(err, err_size, "unknown option", a);
     if (v == NULL)
       return fail(err, err_size, "missing value for", a);
     i++;
-    if (strcmp(a, "--disk") == 0) {
+    if (strcmp(a, "--disk") == 0 || strcmp(a, "--pcap") == 0) {
       if (*v == '\0')
         return fail(err, err_size, "empty file name for", a);
-      opt->disk = v;
+      if (strcmp(a, "--disk") == 0)
+        opt->disk = v;
+      else
+        opt->pcap = v;
     } else if (strcmp(a, "--net") == 0) {
       if (!parse_net(opt, v))
         return fail(err, err_size, "bad --net value", v);
@@ -144,5 +149,8 @@ int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
       opt->log_level = (int)n;
     }
   }
+  /* The socket backend moves datagrams, not frames: nothing to capture. */
+  if (opt->pcap && opt->net == NET_SOCKET)
+    return fail(err, err_size, "--pcap needs --net tap or dgram", opt->pcap);
   return 0;
 }

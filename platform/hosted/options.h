@@ -22,9 +22,12 @@ typedef struct {
    * over raw frames (no DHCP); addresses in host byte order. */
   bool has_ip;
   uint32_t ip_addr, ip_netmask, ip_gateway;
+  /* --pcap FILE: every frame of tap: or dgram: into FILE (pcap.c), or NULL */
+  const char *pcap;
 } hosted_options_t;
 
-/* Parse argv. Returns 0 on success, 1 when --help was asked (the caller
+/* Parse argv. Options that need the frames backend (--pcap) are refused
+ * with --net socket. Returns 0 on success, 1 when --help was asked (the caller
  * prints hosted_usage()), -1 on a bad command line (the reason written to
  * `err`). */
 int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,

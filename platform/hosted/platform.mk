@@ -15,5 +15,7 @@ OPT ?= -O2
 # link: $(call link,output,objects)
 link = $(CC) $(TARGET_FLAGS) -o $(1) $(2) $(LDLIBS)
 
-# run: $(call run,elf)
-run_cmd = $(1) --port $(PORT) $(if $(DISK),--disk $(DISK)) $(RUN_ARGS)
+# run: $(call run,elf). PCAP=FILE: --pcap FILE (needs a frames backend in
+# RUN_ARGS, --net tap:NAME or dgram:LOCAL,REMOTE).
+run_cmd = $(1) --port $(PORT) $(if $(DISK),--disk $(DISK)) \
+  $(if $(PCAP),--pcap $(PCAP)) $(RUN_ARGS)

@@ -34,6 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (r == 0 && opt.has_ip && opt.ip_netmask != 0 &&
       (~opt.ip_netmask & (~opt.ip_netmask + 1)) != 0)
     abort(); /* a netmask that is not a prefix */
+  if (r == 0 && opt.pcap != NULL && opt.net == NET_SOCKET)
+    abort(); /* a capture with no frames to capture */
   free(text);
   return 0;
 }

@@ -207,7 +207,8 @@ def options_seeds():
     """Command lines, arguments separated by NUL bytes."""
     lines = [["--disk", "d.img", "--net", "dgram:127.0.0.1:1,127.0.0.1:2",
               "--ip", "10.0.2.2/24,10.0.2.15", "--port", "9000", "--log", "3"],
-             ["--net", "tap:tap0", "--exit-when-idle"], ["--help"]]
+             ["--net", "tap:tap0", "--exit-when-idle", "--pcap", "f.pcap"],
+             ["--pcap", "f.pcap"], ["--help"]]
     return {"argv-%d" % i: "\0".join(a).encode() for i, a in enumerate(lines)}
 
 

@@ -43,6 +43,7 @@ static void assert_defaults(void) {
   assert_string_equal(g_opt.dgram_local, "");
   assert_string_equal(g_opt.dgram_remote, "");
   assert_false(g_opt.has_ip);
+  assert_null(g_opt.pcap);
 }
 
 static void test_defaults(void **state) {
@@ -61,7 +62,8 @@ static void test_all_options(void **state) {
   (void)state;
   char *argv[] = {"kernel.elf", "--disk",           "disk.img", "--net",
                   "tap:tap0",   "--port",           "9000",     "--log",
-                  "4",          "--exit-when-idle", NULL};
+                  "4",          "--exit-when-idle", "--pcap",
+                  "out.pcap",   NULL};
   assert_int_equal(parse(argv), 0);
   assert_string_equal(g_opt.disk, "disk.img");
   assert_int_equal(g_opt.net, NET_TAP);
@@ -69,6 +71,33 @@ static void test_all_options(void **state) {
   assert_int_equal(g_opt.port, 9000);
   assert_int_equal(g_opt.log_level, 4);
   assert_true(g_opt.exit_when_idle);
+  assert_string_equal(g_opt.pcap, "out.pcap");
+}
+
+static void test_pcap(void **state) {
+  (void)state;
+  char *dgram[] = {"k", "--pcap", "/tmp/a b.pcap", "--net",
+                   "dgram:127.0.0.1:1,127.0.0.1:2", NULL};
+  assert_int_equal(parse(dgram), 0);
+  assert_string_equal(g_opt.pcap, "/tmp/a b.pcap");
+
+  /* The last one wins. */
+  char *twice[] = {"k", "--net", "tap:t", "--pcap", "a", "--pcap", "b", NULL};
+  assert_int_equal(parse(twice), 0);
+  assert_string_equal(g_opt.pcap, "b");
+
+  char *empty[] = {"k", "--net", "tap:t", "--pcap", "", NULL};
+  assert_int_equal(parse(empty), -1);
+  assert_error_mentions("empty file name", "--pcap");
+
+  /* The socket backend has no frames to capture, whatever the order. */
+  char *socket[] = {"k", "--pcap", "x.pcap", NULL};
+  assert_int_equal(parse(socket), -1);
+  assert_error_mentions("--pcap needs --net tap or dgram", "x.pcap");
+  char *back[] = {"k", "--net", "tap:t", "--pcap", "y.pcap", "--net",
+                  "socket", NULL};
+  assert_int_equal(parse(back), -1);
+  assert_error_mentions("--pcap needs --net tap or dgram", "y.pcap");
 }
 
 static void test_ip(void **state) {
@@ -256,8 +285,8 @@ static void test_help(void **state) {
   assert_int_equal(parse(after), 1);
   /* The usage text lists every option. */
   const char *usage = hosted_usage();
-  const char *options[] = {"--disk",           "--net", "--port", "--log",
-                           "--exit-when-idle", "--help"};
+  const char *options[] = {"--disk", "--net",            "--ip",  "--pcap",
+                           "--port", "--log", "--exit-when-idle", "--help"};
   for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
     assert_non_null(strstr(usage, options[i]));
 }
@@ -285,7 +314,8 @@ static void test_unknown_option(void **state) {
 
 static void test_missing_value(void **state) {
   (void)state;
-  const char *options[] = {"--disk", "--net", "--port", "--log"};
+  const char *options[] = {"--disk", "--net", "--port", "--log", "--ip",
+                           "--pcap"};
   for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
     char name[16];
     strcpy(name, options[i]);
@@ -316,6 +346,7 @@ int main(void) {
       cmocka_unit_test(test_all_options),
       cmocka_unit_test(test_disk),
       cmocka_unit_test(test_ip),
+      cmocka_unit_test(test_pcap),
       cmocka_unit_test(test_port_bounds),
       cmocka_unit_test(test_port_not_a_number),
       cmocka_unit_test(test_net_socket),
