@@ -41,7 +41,7 @@ typedef struct {
   uint32_t nsends;
   uint16_t ready_head, ready_tail; /* datagrams read ahead, oldest first */
   uint32_t nready;
-  bool drained;   /* the last read met EAGAIN: wait for the next edge */
+  bool drained;   /* the last read emptied the socket: wait for an edge */
   bool full;      /* the last read filled every buffer it offered */
   bool blocked;   /* the host refused a send (EAGAIN): wait for EPOLLOUT */
   bool watch_out; /* EPOLLOUT is in the fd's epoll events */
@@ -67,8 +67,8 @@ typedef struct {
 /* udp_io.c. One recvmmsg into up to UDP_RX_BATCH free buffers, appended to
  * the socket's ready queue; datagrams too long or from a peer with no IPv4
  * name are dropped and counted. Returns false when the call failed with an
- * error other than EAGAIN (worth another try); sets s->drained on EAGAIN and
- * u->starved when no buffer was free. */
+ * error other than EAGAIN (worth another try); sets s->drained when the host
+ * socket was found empty and u->starved when no buffer was free. */
 bool hosted_udp_read(hosted_udp_t *u, hosted_udp_sock_t *s);
 /* sendmmsg the socket's sends in order and complete them, until none is left
  * or the host refuses (EAGAIN, ENOBUFS: s->blocked, the rest wait). */

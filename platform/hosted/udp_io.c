@@ -113,7 +113,13 @@ bool hosted_udp_read(hosted_udp_t *u, hosted_udp_sock_t *s) {
    * error for an earlier send) and keeps it for the next call. Only EAGAIN
    * says the socket is empty. */
   s->full = got == want;
-  if (n < 0 && (err == EAGAIN || err == EWOULDBLOCK))
+  /* Short means empty: recvmmsg stops early at EAGAIN, or at an error it
+   * keeps for the next call, and this socket has none to keep. It is not
+   * connected and has no IP_RECVERR, so Linux queues no ICMP errors on it
+   * (udp_err: only for connected sockets), and a bad checksum is skipped,
+   * not reported. So the read that would meet EAGAIN is saved: the next
+   * datagram is an edge, and poll reads again. */
+  if (got < want && (n >= 0 || err == EAGAIN || err == EWOULDBLOCK))
     s->drained = true;
   return n >= 0 || err == EAGAIN || err == EWOULDBLOCK;
 }
