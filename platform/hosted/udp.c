@@ -1,5 +1,12 @@
 /* udp.c (hosted): the `socket` backend. UDP work items on Linux UDP sockets,
- * non-blocking, watched edge-triggered through the platform's epoll.
+ * non-blocking, watched edge-triggered through the platform's epoll
+ * (EPOLLIN; EPOLLOUT only while sends wait).
+ *
+ * Host calls come in batches (udp_io.c makes them): a read is a recvmmsg
+ * into free buffers, and what the posted receive does not take waits here,
+ * in order, for the next receives; sends are handed over by sendmmsg at
+ * kick, held while the program works through datagrams read ahead. So an
+ * echo under load costs the host two calls per batch, not two per datagram.
  *
  * Sockets are dual-stack (IPv6 with IPV6_V6ONLY off), because on a stock
  * Debian `localhost` resolves to ::1 first and `nc -u localhost 8888` sends

@@ -14,9 +14,10 @@
 #define UDP_RX_BATCH (KCONFIG_UDP_RX_BUFFERS / 2)
 /* Datagrams one sendmmsg hands to the host, at most. */
 #define UDP_TX_BATCH 64
-/* recvmmsg calls per socket per poll or kick: a flood on one socket cannot
- * hold the loop, and a read error that does not clear cannot spin it. */
-#define UDP_READ_CALLS 4
+/* recvmmsg calls per socket per poll or kick (64 datagrams): a flood on one
+ * socket cannot hold the loop, and a read error that does not clear cannot
+ * spin it. */
+#define UDP_READ_CALLS 2
 /* ::1 peers a socket remembers. As many as the device has buffers: a reply
  * to any datagram still held (read ahead, or lent to the program) finds its
  * peer, even when a batch brings that many ::1 peers at once. */
