@@ -116,6 +116,7 @@ static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
                            .port = r->port ? r->port : ntohs(a.sin6_port),
                            .ready_head = UDP_NO_BUF,
                            .ready_tail = UDP_NO_BUF};
+  u->top = KMAX(u->top, (uint32_t)(s - u->socks) + 1);
   r->port = s->port;
   r->sock = SOCK_ID(u, s);
   klog(KLOG_DEBUG, "udp: port %u bound on host port %u\n", s->port,
@@ -139,6 +140,8 @@ static void do_unbind(hosted_udp_t *u, hosted_udp_sock_t *s) {
   close(s->fd); /* also leaves the epoll set */
   s->fd = -1;
   s->gen++;
+  while (u->top > 0 && u->socks[u->top - 1].fd < 0)
+    u->top--;
 }
 
 static kerr_t udp_submit(kdevice_t *dev, kwork_t *w) {
@@ -210,7 +213,7 @@ static kerr_t udp_cancel(kdevice_t *dev, kwork_t *w) {
  * batch. Any socket may have news, so none counts as drained. */
 static void udp_poll(kdevice_t *dev) {
   hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
-  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++) {
+  for (uint32_t i = 0; i < u->top; i++) {
     hosted_udp_sock_t *s = &u->socks[i];
     if (s->fd < 0)
       continue;
@@ -240,7 +243,7 @@ static void udp_poll(kdevice_t *dev) {
  * before the read that finds the socket empty. */
 static void udp_kick(kdevice_t *dev) {
   hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
-  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++) {
+  for (uint32_t i = 0; i < u->top; i++) {
     hosted_udp_sock_t *s = &u->socks[i];
     if (s->fd < 0)
       continue;

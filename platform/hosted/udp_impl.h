@@ -57,6 +57,7 @@ typedef struct {
   platform_t *p;
   uint16_t host_port;
   bool starved; /* a read waited for a free buffer */
+  uint32_t top; /* socks[top..] are all free: poll and kick look no further */
   hosted_udp_sock_t socks[KCONFIG_UDP_SOCKETS];
   uint8_t bufs[KCONFIG_UDP_RX_BUFFERS][KUDP_MAX_PAYLOAD];
   hosted_udp_rx_t rx[KCONFIG_UDP_RX_BUFFERS];
