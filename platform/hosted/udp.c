@@ -127,6 +127,7 @@ static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
 /* Sends already submitted still go out (unless the host socket is full);
  * what is left is cancelled, and datagrams read ahead are let go. */
 static void do_unbind(hosted_udp_t *u, hosted_udp_sock_t *s) {
+  s->blocked = false; /* one more try, even if the last one met EAGAIN */
   hosted_udp_send(u, s);
   kwork_t *w;
   while ((w = kwork_list_pop(&s->recvs)) != NULL)
