@@ -288,6 +288,7 @@ const char *hosted_udp_init(platform_t *p, uint16_t host_port) {
   for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)
     u->socks[i].fd = -1;
   kpool_init(&u->pool, u->pool_stack, u->pool_out, KCONFIG_UDP_RX_BUFFERS);
+  hosted_udp_io_init();
   if (kdev_register(p->k, &u->dev) != KERR_OK)
     return "too many devices";
   return NULL;

@@ -48,8 +48,9 @@ typedef struct {
   bool watch_out; /* EPOLLOUT is in the fd's epoll events */
   bool served;    /* a read-ahead datagram went to a receive since the kick */
   uint8_t held;   /* sends held for a batch: polls since (0: not held) */
-  uint16_t v6_loop[UDP_LOOP_PEERS]; /* ports of recent peers on ::1 */
+  uint16_t v6_loop[UDP_LOOP_PEERS]; /* ports of recent peers on ::1; 0: none */
   uint32_t v6_next;
+  uint32_t v6_count; /* entries of v6_loop that are not 0 */
 } hosted_udp_sock_t;
 
 typedef struct {
@@ -66,7 +67,9 @@ typedef struct {
   bool pool_out[KCONFIG_UDP_RX_BUFFERS];
 } hosted_udp_t;
 
-/* udp_io.c. One recvmmsg into up to UDP_RX_BATCH free buffers, appended to
+/* udp_io.c. The parts of the read headers that never change. */
+void hosted_udp_io_init(void);
+/* One recvmmsg into up to UDP_RX_BATCH free buffers, appended to
  * the socket's ready queue; datagrams too long or from a peer with no IPv4
  * name are dropped and counted. Returns false when the call failed with an
  * error other than EAGAIN (worth another try); sets s->drained when the host

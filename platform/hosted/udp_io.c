@@ -22,6 +22,8 @@ static struct sockaddr_in6 g_tx_to[UDP_TX_BATCH];
 static kwork_t *g_tx_work[UDP_TX_BATCH];
 
 static bool is_v6_loop_peer(const hosted_udp_sock_t *s, uint16_t port) {
+  if (s->v6_count == 0) /* the common case, IPv4 peers only: no scan */
+    return false;
   for (uint32_t i = 0; i < UDP_LOOP_PEERS; i++)
     if (s->v6_loop[i] == port)
       return true;
@@ -36,16 +38,23 @@ static bool peer_v4(hosted_udp_sock_t *s, const struct sockaddr_in6 *from,
     const uint8_t *b = from->sin6_addr.s6_addr + 12;
     *addr = KIP4(b[0], b[1], b[2], b[3]);
     /* 127.0.0.1 at this port now speaks IPv4: replies go that way. */
-    for (uint32_t i = 0; *addr == KIP4(127, 0, 0, 1) && i < UDP_LOOP_PEERS;
-         i++)
-      if (s->v6_loop[i] == port)
+    for (uint32_t i = 0;
+         *addr == KIP4(127, 0, 0, 1) && s->v6_count > 0 && i < UDP_LOOP_PEERS;
+         i++) {
+      if (s->v6_loop[i] == port) {
         s->v6_loop[i] = 0;
+        s->v6_count--;
+      }
+    }
     return true;
   }
   if (!IN6_IS_ADDR_LOOPBACK(&from->sin6_addr))
     return false;
-  if (!is_v6_loop_peer(s, port))
-    s->v6_loop[s->v6_next++ % UDP_LOOP_PEERS] = port;
+  if (!is_v6_loop_peer(s, port)) { /* port is never 0: a free slot is 0 */
+    uint16_t *slot = &s->v6_loop[s->v6_next++ % UDP_LOOP_PEERS];
+    s->v6_count += *slot == 0;
+    *slot = port;
+  }
   *addr = KIP4(127, 0, 0, 1);
   return true;
 }
@@ -73,25 +82,34 @@ static void ready_push(hosted_udp_t *u, hosted_udp_sock_t *s, uint16_t b) {
   s->ready_tail = b;
 }
 
+void hosted_udp_io_init(void) {
+  for (uint32_t i = 0; i < UDP_RX_BATCH; i++) {
+    g_rx_iov[i].iov_len = KUDP_MAX_PAYLOAD;
+    g_rx_msg[i].msg_hdr = (struct msghdr){.msg_name = &g_rx_from[i],
+                                          .msg_iov = &g_rx_iov[i],
+                                          .msg_iovlen = 1};
+  }
+}
+
 bool hosted_udp_read(hosted_udp_t *u, hosted_udp_sock_t *s) {
   uint32_t want = KMIN(UDP_RX_BATCH, u->pool.nfree);
   if (want == 0) {
     u->starved = true; /* udp_release raises the device */
     return true;
   }
+  /* The buffers kpool_take hands out next, top of its stack first (kpool.h);
+   * only those that get a datagram are taken. The rest of each header was
+   * set once, in hosted_udp_io_init; recvmmsg rewrites msg_namelen. */
   for (uint32_t i = 0; i < want; i++) {
-    uint16_t b = (uint16_t)kpool_take(&u->pool);
-    g_rx_buf[i] = b;
-    g_rx_iov[i] = (struct iovec){u->bufs[b], KUDP_MAX_PAYLOAD};
-    g_rx_msg[i].msg_hdr = (struct msghdr){.msg_name = &g_rx_from[i],
-                                          .msg_namelen = sizeof(g_rx_from[i]),
-                                          .msg_iov = &g_rx_iov[i],
-                                          .msg_iovlen = 1};
+    g_rx_iov[i].iov_base = u->bufs[u->pool.stack[u->pool.nfree - 1 - i]];
+    g_rx_msg[i].msg_hdr.msg_namelen = sizeof(g_rx_from[i]);
   }
   /* MSG_TRUNC: msg_len is the datagram's real length, so a long one shows. */
   int n = recvmmsg(s->fd, g_rx_msg, want, MSG_TRUNC, NULL);
   int err = errno;
   uint32_t got = n > 0 ? (uint32_t)n : 0;
+  for (uint32_t i = 0; i < got; i++) /* before any is put back */
+    g_rx_buf[i] = (uint16_t)kpool_take(&u->pool);
   for (uint32_t i = 0; i < got; i++) {
     uint16_t b = g_rx_buf[i];
     kip4_t src;
@@ -107,11 +125,6 @@ bool hosted_udp_read(hosted_udp_t *u, hosted_udp_sock_t *s) {
     u->rx[b].src_port = ntohs(g_rx_from[i].sin6_port);
     ready_push(u, s, b);
   }
-  for (uint32_t i = got; i < want; i++)
-    kpool_put(&u->pool, g_rx_buf[i]);
-  /* A short count is not EAGAIN: recvmmsg also stops at an error (an ICMP
-   * error for an earlier send) and keeps it for the next call. Only EAGAIN
-   * says the socket is empty. */
   s->full = got == want;
   /* Short means empty: recvmmsg stops early at EAGAIN, or at an error it
    * keeps for the next call, and this socket has none to keep. It is not
