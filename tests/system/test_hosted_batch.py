@@ -90,6 +90,27 @@ def test_burst_from_many_peers_of_both_families(kernel):
     assert k.stop() == 0
 
 
+def test_burst_with_datagrams_too_long_for_a_buffer(kernel):
+    """Every fifth datagram of a burst is longer than a receive buffer: the
+    device drops those inside the batch and gives their buffers back, and
+    every other one comes back whole, in order, from its own buffer."""
+    k, port = boot(kernel)
+    burst = [b"x" * 2000 if n % 5 == 4 else payload(3, n) for n in range(60)]
+    want = [p for p in burst if len(p) <= MAX_PAYLOAD]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(5)
+        for p in burst:
+            s.sendto(p, ("127.0.0.1", port))
+        assert [s.recv(4096) for _ in want] == want
+        s.settimeout(0.2)
+        with pytest.raises(socket.timeout):  # nothing more: no stray echo
+            s.recv(4096)
+        s.settimeout(5)
+        s.sendto(b"after", ("127.0.0.1", port))
+        assert s.recv(4096) == b"after"
+    assert k.stop() == 0
+
+
 def test_burst_after_a_lone_datagram(kernel):
     """A lone datagram is echoed at once (no batch to wait for), and a
     burst after it is echoed whole: the read-ahead and held sends start
