@@ -31,6 +31,19 @@ METRICS = [  # (key, row name, what udpload is asked)
     ("rate32", "datagrams/s, 32 in flight",
      ["rate", "32", str(RATE_SECONDS), str(SIZE)]),
 ]
+# Not asked of udpload: the server's own CPU time (user and system, from
+# /proc/PID/stat) over the 32-in-flight run, per datagram echoed. The client
+# needs CPU for each datagram too, and on a busy machine it can be what
+# limits datagrams/s for both servers; this row shows the server's share.
+CPU32 = ("cpu32", "server CPU per datagram at 32 in flight, us "
+         "(lower is better)")
+
+
+def cpu_ticks(pid):
+    """utime + stime of a process, in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
 def udpload(port, args):
@@ -51,9 +64,14 @@ def measure(name, argv, ready):
             raise RuntimeError("hosted: %s never served UDP" % name)
         got, lost = {}, 0
         for key, _, args in METRICS:
+            before = cpu_ticks(proc.pid)
             d = udpload(port, args)
             got[key] = float(d["p50_us"] if key == "rtt" else d["per_s"])
             lost += int(d["lost"])
+            if key == "rate32":
+                ticks = cpu_ticks(proc.pid) - before
+                got[CPU32[0]] = (ticks * 1e6 / os.sysconf("SC_CLK_TCK") /
+                                 max(int(d["echoed"]), 1))
         return got, lost
     finally:
         common.stop(proc)
@@ -67,7 +85,8 @@ def run(ctx):
         if os.path.exists(UDPLOAD):
             break
         time.sleep(5)
-    values = {(s, m): [] for s, _, _ in SERVERS for m, _, _ in METRICS}
+    keys = [m for m, _, _ in METRICS] + [CPU32[0]]
+    values = {(s, m): [] for s, _, _ in SERVERS for m in keys}
     lost = {s: 0 for s, _, _ in SERVERS}
     for i in range(ctx.runs):
         for name, argv, ready in SERVERS:
@@ -77,9 +96,9 @@ def run(ctx):
             for key, v in got.items():
                 values[(name, key)].append(v)
     rows = []
-    for key, label, _ in METRICS:
+    for key, label in [(m, l) for m, l, _ in METRICS] + [CPU32]:
         h, b = values[("hosted", key)], values[("baseline", key)]
-        digits = 1 if key == "rtt" else 0
+        digits = 0 if key.startswith("rate") else 1
         ratio = statistics.median(h) / statistics.median(b)
         rows.append([label, common.fmt(h, digits), common.fmt(b, digits),
                      "%.2f" % ratio])
@@ -96,8 +115,9 @@ def run(ctx):
         "(`bench/baseline/udp_echo_epoll.c`, same 1 MiB receive buffer), "
         "both on 127.0.0.1 with the same client (`udpload`), taking turns, "
         "%d runs each: round trip over %s sequential %d-byte datagrams, then "
-        "datagrams/s with 1 and with 32 in flight for %d s each. The ratio "
-        "is hosted/baseline, of the medians. %s" %
+        "datagrams/s with 1 and with 32 in flight for %d s each, and the "
+        "server's CPU time (user and system) over the 32-in-flight run per "
+        "datagram echoed. The ratio is hosted/baseline, of the medians. %s" %
         (ctx.runs, format(RTT_COUNT, ","), SIZE, RATE_SECONDS, losses),
         "",
         common.table(["metric", "hosted", "baseline", "ratio"], rows),

@@ -5,6 +5,13 @@
 
 #include "kernel.h"
 
+/* platform.c: the events of fd that raise dev, as platform_irq_route but
+ * chosen by the device (EPOLLIN, EPOLLOUT, EPOLLET); op is EPOLL_CTL_ADD or
+ * EPOLL_CTL_MOD. A MOD to events already pending raises dev at the next wait,
+ * so nothing is missed between a host call and the change. */
+kerr_t hosted_irq_watch(platform_t *p, int op, int fd, kdevice_t *dev,
+                        uint32_t events);
+
 /* rng.c: getrandom(2). */
 const char *hosted_rng_init(platform_t *p);
 
@@ -12,7 +19,8 @@ const char *hosted_rng_init(platform_t *p);
 const char *hosted_blk_init(platform_t *p, const char *path);
 void hosted_blk_close(void);
 
-/* udp.c: the `socket` backend, UDP work items on Linux UDP sockets; guest
+/* udp.c, udp_io.c: the `socket` backend, UDP work items on Linux UDP
+ * sockets, read by recvmmsg and written by sendmmsg in batches; guest
  * port 8080 is bound on the host at `host_port` (as QEMU's
  * hostfwd=udp::PORT-:8080), other ports as they are. */
 const char *hosted_udp_init(platform_t *p, uint16_t host_port);

@@ -41,9 +41,14 @@ void platform_irq_restore(uint32_t state) { (void)state; }
  * by itself when it stopped early (no buffer, no posted receive). That keeps
  * an unread socket from spinning the loop. */
 kerr_t platform_irq_route(platform_t *p, uint32_t fd, kdevice_t *dev) {
-  struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLET,
-                           .data.ptr = dev};
-  if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, (int)fd, &ev) < 0)
+  return hosted_irq_watch(p, EPOLL_CTL_ADD, (int)fd, dev,
+                          EPOLLIN | EPOLLOUT | EPOLLET);
+}
+
+kerr_t hosted_irq_watch(platform_t *p, int op, int fd, kdevice_t *dev,
+                        uint32_t events) {
+  struct epoll_event ev = {.events = events, .data.ptr = dev};
+  if (epoll_ctl(p->epfd, op, fd, &ev) < 0)
     return KERR_IO;
   return KERR_OK;
 }

@@ -1,5 +1,12 @@
 /* udp.c (hosted): the `socket` backend. UDP work items on Linux UDP sockets,
- * non-blocking, watched edge-triggered through the platform's epoll.
+ * non-blocking, watched edge-triggered through the platform's epoll
+ * (EPOLLIN; EPOLLOUT only while sends wait).
+ *
+ * Host calls come in batches (udp_io.c makes them): a read is a recvmmsg
+ * into free buffers, and what the posted receive does not take waits here,
+ * in order, for the next receives; sends are handed over by sendmmsg at
+ * kick, held while the program works through datagrams read ahead. So an
+ * echo under load costs the host two calls per batch, not two per datagram.
  *
  * Sockets are dual-stack (IPv6 with IPV6_V6ONLY off), because on a stock
  * Debian `localhost` resolves to ::1 first and `nc -u localhost 8888` sends
@@ -12,39 +19,14 @@
  * IP_CONFIG answers 127.0.0.1/8 (KIP_SOURCE_HOST); PING and ARP_RESOLVE are
  * KERR_UNSUPPORTED here: they need raw frames (the `frames` backend, where
  * net/ serves them). */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hosted.h"
-#include "kpool.h"
-
-#define LOOP_PEERS 8
-#define READ_BUDGET 64
-
-typedef struct {
-  int fd;             /* -1: free */
-  uint16_t gen;       /* bumped on unbind, so stale socket ids fail */
-  uint16_t port;      /* the port the program sees */
-  kwork_list_t recvs; /* posted standing receives, oldest first */
-  kwork_list_t sends; /* sends waiting for the socket to drain */
-  uint16_t v6_loop[LOOP_PEERS]; /* ports of recent peers on ::1 */
-  uint32_t v6_next;
-} hosted_udp_sock_t;
-
-typedef struct {
-  kdevice_t dev;
-  platform_t *p;
-  uint16_t host_port;
-  hosted_udp_sock_t socks[KCONFIG_UDP_SOCKETS];
-  uint8_t bufs[KCONFIG_UDP_RX_BUFFERS][KUDP_MAX_PAYLOAD];
-  kpool_t pool; /* which of bufs are handed out */
-  uint16_t pool_stack[KCONFIG_UDP_RX_BUFFERS];
-  bool pool_out[KCONFIG_UDP_RX_BUFFERS];
-} hosted_udp_t;
+#include "udp_impl.h"
 
 static hosted_udp_t g_udp;
 
@@ -58,118 +40,43 @@ static hosted_udp_sock_t *lookup(hosted_udp_t *u, uint32_t id) {
   return s->fd >= 0 && s->gen == (id >> 16) ? s : NULL;
 }
 
-static bool is_v6_loop_peer(const hosted_udp_sock_t *s, uint16_t port) {
-  for (uint32_t i = 0; i < LOOP_PEERS; i++)
-    if (s->v6_loop[i] == port)
-      return true;
-  return false;
-}
-
-/* The IPv4 name of a peer, or false if it has none. */
-static bool peer_v4(hosted_udp_sock_t *s, const struct sockaddr_in6 *from,
-                    kip4_t *addr) {
-  uint16_t port = ntohs(from->sin6_port);
-  if (IN6_IS_ADDR_V4MAPPED(&from->sin6_addr)) {
-    const uint8_t *b = from->sin6_addr.s6_addr + 12;
-    *addr = KIP4(b[0], b[1], b[2], b[3]);
-    /* 127.0.0.1 at this port now speaks IPv4: replies go that way. */
-    for (uint32_t i = 0; *addr == KIP4(127, 0, 0, 1) && i < LOOP_PEERS; i++)
-      if (s->v6_loop[i] == port)
-        s->v6_loop[i] = 0;
-    return true;
-  }
-  if (!IN6_IS_ADDR_LOOPBACK(&from->sin6_addr))
-    return false;
-  if (!is_v6_loop_peer(s, port))
-    s->v6_loop[s->v6_next++ % LOOP_PEERS] = port;
-  *addr = KIP4(127, 0, 0, 1);
-  return true;
-}
-
-/* Hand waiting datagrams to posted receives while both last, at most
- * READ_BUDGET reads per poll: a flood on one socket cannot hold the loop, and
- * a read error that does not clear cannot spin it. What is left is read on
- * the next tick (the device raises itself, since the edge is spent). */
-static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
-  for (unsigned budget = READ_BUDGET;
-       !kwork_list_empty(&s->recvs) && kpool_peek(&u->pool) >= 0;
-       budget--) {
-    if (budget == 0) {
-      kdev_raise(&u->dev);
-      return;
-    }
-    uint16_t b = (uint16_t)kpool_peek(&u->pool);
-    struct sockaddr_in6 from;
-    socklen_t flen = sizeof(from);
-    ssize_t n = recvfrom(s->fd, u->bufs[b], KUDP_MAX_PAYLOAD, MSG_TRUNC,
-                         (struct sockaddr *)&from, &flen);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return;
-      continue; /* EINTR, or an ICMP error queued for an earlier send */
-    }
-    kip4_t src;
-    /* Larger than any datagram we can hand out, or a peer with no IPv4 name. */
-    if ((size_t)n > KUDP_MAX_PAYLOAD || !peer_v4(s, &from, &src)) {
-      kdev_count_drop(&u->dev);
-      continue;
-    }
-    kpool_take(&u->pool);
+/* Read-ahead datagrams to posted receives, oldest to oldest. */
+static void serve(hosted_udp_t *u, hosted_udp_sock_t *s) {
+  while (s->nready > 0 && !kwork_list_empty(&s->recvs)) {
+    uint16_t b = s->ready_head;
+    s->ready_head = u->rx[b].next;
+    s->nready--;
+    s->served = true;
     kudp_recv_req_t *r =
         KCONTAINER_OF(kwork_list_pop(&s->recvs), kudp_recv_req_t, work);
-    r->src_addr = src;
-    r->src_port = ntohs(from.sin6_port);
+    r->src_addr = u->rx[b].src_addr;
+    r->src_port = u->rx[b].src_port;
     r->data = u->bufs[b];
-    r->length = (size_t)n;
+    r->length = u->rx[b].length;
     r->buf = kdev_buf(&u->dev, b);
     kdev_buf_lent(&u->dev);
     kdev_complete(&u->dev, &r->work, KERR_OK);
   }
 }
 
-/* KERR_OK: sent; KERR_BUSY: the socket buffer is full, try later. */
-static kerr_t try_send(hosted_udp_sock_t *s, kudp_send_req_t *r) {
-  struct sockaddr_in6 to = {.sin6_family = AF_INET6,
-                            .sin6_port = htons(r->dst_port)};
-  if (r->dst_addr == KIP4(127, 0, 0, 1) && is_v6_loop_peer(s, r->dst_port)) {
-    to.sin6_addr = in6addr_loopback;
-  } else { /* ::ffff:a.b.c.d */
-    to.sin6_addr.s6_addr[10] = to.sin6_addr.s6_addr[11] = 0xff;
-    uint32_t be = htonl(r->dst_addr);
-    memcpy(&to.sin6_addr.s6_addr[12], &be, 4);
-  }
-  for (;;) {
-    ssize_t n = sendto(s->fd, r->data, r->length, 0, (struct sockaddr *)&to,
-                       sizeof(to));
-    if (n >= 0)
-      return KERR_OK;
-    switch (errno) {
-    case EINTR:
-      continue;
-    case EAGAIN:
-    case ENOBUFS:
-      return KERR_BUSY;
-    case EMSGSIZE:
-      return KERR_RANGE;
-    case ENETUNREACH:
-    case EHOSTUNREACH:
-    case ECONNREFUSED:
-      return KERR_UNREACHABLE;
-    default:
-      return KERR_IO;
-    }
-  }
-}
-
-static void pump_send(hosted_udp_t *u, hosted_udp_sock_t *s) {
-  while (!kwork_list_empty(&s->sends)) {
-    kudp_send_req_t *r = KCONTAINER_OF(s->sends.head, kudp_send_req_t, work);
-    kerr_t err = try_send(s, r);
-    if (err == KERR_BUSY)
+/* Read while receives are posted and nothing read ahead is left for them,
+ * until the host socket is empty (EAGAIN) or no buffer is free. At most
+ * UDP_READ_CALLS calls; what is left is read on the next tick (the device
+ * raises itself, since the edge is spent). */
+static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
+  serve(u, s);
+  for (unsigned calls = 0; !kwork_list_empty(&s->recvs) && !s->drained &&
+                           u->pool.nfree > 0;
+       calls++) {
+    if (calls == UDP_READ_CALLS) {
+      kdev_raise(&u->dev);
       return;
-    kwork_list_remove(&s->sends, &r->work);
-    kdev_complete(&u->dev, &r->work, err);
+    }
+    hosted_udp_read(u, s);
+    serve(u, s);
   }
+  if (!kwork_list_empty(&s->recvs) && !s->drained)
+    u->starved = true; /* no buffer: udp_release raises the device */
 }
 
 static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
@@ -197,13 +104,19 @@ static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
     close(fd);
     return err;
   }
-  if (platform_irq_route(u->p, (uint32_t)fd, &u->dev) != KERR_OK) {
+  /* EPOLLIN only: udp_io.c adds EPOLLOUT while sends wait. */
+  if (hosted_irq_watch(u->p, EPOLL_CTL_ADD, fd, &u->dev, EPOLLIN | EPOLLET) !=
+      KERR_OK) {
     close(fd);
     return KERR_IO;
   }
-  s->fd = fd;
-  s->port = r->port ? r->port : ntohs(a.sin6_port);
-  memset(s->v6_loop, 0, sizeof(s->v6_loop));
+  uint16_t gen = s->gen;
+  *s = (hosted_udp_sock_t){.fd = fd,
+                           .gen = gen,
+                           .port = r->port ? r->port : ntohs(a.sin6_port),
+                           .ready_head = UDP_NO_BUF,
+                           .ready_tail = UDP_NO_BUF};
+  u->top = KMAX(u->top, (uint32_t)(s - u->socks) + 1);
   r->port = s->port;
   r->sock = SOCK_ID(u, s);
   klog(KLOG_DEBUG, "udp: port %u bound on host port %u\n", s->port,
@@ -211,15 +124,25 @@ static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
   return KERR_OK;
 }
 
+/* Sends already submitted still go out (unless the host socket is full);
+ * what is left is cancelled, and datagrams read ahead are let go. */
 static void do_unbind(hosted_udp_t *u, hosted_udp_sock_t *s) {
+  s->blocked = false; /* one more try, even if the last one met EAGAIN */
+  hosted_udp_send(u, s);
   kwork_t *w;
   while ((w = kwork_list_pop(&s->recvs)) != NULL)
     kdev_complete(&u->dev, w, KERR_CANCELLED);
   while ((w = kwork_list_pop(&s->sends)) != NULL)
     kdev_complete(&u->dev, w, KERR_CANCELLED);
+  for (; s->nready > 0; s->nready--) {
+    kpool_put(&u->pool, s->ready_head);
+    s->ready_head = u->rx[s->ready_head].next;
+  }
   close(s->fd); /* also leaves the epoll set */
   s->fd = -1;
   s->gen++;
+  while (u->top > 0 && u->socks[u->top - 1].fd < 0)
+    u->top--;
 }
 
 static kerr_t udp_submit(kdevice_t *dev, kwork_t *w) {
@@ -253,13 +176,13 @@ static kerr_t udp_submit(kdevice_t *dev, kwork_t *w) {
     do_unbind(u, s);
     kdev_complete(dev, w, KERR_OK);
     return KERR_OK;
-  case KWORK_OP_UDP_RECV:
+  case KWORK_OP_UDP_RECV: /* served now if read ahead, else read at kick */
     kwork_list_push(&s->recvs, w);
-    pump_recv(u, s);
+    serve(u, s);
     return KERR_OK;
-  default: /* KWORK_OP_UDP_SEND, in order behind any that wait */
+  default: /* KWORK_OP_UDP_SEND: goes out at kick, in submit order */
     kwork_list_push(&s->sends, w);
-    pump_send(u, s);
+    s->nsends++;
     return KERR_OK;
   }
 }
@@ -280,20 +203,62 @@ static kerr_t udp_cancel(kdevice_t *dev, kwork_t *w) {
         lookup(u, KCONTAINER_OF(w, kudp_send_req_t, work)->sock);
     if (s) {
       kwork_list_remove(&s->sends, w);
+      s->nsends--;
       return KERR_OK;
     }
   }
   return KERR_BUSY;
 }
 
+/* Raised: an fd's edge, a buffer back after starving, or sends held for a
+ * batch. Any socket may have news, so none counts as drained. */
 static void udp_poll(kdevice_t *dev) {
   hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
-  for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++) {
+  for (uint32_t i = 0; i < u->top; i++) {
     hosted_udp_sock_t *s = &u->socks[i];
-    if (s->fd >= 0) {
-      pump_send(u, s);
-      pump_recv(u, s);
+    if (s->fd < 0)
+      continue;
+    s->drained = false;
+    s->blocked = false;
+    if (s->held == 1) { /* held at the last kick: wait for one more */
+      s->held = 2;
+      kdev_raise(dev);
+    } else if (s->nsends > 0) { /* held through a tick with no receive, or
+                                   waiting for the socket to drain */
+      hosted_udp_send(u, s);
     }
+    pump_recv(u, s);
+  }
+}
+
+/* After each dispatch batch. Sends go to the host here, all of a socket's
+ * at once, except while the program is working through a batch read ahead:
+ * each re-armed receive takes the next datagram at submit, with no host
+ * call, and its echo would otherwise cost a sendmmsg of one. So while
+ * receives were served since the last kick and more datagrams wait (read
+ * ahead, or the last read was full), sends are held, up to UDP_TX_BATCH;
+ * the kick after the last datagram of a batch was served sends them all.
+ * If the program stops taking datagrams, the second poll after the hold
+ * sends them. A lone datagram (a short read) is answered at once. Then
+ * receives with nothing read ahead read, after the sends: the reply leaves
+ * before the read that finds the socket empty. */
+static void udp_kick(kdevice_t *dev) {
+  hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
+  for (uint32_t i = 0; i < u->top; i++) {
+    hosted_udp_sock_t *s = &u->socks[i];
+    if (s->fd < 0)
+      continue;
+    if (s->nsends > 0 && !s->blocked) {
+      if (s->served && (s->nready > 0 || s->full) &&
+          s->nsends < UDP_TX_BATCH) {
+        s->held = 1;
+        kdev_raise(dev);
+      } else {
+        hosted_udp_send(u, s);
+      }
+    }
+    s->served = false;
+    pump_recv(u, s);
   }
 }
 
@@ -301,13 +266,17 @@ static kerr_t udp_release(kdevice_t *dev, uint32_t index) {
   hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
   if (!kpool_put(&u->pool, index))
     return KERR_STATE;
-  kdev_raise(dev); /* datagrams may be waiting for a buffer */
+  if (u->starved) { /* datagrams wait for a buffer */
+    u->starved = false;
+    kdev_raise(dev);
+  }
   return KERR_OK;
 }
 
 static const kdevice_ops_t udp_ops = {.submit = udp_submit,
                                       .cancel = udp_cancel,
                                       .poll = udp_poll,
+                                      .kick = udp_kick,
                                       .release = udp_release};
 
 const char *hosted_udp_init(platform_t *p, uint16_t host_port) {
@@ -319,6 +288,7 @@ const char *hosted_udp_init(platform_t *p, uint16_t host_port) {
   for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)
     u->socks[i].fd = -1;
   kpool_init(&u->pool, u->pool_stack, u->pool_out, KCONFIG_UDP_RX_BUFFERS);
+  hosted_udp_io_init();
   if (kdev_register(p->k, &u->dev) != KERR_OK)
     return "too many devices";
   return NULL;
