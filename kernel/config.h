@@ -75,6 +75,13 @@
 #ifndef KCONFIG_NET_TX_SLOTS
 #define KCONFIG_NET_TX_SLOTS 32
 #endif
+/* Standing NET_RECV items the stack keeps posted on the network device:
+ * one poll of the device completes at most this many frames, and the stack
+ * handles all of them in that tick's callbacks. 32 takes a burst of 32 in
+ * one tick. Posting does not hold buffers: only frames handed out do. */
+#ifndef KCONFIG_NET_RX_POSTED
+#define KCONFIG_NET_RX_POSTED 32
+#endif
 /* ARP cache entries, their lifetime, and resolution: addresses resolved at
  * once, frames waiting per address, requests sent and the time between. */
 #ifndef KCONFIG_ARP_ENTRIES

@@ -1,8 +1,8 @@
 /* stack.c: the IPv4 stack as a device (stack.h). It serves KDEV_IP: the
  * UDP items, PING, ARP_RESOLVE and IP_CONFIG go to its submit, which hands
  * them to udp.c, icmp.c and arp.c. Under it, the network device is used
- * through ordinary work items: one standing NET_RECV, whose frames go to
- * eth_input, and one NET_SEND per transmit slot (tx.c).
+ * through ordinary work items: KCONFIG_NET_RX_POSTED standing NET_RECVs,
+ * whose frames go to eth_input, and one NET_SEND per transmit slot (tx.c).
  *
  * Items that need an address (UDP_SEND, PING, ARP_RESOLVE, IP_CONFIG) wait
  * in cfg_waiters until DHCP or the static fallback configures the
@@ -81,17 +81,23 @@ uint32_t net_rand(net_stack_t *st) {
 
 /* --------------------------------------------------------------- receive */
 
+/* One of the standing receives completed: a frame, or the end of that
+ * receive. Each frame is handled at once, in this callback; the kernel has
+ * already put the receive back in its queue, so it is at the device again
+ * at the end of this tick. With KCONFIG_NET_RX_POSTED of them posted, one
+ * poll of the device completes that many frames, and every one is handled
+ * in the same tick. */
 static void on_frame(kwork_t *w) {
   net_stack_t *st = w->ctx;
+  knet_recv_req_t *r = KCONTAINER_OF(w, knet_recv_req_t, work);
   if (w->result != KERR_OK) {
     klog(KLOG_WARN, "net: receive ended: %s\n", kerr_str(w->result));
-    if (w->result != KERR_CANCELLED &&
-        ksubmit(st->dev.k, &st->rx.work) != KERR_OK)
+    if (w->result != KERR_CANCELLED && ksubmit(st->dev.k, w) != KERR_OK)
       klog(KLOG_ERROR, "net: receive not restarted\n");
     return;
   }
-  net_rx_t rx = {.frame = st->rx.frame, .len = st->rx.length,
-                 .buf = st->rx.buf, .kept = false};
+  net_rx_t rx = {.frame = r->frame, .len = r->length, .buf = r->buf,
+                 .kept = false};
   eth_input(st, &rx);
   if (!rx.kept)
     kbuf_release(st->dev.k, rx.buf);
@@ -185,9 +191,14 @@ void net_stack_start(net_stack_t *st, bool dhcp) {
   for (int i = 0; i < ETH_ALEN; i++)
     seed = seed * 31u + st->mac[i];
   st->rand_state = seed ? seed : 0x9e3779b9u;
-  kwork_init(&st->rx.work, KWORK_OP_NET_RECV, st, on_frame, 0);
-  if (ksubmit(st->dev.k, &st->rx.work) != KERR_OK)
-    klog(KLOG_ERROR, "net: no receive on %s\n", st->nic->name);
+  uint32_t posted = 0;
+  for (uint32_t i = 0; i < KCONFIG_NET_RX_POSTED; i++) {
+    kwork_init(&st->rx[i].work, KWORK_OP_NET_RECV, st, on_frame, 0);
+    posted += ksubmit(st->dev.k, &st->rx[i].work) == KERR_OK;
+  }
+  if (posted < KCONFIG_NET_RX_POSTED)
+    klog(KLOG_ERROR, "net: %u of %u receives posted on %s\n",
+         (unsigned)posted, (unsigned)KCONFIG_NET_RX_POSTED, st->nic->name);
   if (st->fixed)
     net_configure(st, &st->fixed_cfg);
   else if (dhcp)

@@ -1,10 +1,10 @@
 /* stack.h: the IPv4 stack's state and the calls its files make into
  * stack.c, which is the stack's device: it serves KDEV_IP in front of the
- * network device (KDEV_NET), keeps a standing receive on it, owns the
+ * network device (KDEV_NET), keeps standing receives on it, owns the
  * transmit slots, one internal timer, and the interface's configuration.
  *
  * Everything runs in the loop, in callbacks and device submits: no locks.
- * The stack starts (receive posted, DHCP started) on the first item a
+ * The stack starts (receives posted, DHCP started) on the first item a
  * program submits to it, so a program that only uses raw frames has the
  * network device to itself. */
 #ifndef REALMOS_NET_STACK_H
@@ -30,7 +30,9 @@ struct net_stack {
   knet_stats_t stats;
   uint32_t rand_state;
 
-  knet_recv_req_t rx;     /* standing receive on nic */
+  /* Standing receives on nic: one poll of it completes up to this many
+   * frames, all handled in the same tick (stack.c). */
+  knet_recv_req_t rx[KCONFIG_NET_RX_POSTED];
   ktimer_req_t timer;     /* runs the modules' ticks */
   ktime_t wake;           /* when the timer should fire; KTIME_NEVER */
   ktime_t timer_due;      /* when the timer in flight fires */
@@ -63,7 +65,7 @@ kerr_t net_stack_attach(kernel_t *k, net_stack_t *st);
 kerr_t net_stack_set_static(kernel_t *k, const kip_config_t *cfg);
 /* The stack of a kernel, NULL if none serves its KDEV_IP. */
 net_stack_t *net_stack_of(kernel_t *k);
-/* Start: the standing receive, and DHCP if `dhcp` (else the interface
+/* Start: the standing receives, and DHCP if `dhcp` (else the interface
  * stays down until net_configure). The first item a program submits starts
  * the stack with DHCP; tests start it without. */
 void net_stack_start(net_stack_t *st, bool dhcp);

@@ -49,13 +49,14 @@ static void run_until(ktime_t t) {
 }
 
 /* Items the kernel submits to itself and keeps: the IPv4 stack's standing
- * receive, its timer and frames in flight, and the CSPRNG's seed read. */
+ * receives, its timer and frames in flight, and the CSPRNG's seed read. */
 static uint64_t kernel_own_items(sim_node_t *n) {
   net_stack_t *st = net_stack_of(&n->k);
   uint64_t own = n->k.rng.seed.work.state != KWORK_STATE_IDLE;
   if (st == NULL)
     return own;
-  own += st->rx.work.state != KWORK_STATE_IDLE;
+  for (int i = 0; i < KCONFIG_NET_RX_POSTED; i++)
+    own += st->rx[i].work.state != KWORK_STATE_IDLE;
   own += st->timer.work.state != KWORK_STATE_IDLE;
   for (int i = 0; i < KCONFIG_NET_TX_SLOTS; i++)
     own += st->tx[i].req.work.state != KWORK_STATE_IDLE;

@@ -1,6 +1,7 @@
 /* net_harness.c: the IPv4 stack on the fake platform (net_harness.h). The
  * network device under the stack is a small fake of its own: it holds the
- * stack's standing receive, copies each frame sent, lends each injected
+ * stack's standing receives (in the order they came), copies each frame
+ * sent, lends each injected
  * frame's buffer as a real device does (kdev_buf_lent), and counts released
  * buffers. */
 #include "net_harness.h"
@@ -22,8 +23,12 @@ static size_t g_nlog;
 
 static struct {
   kdevice_t dev;
-  kwork_t *recv; /* the standing receive, while it is at the device */
+  kwork_list_t recvs; /* the standing receives at the device, oldest first */
   uint8_t rx[NH_RX_BUFS][KCONFIG_NET_FRAME_MAX];
+  size_t rx_len[NH_RX_BUFS];
+  uint32_t ready[NH_RX_BUFS]; /* nh_queue: frames arrived, not yet polled */
+  size_t nready;
+  size_t polls;
   bool rx_out[NH_RX_BUFS];
   size_t released;
   uint8_t sent[NH_MAX_SENT][KCONFIG_NET_FRAME_MAX];
@@ -34,9 +39,38 @@ static struct {
   size_t nheld;
 } g;
 
+/* Complete the oldest posted receive with buffer b. */
+static void deliver(uint32_t b) {
+  kwork_t *w = kwork_list_pop(&g.recvs);
+  assert(w != NULL && "the stack has no receive posted");
+  knet_recv_req_t *r = KCONTAINER_OF(w, knet_recv_req_t, work);
+  r->frame = g.rx[b];
+  r->length = g.rx_len[b];
+  r->buf = kdev_buf(&g.dev, b);
+  kdev_buf_lent(&g.dev);
+  kdev_complete(&g.dev, w, KERR_OK);
+}
+
+/* As a real device: every queued frame that has a posted receive, in
+ * order. */
+static void deliver_ready(void) {
+  size_t n = 0;
+  while (n < g.nready && !kwork_list_empty(&g.recvs))
+    deliver(g.ready[n++]);
+  memmove(g.ready, g.ready + n, (g.nready - n) * sizeof(g.ready[0]));
+  g.nready -= n;
+}
+
+static void nic_poll(kdevice_t *dev) {
+  (void)dev;
+  g.polls++;
+  deliver_ready();
+}
+
 static kerr_t nic_submit(kdevice_t *dev, kwork_t *w) {
   if (w->op == KWORK_OP_NET_RECV) {
-    g.recv = w;
+    kwork_list_push(&g.recvs, w);
+    deliver_ready(); /* a frame that waited takes it at once */
     return KERR_OK;
   }
   knet_send_req_t *r = KCONTAINER_OF(w, knet_send_req_t, work);
@@ -56,10 +90,8 @@ static kerr_t nic_submit(kdevice_t *dev, kwork_t *w) {
 
 static kerr_t nic_cancel(kdevice_t *dev, kwork_t *w) {
   (void)dev;
-  if (w == g.recv) {
-    g.recv = NULL;
+  if (kwork_list_take(&g.recvs, w))
     return KERR_OK;
-  }
   for (size_t i = 0; i < g.nheld; i++) {
     if (g.held[i] == w) {
       g.held[i] = g.held[--g.nheld];
@@ -68,8 +100,6 @@ static kerr_t nic_cancel(kdevice_t *dev, kwork_t *w) {
   }
   return KERR_BUSY;
 }
-
-static void nic_poll(kdevice_t *dev) { (void)dev; }
 
 static kerr_t nic_release(kdevice_t *dev, uint32_t index) {
   (void)dev;
@@ -154,27 +184,43 @@ int nh_setup_no_gateway(void **state) {
   return 0;
 }
 
-void nh_inject(const void *frame, size_t len) {
-  if (g.recv == NULL)
-    nh_run(0);
-  assert(g.recv != NULL && "the stack has no receive posted");
+/* A free receive buffer holding a copy of the frame. */
+static uint32_t take_buf(const void *frame, size_t len) {
   assert(len <= KCONFIG_NET_FRAME_MAX);
   uint32_t b = 0;
   while (b < NH_RX_BUFS && g.rx_out[b])
     b++;
   assert(b < NH_RX_BUFS && "every receive buffer is out");
   memcpy(g.rx[b], frame, len);
+  g.rx_len[b] = len;
   g.rx_out[b] = true;
-  knet_recv_req_t *r = KCONTAINER_OF(g.recv, knet_recv_req_t, work);
-  r->frame = g.rx[b];
-  r->length = len;
-  r->buf = kdev_buf(&g.dev, b);
-  kdev_buf_lent(&g.dev);
-  kwork_t *w = g.recv;
-  g.recv = NULL;
-  kdev_complete(&g.dev, w, KERR_OK);
+  return b;
+}
+
+void nh_inject(const void *frame, size_t len) {
+  if (kwork_list_empty(&g.recvs))
+    nh_run(0);
+  assert(!kwork_list_empty(&g.recvs) && "the stack has no receive posted");
+  deliver(take_buf(frame, len));
   nh_run(0);
 }
+
+void nh_queue(const void *frame, size_t len) {
+  assert(g.nready < NH_RX_BUFS);
+  g.ready[g.nready++] = take_buf(frame, len);
+  kdev_raise(&g.dev);
+}
+
+size_t nh_queued(void) { return g.nready; }
+
+size_t nh_recvs_posted(void) {
+  size_t n = 0;
+  for (kwork_t *w = g.recvs.head; w != NULL; w = w->next)
+    n++;
+  return n;
+}
+
+size_t nh_polls(void) { return g.polls; }
 
 kerr_t nh_submit(kwork_t *w) {
   kerr_t err = ksubmit(&g_k, w);

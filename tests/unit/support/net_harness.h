@@ -11,8 +11,13 @@
  *                    ARP it sends is cleared from the sent list
  *   nh_start()       start the stack as a program's first item would, so
  *                    DHCP begins (tests of dhcp.c)
- *   nh_inject(f, n)  a frame arrives: the stack's standing receive completes
- *                    with a copy of it, then the loop runs (nh_run(0))
+ *   nh_inject(f, n)  a frame arrives: the oldest of the stack's standing
+ *                    receives completes with a copy of it, then the loop
+ *                    runs (nh_run(0))
+ *   nh_queue(f, n)   a frame arrives and waits in the fake NIC, which is
+ *                    raised; its next poll (in the next tick) completes
+ *                    every waiting frame that has a posted receive, as a
+ *                    real device does with a burst
  *   nh_run(ns)       advance the fake clock by ns and run the loop until it
  *                    has nothing ready (timers due by then fire)
  *   nh_sent...       frames the stack handed to the NIC, in order; the
@@ -61,6 +66,12 @@ int nh_setup(void **state);
 int nh_setup_no_gateway(void **state);
 
 void nh_inject(const void *frame, size_t len);
+void nh_queue(const void *frame, size_t len);
+/* Frames queued and not yet delivered; receives the stack has posted at the
+ * NIC; polls of the NIC so far. */
+size_t nh_queued(void);
+size_t nh_recvs_posted(void);
+size_t nh_polls(void);
 void nh_run(ktime_t ns);
 kerr_t nh_submit(kwork_t *w);
 
