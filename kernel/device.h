@@ -51,8 +51,7 @@ struct kdevice {
   /* Set by kdev_register. */
   kernel_t *k;
   uint8_t id;
-  bool pending; /* raised: poll it this tick */
-  bool kick;    /* got submits this tick */
+  uint32_t bit; /* 1 << id: its bit in the kernel's raised and kicks masks */
   union {
     kblk_info_t blk;
     knet_info_t net;
