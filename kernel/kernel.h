@@ -19,7 +19,7 @@ struct kernel {
   platform_t platform;
   ktime_t now; /* time at the start of this tick */
   bool stop;
-  bool exit_when_idle; /* return from kmain once no item is live */
+  bool exit_when_idle;     /* return from kmain once no item is live */
   kwork_queue_t submitted; /* QUEUED: waiting for dispatch */
   kwork_queue_t done;      /* DONE: waiting for their callbacks */
   ktimer_heap_t timers;
@@ -29,15 +29,16 @@ struct kernel {
   uint32_t kicks;
   kdevice_t *devices[KCONFIG_MAX_DEVICES];
   uint32_t ndevices;
-  kdevice_t *serves[KDEV_CLASS_COUNT]; /* which device serves each class */
+  kdevice_t *serves[KDEV_CLASS_COUNT];  /* which device serves each class */
   kdevice_t *serves_op[KWORK_OP_COUNT]; /* the same, by op (NULL: none) */
   kstats_t stats;  /* live and completed are worked out by kstats() */
   uint64_t finals; /* final callbacks run: accepted items no longer live */
   uint64_t events; /* callbacks run for standing items' events */
-  krng_dev_t rng; /* rng.c: the CSPRNG device, once a source registers */
+  krng_dev_t rng;  /* rng.c: the CSPRNG device, once a source registers */
 };
 
-_Static_assert(KCONFIG_MAX_DEVICES <= 32, "raised and kicks hold one bit per device");
+_Static_assert(KCONFIG_MAX_DEVICES <= 32,
+               "raised and kicks hold one bit per device");
 
 /* What the kernel knows of each operation (work.c): the class of device that
  * serves it (KDEV_CLASS_COUNT for timers and KWORK_OP_NONE), whether it is
@@ -59,9 +60,7 @@ static inline bool kwork_is_standing(const kwork_t *w) {
 }
 
 /* The device asks for a kick at the end of this tick. */
-static inline void kdev_want_kick(kdevice_t *dev) {
-  dev->k->kicks |= dev->bit;
-}
+static inline void kdev_want_kick(kdevice_t *dev) { dev->k->kicks |= dev->bit; }
 
 void kmain_init(kernel_t *k, void *boot_ctx);
 void kmain_tick(kernel_t *k, ktime_t now);

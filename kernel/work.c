@@ -224,7 +224,7 @@ void kdev_complete(kdevice_t *dev, kwork_t *w, kerr_t result) {
 /* Every QUEUED item to its device, including those the devices' submits
  * queue (the IPv4 stack's frames). It ends: an item is queued only from
  * IDLE, and nothing here makes an item IDLE. */
-static inline void dispatch_all(kernel_t *k) {
+static inline __attribute__((always_inline)) void dispatch_all(kernel_t *k) {
   while (!kwork_queue_empty(&k->submitted)) {
     kwork_t *w = kwork_queue_pop(&k->submitted);
     if (w->deadline != KTIME_NEVER && w->deadline <= ktime_now(k)) {
@@ -243,7 +243,7 @@ static inline void dispatch_all(kernel_t *k) {
 
 /* One batch: the items done when it starts, in the order they completed.
  * Items that complete while it runs go to the next batch. */
-static inline void run_callbacks(kernel_t *k) {
+static inline __attribute__((always_inline)) void run_callbacks(kernel_t *k) {
   kwork_t *w = kwork_queue_take_all(&k->done);
   while (w != NULL) {
     kwork_t *next = w->next; /* the callback may queue w again */
@@ -256,7 +256,8 @@ static inline void run_callbacks(kernel_t *k) {
       k->events++;
     } else {
       k->events++;
-      w->state = KWORK_STATE_QUEUED; /* an event: re-armed before the callback */
+      /* an event: re-armed before the callback */
+      w->state = KWORK_STATE_QUEUED;
       kwork_queue_push(&k->submitted, w);
     }
     w->callback(w);
