@@ -20,7 +20,12 @@ kerr_t kdev_register(kernel_t *k, kdevice_t *dev) {
   return KERR_OK;
 }
 
-void kdev_raise(kdevice_t *dev) { dev->k->raised |= dev->bit; }
+/* A device that never registered (its kdev_register failed) has no kernel
+ * to raise: ignored. */
+void kdev_raise(kdevice_t *dev) {
+  if (dev->k != NULL)
+    dev->k->raised |= dev->bit;
+}
 
 void kdev_count_drop(kdevice_t *dev) { dev->k->stats.drops++; }
 

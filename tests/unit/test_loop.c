@@ -422,6 +422,18 @@ static void test_raised_devices_polled_once_in_id_order(void **state) {
   assert_int_equal(g_blk.polls + g_ip.polls, 0);
 }
 
+/* A device whose registration failed may still be raised by its platform
+ * code: nothing happens. */
+static void test_raising_an_unregistered_device_is_ignored(void **state) {
+  (void)state;
+  dev_t lone;
+  dev_init(&lone, KDEV_IP, "lone");
+  kdev_raise(&lone.dev);
+  assert_int_equal(kmain_next_delay(&g_k), KTIME_NEVER);
+  tick();
+  assert_int_equal(lone.polls, 0);
+}
+
 static int reset_logs(void **state) {
   g_nlog = 0;
   g_calls = 0;
@@ -442,6 +454,8 @@ int main(void) {
       cmocka_unit_test_setup(test_deadline_of_an_item_done_in_the_tick_is_gone,
                              reset_logs),
       cmocka_unit_test_setup(test_raised_devices_polled_once_in_id_order,
+                             reset_logs),
+      cmocka_unit_test_setup(test_raising_an_unregistered_device_is_ignored,
                              reset_logs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
