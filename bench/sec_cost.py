@@ -223,7 +223,10 @@ def run_udp(elf, shim, out):
 ROWS = [  # (program result key, what one operation is)
     ("work batch32", "work item submitted and completed, 32 in flight"),
     ("work single", "work item submitted and completed, 1 in flight "
-                    "(one loop tick each)"),
+                    "(completed in submit: up to 8 a loop tick)"),
+    ("work polled", "work item submitted and completed, 1 in flight, "
+                    "completed from the device's poll (one loop tick each, "
+                    "the wait included)"),
     ("timers-1k fire", "timer armed and fired, 1,000 pending"),
     ("timers-1m fire", "timer armed and fired, 1,000,000 pending"),
     ("timers-1k cancel", "timer armed and cancelled, 1,000 pending"),
@@ -277,7 +280,9 @@ def run(ctx):
         "operations and 2N more, with a marker call between stretches, and "
         "a figure is (count of the 2N stretch - count of the N stretch) / N, "
         "loop and platform code included. Work items complete at a null "
-        "device the program registers; timers run 32 at a time beside the "
+        "device the program registers, inside its submit (a loop tick runs "
+        "up to `KCONFIG_TICK_PASSES` = 8 passes of callbacks and dispatch) "
+        "or, in the polled row, from its poll; timers run 32 at a time beside the "
         "pending ones (due in an hour); the UDP peer sends 64-byte datagrams "
         "one at a time. The work-item and timer counts repeat exactly (3 "
         "runs); the UDP count varies a little (%d runs)." % ctx.runs,

@@ -16,6 +16,14 @@
 #define KCONFIG_MAX_DEVICES 8
 #endif
 
+/* Passes of {run callbacks, dispatch} in one loop tick (kmain.c): how long a
+ * chain of completions inside the kernel (a callback completing or submitting
+ * an item that completes at once) may run before devices are polled and
+ * timers expire again. */
+#ifndef KCONFIG_TICK_PASSES
+#define KCONFIG_TICK_PASSES 8
+#endif
+
 /* Log level at boot (KLOG_INFO = 2). */
 #ifndef KCONFIG_LOG_LEVEL
 #define KCONFIG_LOG_LEVEL 2

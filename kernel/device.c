@@ -8,35 +8,52 @@ kerr_t kdev_register(kernel_t *k, kdevice_t *dev) {
     return KERR_NO_SPACE;
   dev->k = k;
   dev->id = (uint8_t)k->ndevices;
-  dev->pending = false;
+  dev->bit = 1u << dev->id;
   k->devices[k->ndevices++] = dev;
-  if (k->serves[dev->cls] == NULL)
+  if (k->serves[dev->cls] == NULL) {
     k->serves[dev->cls] = dev;
+    for (uint32_t op = 0; op < KWORK_OP_COUNT; op++)
+      if ((kwork_ops[op] & KWORK_OPS_CLASS) == dev->cls)
+        k->serves_op[op] = dev;
+  }
   klog(KLOG_DEBUG, "device %u: %s\n", (unsigned)dev->id, dev->name);
   return KERR_OK;
 }
 
-void kdev_raise(kdevice_t *dev) { dev->pending = true; }
+/* A device that never registered (its kdev_register failed) has no kernel
+ * to raise: ignored. */
+void kdev_raise(kdevice_t *dev) {
+  if (dev->k != NULL)
+    dev->k->raised |= dev->bit;
+}
 
 void kdev_count_drop(kdevice_t *dev) { dev->k->stats.drops++; }
 
 void kdev_buf_lent(kdevice_t *dev) { dev->k->stats.bufs_out++; }
 
+/* Each raised device once, in id order. A device raised during these polls
+ * is polled in this pass if its id is above the last one polled, else on the
+ * next tick: a device that raises itself in its poll cannot hold the loop. */
 void kdev_poll_raised(kernel_t *k) {
-  for (uint32_t i = 0; i < k->ndevices; i++) {
-    kdevice_t *dev = k->devices[i];
-    if (dev->pending) {
-      dev->pending = false;
-      dev->ops->poll(dev);
-    }
+  uint32_t seen = 0; /* ids up to the last one polled */
+  uint32_t m;
+  while ((m = k->raised & ~seen) != 0) {
+    uint32_t i = (uint32_t)__builtin_ctz(m);
+    k->raised &= ~(1u << i);
+    seen = (2u << i) - 1; /* i = 31: 0 - 1, every bit */
+    k->devices[i]->ops->poll(k->devices[i]);
   }
 }
 
-bool kdev_any_raised(const kernel_t *k) {
-  for (uint32_t i = 0; i < k->ndevices; i++)
-    if (k->devices[i]->pending)
-      return true;
-  return false;
+/* One kick per device that got work this tick, in id order. */
+void kdev_kick_all(kernel_t *k) {
+  uint32_t m = k->kicks;
+  k->kicks = 0;
+  for (; m != 0; m &= m - 1) {
+    kdevice_t *dev = k->devices[__builtin_ctz(m)];
+    if (dev->ops->kick)
+      dev->ops->kick(dev);
+  }
 }
 
 kerr_t kbuf_release(kernel_t *k, kbuf_t buf) {

@@ -14,7 +14,8 @@
  *          KERR_CANCELLED or with its real result.
  *  poll    reap finished work and call kdev_complete() for each. Called when
  *          the device was raised (kdev_raise: its interrupt or fd fired).
- *  kick    optional: called once after a batch of submits, so a device can
+ *  kick    optional: called once per loop tick, after the tick's last
+ *          dispatch, when the device got submits in it, so a device can
  *          tell the hardware (or the host kernel) about all of them at once.
  *
  * While an item is LIVE at a device, the device may use work->next/prev to
@@ -51,8 +52,7 @@ struct kdevice {
   /* Set by kdev_register. */
   kernel_t *k;
   uint8_t id;
-  bool pending; /* raised: poll it this tick */
-  bool kick;    /* got submits this tick */
+  uint32_t bit; /* 1 << id: its bit in the kernel's raised and kicks masks */
   union {
     kblk_info_t blk;
     knet_info_t net;

@@ -19,30 +19,67 @@ struct kernel {
   platform_t platform;
   ktime_t now; /* time at the start of this tick */
   bool stop;
-  bool exit_when_idle; /* return from kmain once no item is live */
-  kwork_list_t submitted; /* QUEUED: waiting for dispatch */
-  kwork_list_t done;      /* DONE: waiting for their callbacks */
+  bool exit_when_idle;     /* return from kmain once no item is live */
+  kwork_queue_t submitted; /* QUEUED: waiting for dispatch */
+  kwork_queue_t done;      /* DONE: waiting for their callbacks */
   ktimer_heap_t timers;
+  /* One bit per device id: raised (poll it next tick), and got submits
+   * this tick (kick it at the end of the tick). */
+  uint32_t raised;
+  uint32_t kicks;
   kdevice_t *devices[KCONFIG_MAX_DEVICES];
   uint32_t ndevices;
-  kdevice_t *serves[KDEV_CLASS_COUNT]; /* which device serves each class */
-  kstats_t stats;
-  krng_dev_t rng; /* rng.c: the CSPRNG device, once a source registers */
+  kdevice_t *serves[KDEV_CLASS_COUNT];  /* which device serves each class */
+  kdevice_t *serves_op[KWORK_OP_COUNT]; /* the same, by op (NULL: none) */
+  kstats_t stats;  /* live and completed are worked out by kstats() */
+  uint64_t finals; /* final callbacks run: accepted items no longer live */
+  uint64_t events; /* callbacks run for standing items' events */
+  krng_dev_t rng;  /* rng.c: the CSPRNG device, once a source registers */
 };
+
+_Static_assert(KCONFIG_MAX_DEVICES <= 32,
+               "raised and kicks hold one bit per device");
+
+/* What the kernel knows of each operation (work.c): the class of device that
+ * serves it (KDEV_CLASS_COUNT for timers and KWORK_OP_NONE), whether it is
+ * standing (a receive: once per event), whether kwork_check_args has
+ * arguments of it to check, and whether it is the timer. */
+#define KWORK_OPS_CLASS 0x0f
+#define KWORK_OPS_STANDING 0x10
+#define KWORK_OPS_ARGS 0x20
+#define KWORK_OPS_TIMER 0x40
+extern const uint8_t kwork_ops[KWORK_OP_COUNT];
+
+/* The class serving an op; callers pass a valid op (ksubmit checked it). */
+static inline kdev_class_t kwork_class(uint32_t op) {
+  return (kdev_class_t)(kwork_ops[op] & KWORK_OPS_CLASS);
+}
+
+static inline bool kwork_is_standing(const kwork_t *w) {
+  return (kwork_ops[w->op] & KWORK_OPS_STANDING) != 0;
+}
+
+/* The device asks for a kick at the end of this tick. */
+static inline void kdev_want_kick(kdevice_t *dev) { dev->k->kicks |= dev->bit; }
 
 void kmain_init(kernel_t *k, void *boot_ctx);
 void kmain_tick(kernel_t *k, ktime_t now);
 ktime_t kmain_next_delay(kernel_t *k);
 
-/* work.c, for kmain.c */
-void kwork_dispatch_all(kernel_t *k);
+/* work.c, for kmain.c. One pass runs the callbacks of the items done when
+ * it starts, then hands every queued item to its device; passes go on while
+ * items are done, at most max_passes. Returns the passes run. */
+uint32_t kwork_run_passes(kernel_t *k, uint32_t max_passes);
+/* One batch of callbacks and nothing else; for tests. */
 void kwork_run_callbacks(kernel_t *k);
 void kwork_expire(kernel_t *k, kwork_t *work);
-kerr_t kwork_validate(kernel_t *k, const kwork_t *work);
-kdev_class_t kwork_class(uint32_t op);
+/* validate.c: the checks of one op's arguments, for ops marked
+ * KWORK_OPS_ARGS; ksubmit has checked the op, callback and device. */
+kerr_t kwork_check_args(kernel_t *k, const kwork_t *work);
 
 /* device.c, for kmain.c */
 void kdev_poll_raised(kernel_t *k);
-bool kdev_any_raised(const kernel_t *k);
+void kdev_kick_all(kernel_t *k);
+static inline bool kdev_any_raised(const kernel_t *k) { return k->raised != 0; }
 
 #endif

@@ -114,7 +114,7 @@ static bool reseed_due(const krng_dev_t *r) {
 static kerr_t rng_submit(kdevice_t *dev, kwork_t *w) {
   krng_dev_t *r = of(dev);
   if (w->flags & KRNG_FLAG_RAW) {
-    r->hw->kick = true; /* the kernel kicks it after this batch */
+    kdev_want_kick(r->hw); /* the kernel kicks it at the end of the tick */
     return r->hw->ops->submit(r->hw, w);
   }
   if (!r->seeded) {

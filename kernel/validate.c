@@ -1,12 +1,12 @@
 /* validate.c: argument checks at ksubmit, so that a bad request is refused
- * with an error before it reaches a device. */
+ * with an error before it reaches a device. ksubmit itself checks what every
+ * item needs (a callback, a valid op, a device that serves it) and calls this
+ * for the ops marked KWORK_OPS_ARGS in kwork_ops (work.c). */
 #include "kernel.h"
 
 static kerr_t check_blk(kernel_t *k, const kwork_t *w) {
   const kblk_info_t *info = &k->serves[KDEV_BLOCK]->info.blk;
   const kblk_req_t *r = KCONTAINER_OF(w, const kblk_req_t, work);
-  if (w->op == KWORK_OP_BLOCK_FLUSH)
-    return KERR_OK;
   if (w->op == KWORK_OP_BLOCK_WRITE && info->read_only)
     return KERR_READ_ONLY;
   uint64_t bytes = 0;
@@ -34,15 +34,7 @@ static kerr_t check_blk(kernel_t *k, const kwork_t *w) {
   return KERR_OK;
 }
 
-kerr_t kwork_validate(kernel_t *k, const kwork_t *w) {
-  if (w->callback == NULL || w->op == KWORK_OP_NONE ||
-      w->op >= KWORK_OP_COUNT)
-    return KERR_INVALID;
-  if (w->op == KWORK_OP_TIMER)
-    return KERR_OK;
-  if (k->serves[kwork_class(w->op)] == NULL)
-    return KERR_NO_DEVICE;
-
+kerr_t kwork_check_args(kernel_t *k, const kwork_t *w) {
   switch (w->op) {
   case KWORK_OP_RNG_READ: {
     const krng_req_t *r = KCONTAINER_OF(w, const krng_req_t, work);
@@ -50,7 +42,6 @@ kerr_t kwork_validate(kernel_t *k, const kwork_t *w) {
   }
   case KWORK_OP_BLOCK_READ:
   case KWORK_OP_BLOCK_WRITE:
-  case KWORK_OP_BLOCK_FLUSH:
     return check_blk(k, w);
   case KWORK_OP_NET_SEND: {
     const knet_send_req_t *r = KCONTAINER_OF(w, const knet_send_req_t, work);

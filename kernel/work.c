@@ -15,33 +15,24 @@
 #include "kernel.h"
 #include "kstring.h"
 
-static bool is_standing(const kwork_t *w) {
-  return w->op == KWORK_OP_NET_RECV || w->op == KWORK_OP_UDP_RECV;
-}
-
-kdev_class_t kwork_class(uint32_t op) {
-  switch (op) {
-  case KWORK_OP_RNG_READ:
-    return KDEV_RNG;
-  case KWORK_OP_BLOCK_READ:
-  case KWORK_OP_BLOCK_WRITE:
-  case KWORK_OP_BLOCK_FLUSH:
-    return KDEV_BLOCK;
-  case KWORK_OP_NET_RECV:
-  case KWORK_OP_NET_SEND:
-    return KDEV_NET;
-  case KWORK_OP_UDP_BIND:
-  case KWORK_OP_UDP_UNBIND:
-  case KWORK_OP_UDP_RECV:
-  case KWORK_OP_UDP_SEND:
-  case KWORK_OP_IP_CONFIG:
-  case KWORK_OP_PING:
-  case KWORK_OP_ARP_RESOLVE:
-    return KDEV_IP;
-  default:
-    return KDEV_CLASS_COUNT; /* timers and invalid ops: no device */
-  }
-}
+const uint8_t kwork_ops[KWORK_OP_COUNT] = {
+    [KWORK_OP_NONE] = KDEV_CLASS_COUNT,
+    [KWORK_OP_TIMER] = KDEV_CLASS_COUNT | KWORK_OPS_TIMER,
+    [KWORK_OP_RNG_READ] = KDEV_RNG | KWORK_OPS_ARGS,
+    [KWORK_OP_BLOCK_READ] = KDEV_BLOCK | KWORK_OPS_ARGS,
+    [KWORK_OP_BLOCK_WRITE] = KDEV_BLOCK | KWORK_OPS_ARGS,
+    [KWORK_OP_BLOCK_FLUSH] = KDEV_BLOCK,
+    [KWORK_OP_NET_RECV] = KDEV_NET | KWORK_OPS_STANDING,
+    [KWORK_OP_NET_SEND] = KDEV_NET | KWORK_OPS_ARGS,
+    [KWORK_OP_UDP_BIND] = KDEV_IP,
+    [KWORK_OP_UDP_UNBIND] = KDEV_IP,
+    [KWORK_OP_UDP_RECV] = KDEV_IP | KWORK_OPS_STANDING,
+    [KWORK_OP_UDP_SEND] = KDEV_IP | KWORK_OPS_ARGS,
+    [KWORK_OP_IP_CONFIG] = KDEV_IP,
+    [KWORK_OP_PING] = KDEV_IP | KWORK_OPS_ARGS,
+    [KWORK_OP_ARP_RESOLVE] = KDEV_IP | KWORK_OPS_ARGS,
+};
+_Static_assert(KDEV_CLASS_COUNT <= KWORK_OPS_CLASS, "a class fits its bits");
 
 void kwork_init(kwork_t *work, uint32_t op, void *ctx, kwork_cb_t callback,
                 uint32_t flags) {
@@ -64,13 +55,18 @@ void kwork_set_timeout(kernel_t *k, kwork_t *work, ktime_t ns) {
   kwork_set_deadline(work, ns > KTIME_NEVER - now ? KTIME_NEVER : now + ns);
 }
 
-/* The final completion: off the heap, onto the completion queue. */
+/* The final completion: off the heap, onto the completion queue. Every
+ * final result other than KERR_OK comes this way, so it is counted here. */
 static void finish(kernel_t *k, kwork_t *w, kerr_t result) {
   if (w->heap_index != KWORK_NO_HEAP)
     ktimer_heap_cancel(&k->timers, w);
+  if (result == KERR_CANCELLED)
+    k->stats.cancelled++;
+  else if (result == KERR_TIMEOUT)
+    k->stats.timed_out++;
   w->result = result;
   w->state = KWORK_STATE_DONE;
-  kwork_list_push(&k->done, w);
+  kwork_queue_push(&k->done, w);
 }
 
 static kerr_t reject(kernel_t *k, kerr_t err) {
@@ -78,38 +74,64 @@ static kerr_t reject(kernel_t *k, kerr_t err) {
   return err;
 }
 
+/* Onto the submit queue; heap_index is already set (a deadline's slot, or
+ * KWORK_NO_HEAP). cancel_reason is read only under KWORK_I_CANCEL, which is
+ * set with it: no need to clear it. */
+static inline void enqueue(kernel_t *k, kwork_t *w) {
+  w->result = KERR_OK;
+  w->internal = 0;
+  w->state = KWORK_STATE_QUEUED;
+  kwork_queue_push(&k->submitted, w);
+  k->stats.submitted++;
+}
+
+/* What the common path of ksubmit leaves: a timer, an op with arguments to
+ * check, or an item with a deadline. The op and the callback are checked. */
+static __attribute__((noinline)) kerr_t submit_more(kernel_t *k, kwork_t *w) {
+  kerr_t err;
+  if (w->op == KWORK_OP_TIMER) {
+    ktimer_req_t *t = KCONTAINER_OF(w, ktimer_req_t, work);
+    ktime_t now = ktime_now(k);
+    w->heap_index = KWORK_NO_HEAP;
+    t->expires = t->delay > KTIME_NEVER - now ? KTIME_NEVER : now + t->delay;
+    err = ktimer_heap_arm(&k->timers, w, KMIN(t->expires, w->deadline));
+    if (err != KERR_OK)
+      return reject(k, err);
+    w->result = KERR_OK;
+    w->internal = 0;
+    w->state = KWORK_STATE_LIVE;
+    k->stats.submitted++;
+    return KERR_OK;
+  }
+  if (k->serves_op[w->op] == NULL)
+    return reject(k, KERR_NO_DEVICE);
+  if ((kwork_ops[w->op] & KWORK_OPS_ARGS) &&
+      (err = kwork_check_args(k, w)) != KERR_OK)
+    return reject(k, err);
+  w->heap_index = KWORK_NO_HEAP;
+  if (w->deadline != KTIME_NEVER &&
+      (err = ktimer_heap_arm(&k->timers, w, w->deadline)) != KERR_OK)
+    return reject(k, err);
+  enqueue(k, w);
+  return KERR_OK;
+}
+
 kerr_t ksubmit(kernel_t *k, kwork_t *w) {
   if (w == NULL)
     return reject(k, KERR_INVALID);
   if (w->state != KWORK_STATE_IDLE)
     return reject(k, KERR_STATE);
-  kerr_t err = kwork_validate(k, w);
-  if (err != KERR_OK)
-    return reject(k, err);
-
-  w->result = KERR_OK;
-  w->internal = 0;
-  w->cancel_reason = KERR_OK;
+  uint32_t op = w->op;
+  /* op - 1 wraps for KWORK_OP_NONE */
+  if (w->callback == NULL || op - 1u >= KWORK_OP_COUNT - 1u)
+    return reject(k, KERR_INVALID);
+  uint32_t info = kwork_ops[op];
+  if ((info & (KWORK_OPS_ARGS | KWORK_OPS_TIMER)) || w->deadline != KTIME_NEVER)
+    return submit_more(k, w);
+  if (k->serves_op[op] == NULL)
+    return reject(k, KERR_NO_DEVICE);
   w->heap_index = KWORK_NO_HEAP;
-  if (w->op == KWORK_OP_TIMER) {
-    ktimer_req_t *t = KCONTAINER_OF(w, ktimer_req_t, work);
-    ktime_t now = ktime_now(k);
-    t->expires = t->delay > KTIME_NEVER - now ? KTIME_NEVER : now + t->delay;
-    err = ktimer_heap_arm(&k->timers, w, KMIN(t->expires, w->deadline));
-    if (err != KERR_OK)
-      return reject(k, err);
-    w->state = KWORK_STATE_LIVE;
-  } else {
-    if (w->deadline != KTIME_NEVER) {
-      err = ktimer_heap_arm(&k->timers, w, w->deadline);
-      if (err != KERR_OK)
-        return reject(k, err);
-    }
-    w->state = KWORK_STATE_QUEUED;
-    kwork_list_push(&k->submitted, w);
-  }
-  k->stats.submitted++;
-  k->stats.live++;
+  enqueue(k, w);
   return KERR_OK;
 }
 
@@ -120,7 +142,7 @@ static void stop_at_device(kernel_t *k, kwork_t *w, kerr_t reason) {
     return;
   w->internal |= KWORK_I_CANCEL;
   w->cancel_reason = reason;
-  kdevice_t *dev = k->serves[kwork_class(w->op)];
+  kdevice_t *dev = k->serves_op[w->op];
   if (dev->ops->cancel(dev, w) == KERR_OK)
     finish(k, w, reason);
 }
@@ -129,7 +151,7 @@ static void stop_at_device(kernel_t *k, kwork_t *w, kerr_t reason) {
 static kerr_t stop(kernel_t *k, kwork_t *w, kerr_t reason) {
   switch (w->state) {
   case KWORK_STATE_QUEUED:
-    kwork_list_remove(&k->submitted, w);
+    kwork_queue_remove(w);
     finish(k, w, reason);
     return KERR_OK;
   case KWORK_STATE_LIVE:
@@ -140,7 +162,7 @@ static kerr_t stop(kernel_t *k, kwork_t *w, kerr_t reason) {
     return KERR_OK;
   case KWORK_STATE_DONE:
     /* A standing item whose event waits for its callback: finish after it. */
-    if (is_standing(w) && w->result == KERR_OK) {
+    if (kwork_is_standing(w) && w->result == KERR_OK) {
       if (!(w->internal & KWORK_I_CANCEL)) {
         w->internal |= KWORK_I_CANCEL;
         w->cancel_reason = reason;
@@ -170,71 +192,91 @@ void kwork_expire(kernel_t *k, kwork_t *w) {
   stop(k, w, KERR_TIMEOUT);
 }
 
-void kdev_complete(kdevice_t *dev, kwork_t *w, kerr_t result) {
-  kernel_t *k = dev->k;
-  if (w == NULL || w->state != KWORK_STATE_LIVE) {
-    k->stats.bad_completions++;
-    return;
-  }
+static __attribute__((noinline)) void bad_completion(kernel_t *k) {
+  k->stats.bad_completions++;
+}
+
+static __attribute__((noinline)) void complete_slow(kernel_t *k, kwork_t *w,
+                                                    kerr_t result) {
   if (result == KERR_CANCELLED && (w->internal & KWORK_I_CANCEL))
     result = w->cancel_reason;
-  if (is_standing(w) && result == KERR_OK) {
+  if (kwork_is_standing(w) && result == KERR_OK) {
     w->result = KERR_OK; /* an event: keeps its deadline on the heap */
     w->state = KWORK_STATE_DONE;
-    kwork_list_push(&k->done, w);
+    kwork_queue_push(&k->done, w);
     return;
   }
   finish(k, w, result);
 }
 
-void kwork_dispatch_all(kernel_t *k) {
-  kwork_t *w;
-  while ((w = kwork_list_pop(&k->submitted)) != NULL) {
+void kdev_complete(kdevice_t *dev, kwork_t *w, kerr_t result) {
+  if (w == NULL || w->state != KWORK_STATE_LIVE)
+    return bad_completion(dev->k);
+  if (result != KERR_OK || w->heap_index != KWORK_NO_HEAP)
+    return complete_slow(dev->k, w, result);
+  /* KERR_OK and nothing on the heap: an event and a final result take the
+   * same steps. w->result is KERR_OK already: ksubmit set it, and only a
+   * completion changes it. */
+  w->state = KWORK_STATE_DONE;
+  kwork_queue_push(&dev->k->done, w);
+}
+
+/* Every QUEUED item to its device, including those the devices' submits
+ * queue (the IPv4 stack's frames). It ends: an item is queued only from
+ * IDLE, and nothing here makes an item IDLE. */
+static inline __attribute__((always_inline)) void dispatch_all(kernel_t *k) {
+  while (!kwork_queue_empty(&k->submitted)) {
+    kwork_t *w = kwork_queue_pop(&k->submitted);
     if (w->deadline != KTIME_NEVER && w->deadline <= ktime_now(k)) {
       /* Never start work that is already late. */
       finish(k, w, KERR_TIMEOUT);
       continue;
     }
-    kdevice_t *dev = k->serves[kwork_class(w->op)];
+    kdevice_t *dev = k->serves_op[w->op];
     w->state = KWORK_STATE_LIVE;
-    dev->kick = true;
+    k->kicks |= dev->bit;
     kerr_t err = dev->ops->submit(dev, w);
     if (err != KERR_OK && w->state == KWORK_STATE_LIVE)
       finish(k, w, err);
   }
-  for (uint32_t i = 0; i < k->ndevices; i++) {
-    kdevice_t *dev = k->devices[i];
-    if (dev->kick) {
-      dev->kick = false;
-      if (dev->ops->kick)
-        dev->ops->kick(dev);
-    }
-  }
 }
 
-void kwork_run_callbacks(kernel_t *k) {
-  /* Only what is done now: items completed by these callbacks wait for the
-   * next tick, so a callback that resubmits cannot starve the loop. */
-  kwork_list_t batch = k->done;
-  k->done.head = k->done.tail = NULL;
-  kwork_t *w;
-  while ((w = kwork_list_pop(&batch)) != NULL) {
-    bool event = is_standing(w) && w->result == KERR_OK;
-    bool stopping = event && (w->internal & KWORK_I_CANCEL);
-    if (event && !stopping) {
-      w->state = KWORK_STATE_QUEUED; /* re-armed before the callback */
-      kwork_list_push(&k->submitted, w);
-    } else if (!event) {
+/* One batch: the items done when it starts, in the order they completed.
+ * Items that complete while it runs go to the next batch. */
+static inline __attribute__((always_inline)) void run_callbacks(kernel_t *k) {
+  kwork_t *w = kwork_queue_take_all(&k->done);
+  while (w != NULL) {
+    kwork_t *next = w->next; /* the callback may queue w again */
+    bool stopping = false;
+    if (!kwork_is_standing(w) || w->result != KERR_OK) {
       w->state = KWORK_STATE_IDLE;
-      k->stats.live--;
-      if (w->result == KERR_CANCELLED)
-        k->stats.cancelled++;
-      else if (w->result == KERR_TIMEOUT)
-        k->stats.timed_out++;
+      k->finals++;
+    } else if (w->internal & KWORK_I_CANCEL) {
+      stopping = true; /* the event's callback, then the final result */
+      k->events++;
+    } else {
+      k->events++;
+      /* an event: re-armed before the callback */
+      w->state = KWORK_STATE_QUEUED;
+      kwork_queue_push(&k->submitted, w);
     }
-    k->stats.completed++;
     w->callback(w);
     if (stopping)
       finish(k, w, w->cancel_reason);
+    w = next;
   }
+}
+
+void kwork_run_callbacks(kernel_t *k) { run_callbacks(k); }
+
+uint32_t kwork_run_passes(kernel_t *k, uint32_t max_passes) {
+  uint32_t pass = 0;
+  while (pass < max_passes) {
+    pass++;
+    run_callbacks(k);
+    dispatch_all(k);
+    if (kwork_queue_empty(&k->done))
+      break;
+  }
+  return pass;
 }

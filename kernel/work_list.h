@@ -54,4 +54,52 @@ static inline kwork_t *kwork_list_pop(kwork_list_t *l) {
   return w;
 }
 
+/* The kernel's own queues (submitted, done): a ring through a sentinel, so
+ * push, pop and remove test nothing. kwork_queue_init before use. */
+typedef struct {
+  kwork_t s; /* the sentinel: only next (the first item) and prev (the last) */
+} kwork_queue_t;
+
+static inline void kwork_queue_init(kwork_queue_t *q) {
+  q->s.next = q->s.prev = &q->s;
+}
+
+static inline bool kwork_queue_empty(const kwork_queue_t *q) {
+  return q->s.next == &q->s;
+}
+
+static inline void kwork_queue_push(kwork_queue_t *q, kwork_t *w) {
+  kwork_t *last = q->s.prev;
+  w->next = &q->s;
+  w->prev = last;
+  last->next = w;
+  q->s.prev = w;
+}
+
+/* w must be on a queue. Leaves w's links as they were. */
+static inline void kwork_queue_remove(kwork_t *w) {
+  w->prev->next = w->next;
+  w->next->prev = w->prev;
+}
+
+/* The first item, off the queue; q must not be empty. */
+static inline kwork_t *kwork_queue_pop(kwork_queue_t *q) {
+  kwork_t *w = q->s.next;
+  kwork_t *next = w->next;
+  q->s.next = next;
+  next->prev = &q->s;
+  return w;
+}
+
+/* Every item, as a chain linked through next and ending in NULL (or NULL
+ * for none); the queue is left empty. */
+static inline kwork_t *kwork_queue_take_all(kwork_queue_t *q) {
+  kwork_t *first = q->s.next;
+  if (first == &q->s)
+    return NULL;
+  q->s.prev->next = NULL;
+  kwork_queue_init(q);
+  return first;
+}
+
 #endif

@@ -235,11 +235,13 @@ static void test_device_completing_inside_submit(void **state) {
   g_rng.complete_in_submit_result = KERR_OK;
 
   assert_int_equal(ksubmit(&g_k, &r.work), KERR_OK);
-  tick();
-  assert_int_equal(kwork_state(&r.work), KWORK_STATE_DONE);
-  ticks(3);
+  tick(); /* dispatched, completed, and its callback run: one tick */
   assert_int_equal(callbacks_for(&r.work), 1);
   assert_int_equal(g_cb[0].result, KERR_OK);
+  assert_int_equal(kwork_state(&r.work), KWORK_STATE_IDLE);
+  assert_int_equal(kmain_next_delay(&g_k), KTIME_NEVER);
+  ticks(3);
+  assert_int_equal(callbacks_for(&r.work), 1);
   assert_int_equal(kstats(&g_k)->live, 0);
 }
 
@@ -296,7 +298,7 @@ static void test_cancel_while_queued(void **state) {
   assert_int_equal(g_cb[0].result, KERR_CANCELLED);
   assert_int_equal(g_rng.nsubmits, 0); /* the device never saw it */
   assert_int_equal(g_rng.ncancels, 0);
-  assert_true(kwork_list_empty(&g_k.submitted));
+  assert_true(kwork_queue_empty(&g_k.submitted));
   const kstats_t *s = kstats(&g_k);
   assert_int_equal(s->cancelled, 1);
   assert_int_equal(s->live, 0);
@@ -469,12 +471,12 @@ static void test_submit_while_live_is_refused(void **state) {
   assert_int_equal(g_rng.nsubmits, 2);
   assert_ptr_equal(g_rng.submits[0], &a.work);
   assert_ptr_equal(g_rng.submits[1], &b.work);
-  assert_true(kwork_list_empty(&g_k.submitted));
+  assert_true(kwork_queue_empty(&g_k.submitted));
 
   assert_int_equal(ksubmit(&g_k, &a.work), KERR_STATE); /* LIVE */
   fake_device_complete(&g_rng, &a.work, KERR_OK);
   assert_int_equal(ksubmit(&g_k, &a.work), KERR_STATE); /* DONE */
-  assert_true(kwork_list_empty(&g_k.submitted));
+  assert_true(kwork_queue_empty(&g_k.submitted));
 
   ticks(2);
   assert_int_equal(callbacks_for(&a.work), 1);
@@ -677,9 +679,9 @@ static void test_late_work_is_never_dispatched(void **state) {
   fake_clock_set(&g_k, KTIME_MS(6));
   kmain_tick(&g_k, KTIME_MS(4)); /* the tick's time is before the deadline */
   assert_int_equal(g_rng.nsubmits, 0);
-  assert_int_equal(kwork_state(&r.work), KWORK_STATE_DONE);
   assert_int_equal(kstats(&g_k)->timers_pending, 0);
-  tick();
+  /* Ended at dispatch; its callback runs in the same tick's next pass. */
+  assert_int_equal(kwork_state(&r.work), KWORK_STATE_IDLE);
   assert_int_equal(callbacks_for(&r.work), 1);
   assert_int_equal(g_cb[0].result, KERR_TIMEOUT);
   assert_int_equal(kstats(&g_k)->timed_out, 1);
@@ -784,8 +786,9 @@ static void test_standing_cancel_from_its_own_callback(void **state) {
   fake_device_complete(&g_udp, &r.work, KERR_OK);
   tick();
   assert_int_equal(g_cancel_in_callback_result, KERR_OK);
-  assert_int_equal(callbacks_for(&r.work), 1);
-  /* Cancelled while re-queued: not handed back to the device. */
+  /* Cancelled while re-queued: not handed back to the device, and its final
+   * callback runs in the same tick. */
+  assert_int_equal(callbacks_for(&r.work), 2);
   assert_int_equal(fake_device_times_submitted(&g_udp, &r.work), 1);
   assert_int_equal(g_udp.ncancels, 0);
 
@@ -907,7 +910,7 @@ static void test_standing_deadline_while_requeued(void **state) {
   assert_int_equal(g_ncb, 2);
   assert_int_equal(g_cb[1].result, KERR_TIMEOUT);
   assert_int_equal(fake_device_times_submitted(&g_udp, &r.work), 1);
-  assert_true(kwork_list_empty(&g_k.submitted));
+  assert_true(kwork_queue_empty(&g_k.submitted));
   assert_int_equal(kstats(&g_k)->live, 0);
 }
 
