@@ -1,6 +1,8 @@
 /* net.c: the demo's network steps (demo.h). Each step has a deadline and
  * starts in the callback of the one before; a step that fails prints why
- * and the next one runs anyway. */
+ * and the next one runs anyway. The address is asked for at the start
+ * (demo_net_begin), so that DHCP runs while the RNG and disk steps do; its
+ * line waits for theirs (demo_net_start), so the output keeps its order. */
 #include "demo.h"
 
 #define CONFIG_WAIT KTIME_S(10) /* DHCP falls back to static after 3 s */
@@ -10,7 +12,10 @@
 
 static struct {
   kernel_t *k;
-  void (*then)(void);
+  void (*then)(void); /* NULL until demo_net_start */
+  kerr_t begun;       /* what submitting the IP_CONFIG item gave */
+  bool configured;    /* ... and it completed, at address_at */
+  ktime_t address_at;
   kip_config_req_t config;
   karp_req_t arp;
   kping_req_t ping;
@@ -75,8 +80,9 @@ static void on_arp(kwork_t *w) {
   start_ping();
 }
 
-static void on_config(kwork_t *w) {
+static void report_config(void) {
   const kip_config_t *c = &g.config.config;
+  kwork_t *w = &g.config.work;
   if (w->result != KERR_OK) {
     printk("demo: net no address: %s\n", kerr_str(w->result));
     return g.then();
@@ -104,14 +110,29 @@ static void on_config(kwork_t *w) {
   }
 }
 
-void demo_net_start(kernel_t *k, void (*then)(void)) {
+static void on_config(kwork_t *w) {
+  (void)w;
+  g.configured = true;
+  g.address_at = ktime_now(g.k);
+  if (g.then)
+    report_config();
+}
+
+void demo_net_begin(kernel_t *k) {
   g.k = k;
-  g.then = then;
   kwork_init(&g.config.work, KWORK_OP_IP_CONFIG, NULL, on_config, 0);
   kwork_set_timeout(k, &g.config.work, CONFIG_WAIT);
-  kerr_t err = ksubmit(k, &g.config.work);
-  if (err != KERR_OK) {
-    printk("demo: net not available: %s\n", kerr_str(err));
+  g.begun = ksubmit(k, &g.config.work);
+}
+
+void demo_net_start(void (*then)(void)) {
+  g.then = then;
+  if (g.begun != KERR_OK) {
+    printk("demo: net not available: %s\n", kerr_str(g.begun));
     then();
+  } else if (g.configured) {
+    report_config();
   }
 }
+
+ktime_t demo_net_address_at(void) { return g.address_at; }

@@ -17,7 +17,7 @@
 #define CAL_GIVE_UP (1ull << 36)    /* TSC ticks: >= 20 s at up to 3.4 GHz */
 #define MAX_ARM_NS (1ull << 35)     /* 34 s: below the LAPIC's 32-bit reach */
 
-static uint64_t g_tsc0;             /* TSC at time 0 */
+extern uint64_t x86_boot_tsc;       /* boot.S: the TSC at our first instruction */
 static x86_scale_t g_tsc_to_ns;     /* zero until calibrated: time stays 0 */
 static x86_scale_t g_ns_to_lapic;
 static ktime_t g_armed = KTIME_NEVER;
@@ -86,7 +86,6 @@ void x86_clock_init(void) {
   uint64_t ns = ((uint64_t)elapsed * 1000000000u + PIT_HZ / 2) / PIT_HZ;
   g_tsc_to_ns = x86_scale_make(ns, p1 - p0);
   g_ns_to_lapic = x86_scale_make(c0 - c1, x86_scale(l1 - l0, g_tsc_to_ns));
-  g_tsc0 = p0;
   x86_lapic_timer_irq(true);
   klog(KLOG_DEBUG, "x86: tsc %llu kHz, lapic timer %llu kHz\n",
        (unsigned long long)((p1 - p0) * 1000000u / ns),
@@ -94,9 +93,11 @@ void x86_clock_init(void) {
                             x86_scale(l1 - l0, g_tsc_to_ns)));
 }
 
-ktime_t arch_time_ns(void) {
-  return x86_scale(x86_rdtsc() - g_tsc0, g_tsc_to_ns);
-}
+/* The TSC starts at 0 with the machine: TCG counts it from the VM's start,
+ * KVM sets it to 0 at the vCPU's reset. Before calibration, time is 0. */
+ktime_t arch_time_ns(void) { return x86_scale(x86_rdtsc(), g_tsc_to_ns); }
+
+ktime_t arch_first_ns(void) { return x86_scale(x86_boot_tsc, g_tsc_to_ns); }
 
 /* Rounded up, and 1/2048 (0.05%) more, about twice the spread of the LAPIC
  * calibration: an interrupt before `deadline` costs the loop a wasted turn.
