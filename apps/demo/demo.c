@@ -9,9 +9,10 @@
  *      then when the address came and when the echo began, in ms by
  *      ktime_now (bare metal: the machine's clock, docs/baremetal.md)
  *
- * One line per step, none per datagram. Each step starts in the callback of
- * the one before, except the address, asked for at the start so that DHCP
- * overlaps steps 1 and 2: the loop never waits. */
+ * One line per step, none per datagram, in this order. Steps 1 and 2 start
+ * each in the callback of the one before; step 3 starts at once, so that
+ * its round trips overlap them, and prints after them (net.c): the loop
+ * never waits. */
 #include "demo.h"
 
 #define BLK_SECTORS 8
