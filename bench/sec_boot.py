@@ -3,13 +3,16 @@ from the demo kernel, beside QEMU's own floor.
 
 Per platform and transport, ctx.runs runs of each, alternating:
   - the demo (build/<p>/kernel.elf) started as `make run` starts it; when
-    its console says "demo: udp echo", `udpload first` sends a datagram
-    every 10 ms until one comes back, and reports the CLOCK_MONOTONIC time
-    of that echo (the clock of time.monotonic()); boot = echo - launch;
+    its console says "demo: udp echo", a socket opened before the launch
+    sends a datagram at once and every 1 ms until one comes back;
+    boot = echo - launch (boot_once), and the host times of its console
+    lines and the kernel's own boot report give the phases;
   - build/<p>/floor.elf (bench/floor/floor.c: the platform's boot code, then
     one byte on the console and power-off) on the same QEMU command line:
     launch to that byte, and launch to QEMU's exit.
-"ours" is the median boot minus the median floor (first byte).
+"ours" is the median boot minus the median floor (first byte). With KVM
+usable, x32 and x64 are measured again under it; otherwise their rows say
+they were skipped.
 """
 import os
 import re
@@ -212,7 +215,6 @@ def configs(ctx):
 
 
 def run(ctx):
-    sec_udp.ensure_udpload()
     rows, phase_rows = [], []
     built = {}
     with tempfile.NamedTemporaryFile(prefix="bench-boot-", suffix=".img") as d:
