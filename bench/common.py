@@ -19,6 +19,37 @@ BAREMETAL = ["rv32", "rv64", "arm32", "arm64", "x32", "x64"]
 TRANSPORTS = ["mmio", "pci"]
 
 
+def kvm_unusable_reason():
+    """Why QEMU cannot use KVM here, or None if it can: /dev/kvm must open
+    and QEMU must start with it (some hosts have the device but refuse it).
+    The one check of the benchmarks and of tests/system's KVM tests."""
+    if not os.path.exists("/dev/kvm"):
+        return "no /dev/kvm"
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return "/dev/kvm not readable and writable"
+    try:
+        p = subprocess.run(["qemu-system-x86_64", "-accel", "kvm", "-M", "none",
+                            "-display", "none", "-monitor", "none",
+                            "-serial", "none", "-S"],
+                           capture_output=True, text=True, timeout=2)
+    except subprocess.TimeoutExpired:
+        return None  # it started and waited, as -S makes it
+    except OSError as e:
+        return "qemu-system-x86_64: %s" % e
+    if p.returncode != 0:
+        return "QEMU refuses -accel kvm: %s" % (p.stderr.strip() or p.returncode)
+    return None
+
+
+def kvm_usable():
+    return kvm_unusable_reason() is None
+
+
+# The x86 platforms and transports measured again under KVM when it is usable.
+KVM_PLATFORMS = ["x32", "x64"]
+KVM_SKIPPED = "skipped: /dev/kvm not usable here"
+
+
 class Context:
     def __init__(self, platforms, runs, results_dir, stamp, kvm):
         self.root = ROOT
@@ -27,7 +58,7 @@ class Context:
         self.runs = runs            # runs per figure (at least 5)
         self.results_dir = results_dir
         self.stamp = stamp          # "<date>-<host>": names this run's files
-        self.kvm = kvm              # /dev/kvm usable for x64 (ACCEL=kvm)
+        self.kvm = kvm              # /dev/kvm usable: x32, x64 also with ACCEL=kvm
 
 
 def log(*args):

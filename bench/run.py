@@ -45,23 +45,6 @@ def version(argv):
         return "not found"
 
 
-def kvm_usable():
-    """Whether QEMU can use KVM here: /dev/kvm opens and QEMU starts with
-    it (some hosts have the device but refuse it)."""
-    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        return False
-    try:
-        p = subprocess.run(["qemu-system-x86_64", "-accel", "kvm", "-M", "none",
-                            "-display", "none", "-monitor", "none",
-                            "-serial", "none", "-S"],
-                           capture_output=True, text=True, timeout=2)
-        return p.returncode == 0
-    except subprocess.TimeoutExpired:
-        return True  # it started and waited, as -S makes it
-    except OSError:
-        return False
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -75,7 +58,7 @@ def main():
     results = os.path.join(common.ROOT, "bench", "results")
     os.makedirs(results, exist_ok=True)
     ctx = common.Context(baremetal, max(5, a.runs), results, stamp,
-                         kvm_usable())
+                         common.kvm_usable())
     started = time.monotonic()
     parts = [
         "# realmos benchmarks, %s" % now.strftime("%Y-%m-%d %H:%M"),

@@ -1,7 +1,7 @@
 """Section 2, UDP echo: the demo kernel's echo through QEMU's user network,
 measured from the host with build/bench/udpload (bench/udpload.c).
 
-Per platform and transport (and x64 under KVM when ctx.kvm), one boot of
+Per platform and transport (and x32, x64 under KVM when ctx.kvm), one boot of
 build/<p>/kernel.elf, then:
   - ctx.runs runs of 1,000 sequential 64-byte datagrams: p50, p99 and max
     round-trip time of each run; every RTT also goes into the CDF plot;
@@ -48,12 +48,15 @@ def udpload(port, *args, timeout=60):
 
 
 def configs(ctx):
-    """(label, platform, transport, make args) for every config measured."""
+    """(label, platform, transport, make args) for every config measured;
+    the x86 platforms again under KVM, whose rows say they were skipped
+    (make args None) when /dev/kvm is not usable."""
     out = [("%s" % p, p, t, []) for p in ctx.platforms
            for t in ctx.transports]
-    if ctx.kvm:
-        out += [("x64 (kvm)", "x64", t, ["ACCEL=kvm"])
-                for t in ctx.transports]
+    for p in ctx.platforms:
+        if p in common.KVM_PLATFORMS:
+            out += [("%s (kvm)" % p, p, t, ["ACCEL=kvm"] if ctx.kvm else None)
+                    for t in ctx.transports]
     return out
 
 
@@ -151,6 +154,9 @@ def run(ctx):
     try:
         built = {}
         for label, p, t, make_args in configs(ctx):
+            if make_args is None:
+                rows.append([label, t, common.KVM_SKIPPED])
+                continue
             common.log("udp: %s %s" % (label, t))
             if p not in built:
                 try:

@@ -5,8 +5,13 @@
 #include "kapi.h"
 
 /* net.c: the network steps: the interface's address (DHCP, or the static
- * fallback), ARP for the gateway, a ping to it; one line each. Calls
- * `then` when they are over, whatever their outcome. */
-void demo_net_start(kernel_t *k, void (*then)(void));
+ * fallback), ARP for the gateway, a ping to it; one line each.
+ * demo_net_begin starts them (ARP and ping follow the address by
+ * themselves); demo_net_start prints their lines, in order, as they end,
+ * and calls `then` after the last, whatever their outcome.
+ * demo_net_address_at: ktime_now when the address came (0 before). */
+void demo_net_begin(kernel_t *k);
+void demo_net_start(void (*then)(void));
+ktime_t demo_net_address_at(void);
 
 #endif

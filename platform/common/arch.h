@@ -25,10 +25,15 @@ void arch_discover(platform_t *p, void *boot_ctx);
 /* Write bytes to the UART, polling; works before arch_init and in a panic. */
 void arch_uart_write(const char *s, size_t n);
 
-/* Monotonic nanoseconds since boot. */
+/* Monotonic nanoseconds by the machine's own clock (the generic timer's
+ * counter, mtime, the TSC), which QEMU starts at zero with the machine. */
 ktime_t arch_time_ns(void);
 
-/* One-shot timer interrupt at absolute time `deadline` (ns since boot), or
+/* arch_time_ns at the kernel's first instruction: what the machine (QEMU's
+ * firmware, if any) did before the kernel ran. For the boot report. */
+ktime_t arch_first_ns(void);
+
+/* One-shot timer interrupt at absolute time `deadline` (arch_time_ns), or
  * none for KTIME_NEVER. Replaces any earlier setting. */
 void arch_timer_arm(ktime_t deadline);
 

@@ -5,6 +5,17 @@
 #include "kernel.h"
 #include "stack.h"
 
+/* The boot report's first line: when the kernel started and when its devices
+ * were up, by the machine's clock (arch.h), in ms with 3 decimals. The rest
+ * (address, serving) is the program's to say, on the same clock. */
+static void report_boot(void) {
+  unsigned long long first = arch_first_ns() / 1000, up = arch_time_ns() / 1000;
+  klog(KLOG_INFO,
+       "boot: first instruction at %llu.%03llu ms, devices up at %llu.%03llu "
+       "ms\n",
+       first / 1000, first % 1000, up / 1000, up % 1000);
+}
+
 void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
   p->k = k;
   p->boot_ctx = boot_ctx;
@@ -13,6 +24,7 @@ void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
   arch_init(p, boot_ctx);
   arch_discover(p, boot_ctx);
   net_stack_register(k); /* the IPv4 stack over virtio-net, if there is one */
+  report_boot();
   arch_irq_restore(1); /* interrupts on from here */
 }
 

@@ -36,6 +36,9 @@
 pvh_start32:
   cli
   cld
+  rdtsc                   /* the boot report's first instruction (clock.c) */
+  mov %eax, x86_boot_tsc
+  mov %edx, x86_boot_tsc + 4
   mov %ebx, %esi          /* start_info, kept in esi until kmain */
   lgdt gdt_ptr
   ljmpl $CODE, $1f
@@ -82,6 +85,13 @@ gdt_end:
 gdt_ptr:
   .word gdt_end - gdt - 1
   .long gdt
+
+  /* In .data, not .bss: written before BSS is cleared. */
+  .data
+  .balign 8
+  .globl x86_boot_tsc
+x86_boot_tsc:
+  .quad 0
 
   .bss
   .balign 16

@@ -53,6 +53,9 @@
 pvh_start32:
   cli
   cld
+  rdtsc                   /* the boot report's first instruction (clock.c) */
+  mov %eax, x86_boot_tsc
+  mov %edx, x86_boot_tsc + 4
   mov %ebx, %esi          /* start_info, kept in esi until kmain */
   lgdt gdt_ptr
   ljmpl $CODE32, $1f
@@ -145,6 +148,13 @@ gdt_end:
 gdt_ptr:
   .word gdt_end - gdt - 1
   .long gdt
+
+  /* In .data, not .bss: written before BSS is cleared. */
+  .data
+  .balign 8
+  .globl x86_boot_tsc
+x86_boot_tsc:
+  .quad 0
 
   .bss
   .balign 4096

@@ -95,8 +95,23 @@ def test_banner_within_2s_then_idle_sleeps(kernel, config, tmp_path):
     assert not [l for l in k.lines if l.startswith("panic")]
 
 
+# How late a timer may fire by the guest clock. The guest program
+# (tests/programs/deadlines.c) fails beyond 100 ms, a lost or wildly late
+# timer; TCG needs all of that (30 ms seen on an idle 2-core host: the guest
+# clock runs on while the vCPU thread waits for the host). Under KVM the
+# vCPU runs on the host's CPU and the LAPIC timer is KVM's own, so the bound
+# is tight. (Not yet measured: no machine with a usable /dev/kvm was at hand
+# when it was set.)
+LATE_US = {"tcg": 100000, "kvm": 10000}
+
+
 def test_timers_fire_in_order_on_time(kernel, config, tmp_path):
-    k = boot(kernel, config, "deadlines", tmp_path)
+    timers_on_time(boot(kernel, config, "deadlines", tmp_path))
+
+
+def timers_on_time(k, kvm=False):
+    """The deadlines program's verdict, its clock against the host's, and
+    its latest timer against the accelerator's bound."""
     clocks = []
     while len(clocks) < 2:
         line = k.expect(lambda l: l.startswith("deadlines: clock "), timeout=10)
@@ -104,6 +119,12 @@ def test_timers_fire_in_order_on_time(kernel, config, tmp_path):
     end = k.expect(lambda l: l.startswith("deadlines: ok") or
                    l.startswith("deadlines: FAIL"), timeout=5)
     assert end == "deadlines: ok", "\n".join(k.lines)
+    late = [l for l in k.lines if l.startswith("deadlines: latest fired ")]
+    assert late, k.lines
+    late_us = int(late[0].split()[3])
+    bound = LATE_US["kvm" if kvm else "tcg"]
+    assert late_us <= bound, "a timer fired %d us late (bound %d)" % (
+        late_us, bound)
     guest = (clocks[1][0] - clocks[0][0]) / 1e9
     host = clocks[1][1] - clocks[0][1]
     assert abs(guest / host - 1) < 0.05, "guest %.3f s, host %.3f s" % (guest, host)

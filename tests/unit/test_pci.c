@@ -76,9 +76,11 @@ static void test_walk_finds_functions_in_order(void **state) {
   add(0, 5, 1, 0x1234, 0x00);
   add(1, 0, 0, 0x1b36, 0x00);
   add(0, 7, 1, 0x1234, 0x00); /* function 1 without function 0 */
+  add(0, 9, 0, 0x1b36, 0x01); /* a bridge to bus 5 (index 1) */
+  cfg_of(0, 9, 0)[0x19] = 5;
   pci_host_t h = host();
   pci_enumerate(NULL, &h, found);
-  assert_int_equal(nseen, 4);
+  assert_int_equal(nseen, 5);
   assert_int_equal(seen[0].bus, 4);
   assert_int_equal(seen[0].dev, 3);
   assert_int_equal(seen[0].fn, 0);
@@ -87,8 +89,24 @@ static void test_walk_finds_functions_in_order(void **state) {
   assert_int_equal(seen[1].device, 0x1003);
   assert_int_equal(seen[2].dev, 5);
   assert_int_equal(seen[2].vendor, 0x8086);
-  assert_int_equal(seen[3].bus, 5);
-  assert_ptr_equal((void *)seen[3].cfg, ecam + BUS_SIZE);
+  assert_int_equal(seen[3].dev, 9); /* the bridge, then its bus */
+  assert_int_equal(seen[4].bus, 5);
+  assert_ptr_equal((void *)seen[4].cfg, ecam + BUS_SIZE);
+}
+
+/* A bus no bridge leads to is not walked: its config space is never read
+ * (here it would answer, as no real bus does). */
+static void test_walk_skips_buses_no_bridge_leads_to(void **state) {
+  (void)state;
+  add(0, 3, 0, 0x1af4, 0x00);
+  add(1, 0, 0, 0x1b36, 0x00);
+  add(0, 4, 0, 0x1b36, 0x01); /* a bridge whose bus firmware never set */
+  pci_host_t h = host();
+  pci_enumerate(NULL, &h, found);
+  assert_int_equal(nseen, 2);
+  assert_int_equal(seen[0].dev, 3);
+  assert_int_equal(seen[1].dev, 4);
+  assert_int_equal(seen[1].bus, 4);
 }
 
 static void test_bars_are_assigned_from_the_windows(void **state) {
@@ -164,6 +182,7 @@ static void test_capabilities_walk_ends_on_a_loop(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(test_walk_finds_functions_in_order, setup),
+      cmocka_unit_test_setup(test_walk_skips_buses_no_bridge_leads_to, setup),
       cmocka_unit_test_setup(test_bars_are_assigned_from_the_windows, setup),
       cmocka_unit_test_setup(test_full_windows_leave_bars_unassigned, setup),
       cmocka_unit_test_setup(test_capabilities_walk_ends_on_a_loop, setup),

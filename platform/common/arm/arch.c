@@ -18,13 +18,11 @@
 #define MAX_DELAY_NS (1ull << 56)
 
 static timescale_t g_scale;
-static uint64_t g_boot_ticks;
 
 void arch_init(platform_t *p, void *boot_ctx) {
   (void)p;
   pl011_init();
   timescale_init(&g_scale, cpu_counter_freq());
-  g_boot_ticks = cpu_counter();
   cpu_timer_off();
   gic_init();
   gic_enable(VIRT_TIMER_INTID, false);
@@ -33,9 +31,12 @@ void arch_init(platform_t *p, void *boot_ctx) {
 
 void arch_uart_write(const char *s, size_t n) { pl011_write(s, n); }
 
-ktime_t arch_time_ns(void) {
-  return timescale_to_ns(&g_scale, cpu_counter() - g_boot_ticks);
-}
+/* The virtual counter is QEMU's virtual clock, which starts with the
+ * machine; -kernel starts the CPU at the ELF's entry point, so the counter
+ * reads about 0 at our first instruction. */
+ktime_t arch_time_ns(void) { return timescale_to_ns(&g_scale, cpu_counter()); }
+
+ktime_t arch_first_ns(void) { return 0; }
 
 void arch_timer_arm(ktime_t deadline) {
   if (deadline == KTIME_NEVER) {
@@ -43,7 +44,7 @@ void arch_timer_arm(ktime_t deadline) {
     return;
   }
   uint64_t now_ticks = cpu_counter();
-  ktime_t now = timescale_to_ns(&g_scale, now_ticks - g_boot_ticks);
+  ktime_t now = timescale_to_ns(&g_scale, now_ticks);
   ktime_t delay = deadline > now ? deadline - now : 0;
   if (delay > MAX_DELAY_NS)
     delay = MAX_DELAY_NS;
