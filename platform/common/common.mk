@@ -20,8 +20,11 @@ PLATFORM_CFLAGS := -ffreestanding -Iplatform/common
 # -ffunction-sections -fdata-sections: a section per function and object,
 # so that the link (--gc-sections) drops whatever nothing reaches from the
 # entry point (on x86 the FDT reader, everywhere what a program never calls).
+# -fno-unroll-loops: unrolled copies of the loops were 1.5 to 5.8 KiB of
+# each kernel (x64 the most: ARP's table walks, kstring's byte loops); the
+# bench numbers with and without are in docs/baremetal.md.
 TARGET_FLAGS += -Iplatform/common -Idrivers/virtio -ffreestanding -fno-pic -fno-stack-protector -nostdlib \
-                -fno-builtin -fno-common -ffunction-sections -fdata-sections
+                -fno-builtin -fno-common -ffunction-sections -fdata-sections -fno-unroll-loops
 OPT ?= -O2
 LDLIBS :=
 
