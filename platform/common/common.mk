@@ -22,19 +22,21 @@ PLATFORM_CFLAGS := -ffreestanding -Iplatform/common
 # entry point (on x86 the FDT reader, everywhere what a program never calls).
 # -fno-unroll-loops: unrolled copies of the loops were 1.5 to 5.8 KiB of
 # each kernel (x64 the most: ARP's table walks, kstring's byte loops); the
-# bench numbers with and without are in docs/baremetal.md.
+# core's instruction counts with and without are in docs/baremetal.md.
 TARGET_FLAGS += -Iplatform/common -Idrivers/virtio -ffreestanding -fno-pic -fno-stack-protector -nostdlib \
                 -fno-builtin -fno-common -ffunction-sections -fdata-sections -fno-unroll-loops
 OPT ?= -O2
 LDLIBS :=
 
 # Cold code, compiled for size (COLD_CFLAGS, after OPT so it wins): what runs
-# once at boot or once per device (device tree and ACPI parsing, PCI
-# enumeration, the MMU and IDT set-up, the demo's boot-time network steps),
-# or only to print (printk's formatting, error names, panic reports). Not on
-# it: anything a datagram, a block request, a timer or an interrupt goes
-# through (kernel/ but printk and kerr, net/, drivers/virtio/, the arch's
-# interrupt, clock and timer code). docs/baremetal.md has the sizes.
+# once at boot, once per device or once per DHCP lease (device tree and
+# ACPI parsing, PCI enumeration, virtio transport probe and set-up, the MMU
+# and IDT set-up, the DHCP client, the demo's boot-time network steps), or
+# only to print (printk's formatting, error names, panic reports). The
+# transports' per-request notify and isr_ack compile to the same code at
+# -Os. Not on it: anything a datagram, a block request, a timer or an
+# interrupt goes through (the rest of kernel/, net/ and drivers/virtio/, the
+# arch's interrupt, clock and timer code). docs/baremetal.md has the sizes.
 COLD_CFLAGS ?= -Os
 COLD_SRCS := lib/fdt.c lib/kfmt.c kernel/printk.c kernel/kerr.c apps/demo/net.c \
   net/dhcp.c drivers/virtio/setup.c drivers/virtio/attach.c drivers/virtio/pci_msix.c \
