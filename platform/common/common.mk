@@ -33,8 +33,9 @@ LDLIBS :=
 # ACPI parsing, PCI enumeration, virtio transport probe and set-up, the MMU
 # and IDT set-up, the DHCP client, the demo's boot-time network steps), or
 # only to print (printk's formatting, error names, panic reports). The
-# transports' per-request notify and isr_ack compile to the same code at
-# -Os. Not on it: anything a datagram, a block request, a timer or an
+# transports' per-request notify and isr_ack are the same instructions at
+# -Os, but for two branches swapped (x64, docs/baremetal.md). Not on it:
+# anything a datagram, a block request, a timer or an
 # interrupt goes through (the rest of kernel/, net/ and drivers/virtio/, the
 # arch's interrupt, clock and timer code). docs/baremetal.md has the sizes.
 COLD_CFLAGS ?= -Os
