@@ -35,9 +35,9 @@ LDLIBS :=
 # only to print (printk's formatting, error names, panic reports). The
 # transports' per-request notify and isr_ack are the same instructions at
 # -Os, but for two branches swapped (x64, docs/baremetal.md). Not on it:
-# anything a datagram, a block request, a timer or an
-# interrupt goes through (the rest of kernel/, net/ and drivers/virtio/, the
-# arch's interrupt, clock and timer code). docs/baremetal.md has the sizes.
+# anything a datagram, a block request, a timer or an interrupt goes
+# through (the rest of kernel/, net/ and drivers/virtio/, the arch's
+# interrupt, clock and timer code). docs/baremetal.md has the sizes.
 COLD_CFLAGS ?= -Os
 COLD_SRCS := lib/fdt.c lib/kfmt.c kernel/printk.c kernel/kerr.c apps/demo/net.c \
   net/dhcp.c drivers/virtio/setup.c drivers/virtio/attach.c drivers/virtio/pci_msix.c \
