@@ -40,12 +40,14 @@ static struct {
   const char *path;
   char why[160]; /* hosted_pcap_open's answer */
   size_t used;   /* bytes of buf not yet written */
-  uint8_t buf[64 * 1024];
 } g_pcap = {.fd = -1};
+/* Apart from g_pcap, whose initialiser would put it in .data: 64 KiB of
+ * zeros in the binary. */
+static uint8_t g_pcap_buf[64 * 1024];
 
 /* Every frame here is at most KCONFIG_NET_FRAME_MAX bytes (the kernel
  * checks sends, net.c receives), so a record always fits the buffer. */
-_Static_assert(RECORD_HEADER + KCONFIG_NET_FRAME_MAX <= sizeof(g_pcap.buf),
+_Static_assert(RECORD_HEADER + KCONFIG_NET_FRAME_MAX <= sizeof(g_pcap_buf),
                "a record must fit the buffer");
 
 /* The first failure: say so once, and stop capturing. */
@@ -59,7 +61,7 @@ static void stop(int err) {
 void hosted_pcap_flush(void) {
   size_t done = 0;
   while (g_pcap.fd >= 0 && done < g_pcap.used) {
-    ssize_t n = write(g_pcap.fd, g_pcap.buf + done, g_pcap.used - done);
+    ssize_t n = write(g_pcap.fd, g_pcap_buf + done, g_pcap.used - done);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0) {
@@ -72,7 +74,7 @@ void hosted_pcap_flush(void) {
 }
 
 static void put(const void *p, size_t n) {
-  memcpy(g_pcap.buf + g_pcap.used, p, n);
+  memcpy(g_pcap_buf + g_pcap.used, p, n);
   g_pcap.used += n;
 }
 
@@ -105,7 +107,7 @@ void hosted_pcap_frame(const void *frame, size_t length) {
     return;
   size_t stored =
       length < KCONFIG_NET_FRAME_MAX ? length : KCONFIG_NET_FRAME_MAX;
-  if (g_pcap.used + RECORD_HEADER + stored > sizeof(g_pcap.buf)) {
+  if (g_pcap.used + RECORD_HEADER + stored > sizeof(g_pcap_buf)) {
     hosted_pcap_flush();
     if (g_pcap.fd < 0)
       return;
