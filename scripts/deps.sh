@@ -36,11 +36,13 @@ case $what in
     # lib32gcc-12-dev and gcc-multilib (its /usr/include/asm): the i386 build
     # of the Wasm spec runner, run under qemu-user-static. iproute2: the TAP
     # test. tshark: the packet-capture test decodes what was captured.
+    # llvm: llvm-strip, for every target's ELF (the size test, make sizes).
     list="$base $arm $riscv $x86 python3 python3-pytest libcmocka-dev
       libclang-rt-14-dev libc6-dev-i386 lib32gcc-12-dev gcc-multilib
-      qemu-user-static iproute2 tshark" ;;
+      qemu-user-static iproute2 tshark llvm" ;;
   bench)
-    list="$base $arm $riscv $x86 python3 valgrind binutils python3-matplotlib" ;;
+    list="$base $arm $riscv $x86 python3 valgrind binutils llvm
+      python3-matplotlib" ;;
   *) echo "usage: deps.sh run|debug PLATFORM | deps.sh test|bench" >&2; exit 2 ;;
 esac
 
