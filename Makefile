@@ -26,16 +26,50 @@ CC := clang
 PYTHON := /usr/bin/python3
 BUILD := build/$(PLATFORM)$(if $(filter 1,$(SANITIZE)),-san)
 
+# The platform's struct platform, which lives inside kernel_t: the one
+# header of a platform that the kernel sees (common.mk adds the bare-metal
+# one it includes).
+PLATFORM_IMPL_INC := -Iplatform/$(PLATFORM)/impl
+
 ifeq ($(wildcard platform/$(PLATFORM)/platform.mk),)
   $(error PLATFORM=$(PLATFORM) is not built yet (have: $(notdir $(patsubst %/platform.mk,%,$(wildcard platform/*/platform.mk)))))
 endif
 include platform/$(PLATFORM)/platform.mk
 
 WARN := -Wall -Wextra -Werror
-COMMON_CFLAGS := -std=c11 $(WARN) -g $(OPT) $(TARGET_FLAGS) \
-                 -Ikernel -Ilib -Inet -Iplatform/$(PLATFORM) -MMD -MP
+COMMON_CFLAGS := -std=c11 $(WARN) -g $(OPT) $(TARGET_FLAGS) -MMD -MP
 # Portable code: freestanding, whatever the platform.
 KERNEL_CFLAGS := $(COMMON_CFLAGS) -ffreestanding
+
+# The layers (docs/architecture.md): each folder is compiled with the include
+# paths of the layers it may use and no others, so that a wrong include
+# fails to build. kernel.h (the core's own state) needs platform_impl.h,
+# which only the core, platforms and tests see: a device or a program that
+# includes kernel.h fails on it.
+LIB_INC := -Ilib
+KERNEL_INC := -Ikernel -Ilib $(PLATFORM_IMPL_INC)
+# The stack: the device interface (device.h) and the kernel's public API;
+# net/api/ is its own public header (counters, how a platform attaches it).
+NET_INC := -Inet -Inet/api -Ikernel -Ilib
+# Drivers: the device interface and drivers/driver_platform.h, what they
+# need of the platform under them (no arch.h, no platform_t internals).
+DRIVER_INC := -Idrivers -Idrivers/virtio -Ikernel -Ilib
+# Programs: kapi.h and the stack's public header.
+APP_INC := -Ikernel -Inet/api
+# Tests and benchmarks may use anything; what they use is listed here.
+ANY_INC := $(KERNEL_INC) -Inet -Inet/api -Idrivers -Idrivers/virtio
+# Platforms: their own folder, the core, the drivers' probe entry points,
+# the stack's public header; platform.mk adds its shared folders
+# (platform/common/, a family's folder) to PLATFORM_CFLAGS.
+PLATFORM_INC := -Iplatform/$(PLATFORM) $(KERNEL_INC) -Inet/api
+$(BUILD)/lib/%.o: LAYER_INC = $(LIB_INC)
+$(BUILD)/kernel/%.o: LAYER_INC = $(KERNEL_INC)
+$(BUILD)/net/%.o: LAYER_INC = $(NET_INC)
+$(BUILD)/drivers/%.o: LAYER_INC = $(DRIVER_INC)
+$(BUILD)/apps/%.o: LAYER_INC = $(APP_INC)
+$(BUILD)/tests/%.o $(BUILD)/bench/%.o: LAYER_INC = $(ANY_INC)
+# QEMU's floor (bench/floor/floor.c) is kmain on the arch layer alone.
+$(BUILD)/bench/floor/%.o: LAYER_INC = $(ANY_INC) -Iplatform/common
 PORTABLE_SRCS := $(wildcard lib/*.c kernel/*.c net/*.c)
 
 obj = $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(1)))
@@ -54,17 +88,17 @@ Q := $(if $(filter 1,$(V)),,@)
 $(BUILD)/platform/%.o: platform/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(COMMON_CFLAGS) $(PLATFORM_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(COMMON_CFLAGS) $(PLATFORM_INC) $(PLATFORM_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(LAYER_INC) -c $< -o $@
 
 $(BUILD)/platform/%.o: platform/%.S
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS  $@")
-	$(Q)$(CC) $(COMMON_CFLAGS) $(PLATFORM_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(COMMON_CFLAGS) $(PLATFORM_INC) $(PLATFORM_CFLAGS) -c $< -o $@
 
 # The demo is what `make run` boots. (A platform's LINKER_SCRIPT, if any, is a
 # prerequisite so that editing it relinks; only the objects go to the linker.)

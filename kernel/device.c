@@ -27,6 +27,10 @@ void kdev_raise(kdevice_t *dev) {
     dev->k->raised |= dev->bit;
 }
 
+kdevice_t *kdev_serving(kernel_t *k, kdev_class_t cls) {
+  return cls < KDEV_CLASS_COUNT ? k->serves[cls] : NULL;
+}
+
 void kdev_count_drop(kdevice_t *dev) { dev->k->stats.drops++; }
 
 void kdev_buf_lent(kdevice_t *dev) { dev->k->stats.bufs_out++; }

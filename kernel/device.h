@@ -71,6 +71,10 @@ void kdev_raise(kdevice_t *dev);
  * would. */
 kerr_t kdev_register_rng_source(kernel_t *k, kdevice_t *hw);
 
+/* For a layer above the core (the IPv4 stack in front of the network
+ * device): the device that serves class `cls`, NULL if none. */
+kdevice_t *kdev_serving(kernel_t *k, kdev_class_t cls);
+
 /* Device side: a LIVE item finished (once per event for standing items). */
 void kdev_complete(kdevice_t *dev, kwork_t *work, kerr_t result);
 /* A buffer handle for standing receives: device id and buffer index. */

@@ -1,7 +1,13 @@
 /* kernel.h: the kernel's own state, for kernel/ and platforms. Programs see
- * kernel_t only as an opaque pointer (kapi.h). */
+ * kernel_t only as an opaque pointer (kapi.h); devices and the layers above
+ * the core (drivers/, net/) see device.h. The build gives platform_impl.h
+ * only to the core, the platforms and the tests (Makefile, "The layers"). */
 #ifndef REALMOS_KERNEL_H
 #define REALMOS_KERNEL_H
+
+#if !__has_include("platform_impl.h")
+#error "kernel.h is the core's own: a device or a layer above the core uses device.h, a program kapi.h"
+#endif
 
 #include "config.h"
 #include "device.h"

@@ -197,16 +197,16 @@ static void transmit(net_stack_t *st, ktime_t now) {
 
 /* ------------------------------------------------------------ transitions */
 
+/* The platform's fallback (net_attach), or, without one, a new attempt. */
 static void configure_static(net_stack_t *st) {
+  if (!st->has_fallback) {
+    klog(KLOG_INFO, "dhcp: no lease yet, asking again\n");
+    dhcp_start(st);
+    return;
+  }
   st->dhcp.state = DHCP_STATIC;
-  kip_config_t cfg = {.addr = KIP4(10, 0, 2, 15),
-                      .netmask = KIP4(255, 255, 255, 0),
-                      .gateway = KIP4(10, 0, 2, 2),
-                      .dns = KIP4(10, 0, 2, 3),
-                      .source = KIP_SOURCE_STATIC,
-                      .lease_s = 0};
   klog(KLOG_INFO, "dhcp: no lease, static address\n");
-  net_configure(st, &cfg);
+  net_configure(st, &st->fallback);
 }
 
 void dhcp_start(net_stack_t *st) {

@@ -1,9 +1,9 @@
 /* dhcp.h: the DHCP client (RFC 2131, options RFC 2132), dhcp.c: discover,
  * offer, request, ack; renewal at T1 (half the lease) by unicast to the
  * server, rebinding at T2 by broadcast, a new discover when the lease ends.
- * No lease within KCONFIG_DHCP_TIMEOUT_NS of the start: the static
- * fallback (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3: QEMU's user
- * network), and the client stops. A lease that ends without renewal takes
+ * No lease within KCONFIG_DHCP_TIMEOUT_NS of the start: the fallback the
+ * platform gave to net_attach, and the client stops; without one, a new
+ * attempt (new xid) and so on until a lease comes. A lease that ends without renewal takes
  * the address away (net_deconfigure) and starts over with a DISCOVER. */
 #ifndef REALMOS_NET_DHCP_H
 #define REALMOS_NET_DHCP_H
@@ -17,7 +17,7 @@ typedef enum {
   DHCP_BOUND,
   DHCP_RENEWING,  /* T1 passed: REQUEST unicast to the server */
   DHCP_REBINDING, /* T2 passed: REQUEST broadcast */
-  DHCP_STATIC,    /* gave up: static fallback */
+  DHCP_STATIC,    /* gave up: the platform's fallback */
 } dhcp_state_t;
 
 typedef struct {

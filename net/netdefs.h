@@ -4,7 +4,9 @@
 #ifndef REALMOS_NET_NETDEFS_H
 #define REALMOS_NET_NETDEFS_H
 
-#include "kernel.h"
+#include "config.h"
+#include "device.h"
+#include "work_list.h"
 
 #define ETH_ALEN 6
 #define ETH_HLEN 14         /* dst MAC, src MAC, EtherType */

@@ -17,7 +17,7 @@
 
 #include "kstring.h"
 
-/* The stack of net_stack_register; the simulator attaches one per node. */
+/* The stack of net_attach without storage; the simulator gives one per node. */
 static net_stack_t g_stack;
 
 static net_stack_t *of(kdevice_t *dev) {
@@ -205,18 +205,6 @@ void net_stack_start(net_stack_t *st, bool dhcp) {
     dhcp_start(st);
 }
 
-kerr_t net_stack_set_static(kernel_t *k, const kip_config_t *cfg) {
-  net_stack_t *st = net_stack_of(k);
-  if (st == NULL)
-    return KERR_NO_DEVICE;
-  if (st->started)
-    return KERR_STATE;
-  st->fixed = true;
-  st->fixed_cfg = *cfg;
-  st->fixed_cfg.source = KIP_SOURCE_STATIC;
-  return KERR_OK;
-}
-
 static kerr_t stack_submit(kdevice_t *dev, kwork_t *w) {
   net_stack_t *st = of(dev);
   net_stack_start(st, true);
@@ -263,16 +251,26 @@ static void stack_poll(kdevice_t *dev) { (void)dev; }
 static const kdevice_ops_t stack_ops = {
     .submit = stack_submit, .cancel = stack_cancel, .poll = stack_poll};
 
-kerr_t net_stack_register(kernel_t *k) { return net_stack_attach(k, &g_stack); }
-
-kerr_t net_stack_attach(kernel_t *k, net_stack_t *st) {
-  if (k->serves[KDEV_NET] == NULL)
+kerr_t net_attach(kernel_t *k, const net_attach_t *how) {
+  if (kdev_serving(k, KDEV_NET) == NULL)
     return KERR_NO_DEVICE;
-  if (k->serves[KDEV_IP] != NULL)
+  if (kdev_serving(k, KDEV_IP) != NULL)
     return KERR_BUSY;
+  net_stack_t *st = how->storage ? how->storage : &g_stack;
   kmemset(st, 0, sizeof(*st));
+  if (how->fixed) {
+    st->fixed = true;
+    st->fixed_cfg = *how->fixed;
+    st->fixed_cfg.source = KIP_SOURCE_STATIC;
+  }
+  if (how->fallback) {
+    st->has_fallback = true;
+    st->fallback = *how->fallback;
+    st->fallback.source = KIP_SOURCE_STATIC;
+    st->fallback.lease_s = 0;
+  }
   st->dev = (kdevice_t){.ops = &stack_ops, .name = "ipv4", .cls = KDEV_IP};
-  st->nic = k->serves[KDEV_NET];
+  st->nic = kdev_serving(k, KDEV_NET);
   kmemcpy(st->mac, st->nic->info.net.mac, ETH_ALEN);
   st->wake = KTIME_NEVER;
   net_tx_init(st);
@@ -280,7 +278,7 @@ kerr_t net_stack_attach(kernel_t *k, net_stack_t *st) {
 }
 
 net_stack_t *net_stack_of(kernel_t *k) {
-  kdevice_t *dev = k->serves[KDEV_IP];
+  kdevice_t *dev = kdev_serving(k, KDEV_IP);
   return dev != NULL && dev->ops == &stack_ops ? of(dev) : NULL;
 }
 

@@ -15,6 +15,8 @@
 #include "eth.h"
 #include "icmp.h"
 #include "ipv4.h"
+#include "knet_stats.h"
+#include "net_attach.h"
 #include "netdefs.h"
 #include "udp.h"
 
@@ -26,6 +28,8 @@ struct net_stack {
   bool up;          /* cfg holds an address */
   bool fixed;       /* start with fixed_cfg instead of DHCP */
   kip_config_t fixed_cfg;
+  bool has_fallback; /* DHCP's fallback when no lease comes (dhcp.c) */
+  kip_config_t fallback;
   kip_config_t cfg;
   knet_stats_t stats;
   uint32_t rand_state;
@@ -52,17 +56,7 @@ struct net_stack {
 /* Count a drop: the reason's counter and kstats()->drops. */
 #define NET_DROP(st, counter) ((st)->stats.counter++, kdev_count_drop(&(st)->dev))
 
-/* Put the stack in front of the kernel's network device: registers it to
- * serve KDEV_IP. A platform calls it after registering its devices; it does
- * nothing (KERR_NO_DEVICE) without a network device, or (KERR_BUSY) when
- * KDEV_IP is served already (the hosted socket backend). */
-kerr_t net_stack_register(kernel_t *k);
-/* The same with the caller's storage, for several kernels in one program
- * (platform/sim): `st` must live as long as the kernel. */
-kerr_t net_stack_attach(kernel_t *k, net_stack_t *st);
-/* A static configuration instead of DHCP (the hosted --ip option); call it
- * after net_stack_register, before the stack starts. */
-kerr_t net_stack_set_static(kernel_t *k, const kip_config_t *cfg);
+/* A platform attaches the stack with net_attach (api/net_attach.h). */
 /* The stack of a kernel, NULL if none serves its KDEV_IP. */
 net_stack_t *net_stack_of(kernel_t *k);
 /* Start: the standing receives, and DHCP if `dhcp` (else the interface

@@ -7,7 +7,8 @@ RESULTS := build/results
 # ---- unit: cmocka, on the host, under ASan and UBSan ----------------------
 UNIT_CFLAGS := -std=c11 $(WARN) -g -O1 -D_GNU_SOURCE \
   -fsanitize=address,undefined -fno-sanitize-recover=all \
-  -fno-omit-frame-pointer -Itests/unit -Itests/unit/support -Ikernel -Ilib -Inet -Iplatform/hosted \
+  -fno-omit-frame-pointer -Itests/unit -Itests/unit/support -Ikernel -Ilib -Inet -Inet/api \
+  -Idrivers -Idrivers/virtio -Iplatform/hosted \
   -DKCONFIG_MAX_TIMERS=1048576
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
@@ -15,8 +16,8 @@ UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
 # Each test links the portable code, the fake platform and the module under
 # test; sources are few, so every test simply gets all of them.
 build/unit/%: tests/unit/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
-              $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h lib/*.h net/*.h) \
-              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/virtio/*.[ch]) \
+              $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h lib/*.h net/*.h net/api/*.h) \
+              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch]) \
               platform/hosted/options.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
@@ -45,8 +46,8 @@ FUZZERS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c
 
 build/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
               platform/hosted/options.c \
-              $(wildcard tests/unit/support/*.h kernel/*.h lib/*.h net/*.h) \
-              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/virtio/*.[ch])
+              $(wildcard tests/unit/support/*.h kernel/*.h lib/*.h net/*.h net/api/*.h) \
+              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch])
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(PORTABLE_SRCS) $(UNIT_SUPPORT) \

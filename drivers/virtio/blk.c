@@ -204,9 +204,9 @@ kerr_t virtio_blk_attach(platform_t *p, virtio_transport_t *t) {
   for (uint32_t i = 0; i < VIRTIO_BLK_SLOTS; i++)
     g_blk.free[i] = (uint16_t)(VIRTIO_BLK_SLOTS - 1 - i);
   g_blk.nfree = VIRTIO_BLK_SLOTS;
-  err = kdev_register(p->k, &g_blk.dev);
+  err = kdev_register(drv_kernel(p), &g_blk.dev);
   if (err == KERR_OK)
-    err = platform_irq_route(p, t->irq, &g_blk.dev);
+    err = drv_irq_route(p, t->irq, &g_blk.dev);
   if (err != KERR_OK)
     return err;
   virtio_ready(t);

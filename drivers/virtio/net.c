@@ -266,9 +266,9 @@ kerr_t virtio_net_attach(platform_t *p, virtio_transport_t *t) {
   }
   info->mtu = 1500;
   refill(); /* buffers may be added before DRIVER_OK, not notified */
-  err = kdev_register(p->k, &g_net.dev);
+  err = kdev_register(drv_kernel(p), &g_net.dev);
   if (err == KERR_OK)
-    err = platform_irq_route(p, t->irq, &g_net.dev);
+    err = drv_irq_route(p, t->irq, &g_net.dev);
   if (err != KERR_OK)
     return err;
   virtio_ready(t);

@@ -13,7 +13,6 @@
  * written with 32-bit accesses. */
 #include "pci_msix.h"
 
-#include "arch.h"
 #include "kapi.h"
 
 #define CAP_MSIX 0x11u
@@ -41,7 +40,7 @@ uint8_t pci_msix_enable(const pci_function_t *f, uint32_t *line) {
     return 0;
   uint64_t addr;
   uint32_t data, l;
-  if (!arch_msi_alloc(&l, &addr, &data))
+  if (!drv_msi_alloc(&l, &addr, &data))
     return 0; /* *line keeps the INTx line */
   *line = l;
   volatile uint32_t *e = (volatile uint32_t *)(uintptr_t)(f->bar[bir] + off);

@@ -125,9 +125,9 @@ kerr_t virtio_rng_attach(platform_t *p, virtio_transport_t *t) {
   g_rng.t = t;
   g_rng.dev = (kdevice_t){.ops = &rng_ops, .name = "virtio-rng",
                           .cls = KDEV_RNG};
-  err = kdev_register_rng_source(p->k, &g_rng.dev);
+  err = kdev_register_rng_source(drv_kernel(p), &g_rng.dev);
   if (err == KERR_OK)
-    err = platform_irq_route(p, t->irq, &g_rng.dev);
+    err = drv_irq_route(p, t->irq, &g_rng.dev);
   if (err != KERR_OK)
     return err;
   virtio_ready(t);

@@ -4,7 +4,10 @@
 #ifndef REALMOS_VIRTIO_TRANSPORT_H
 #define REALMOS_VIRTIO_TRANSPORT_H
 
-#include "kernel.h"
+#include "config.h"
+#include "device.h"
+#include "driver_platform.h"
+#include "work_list.h"
 #include "virtio_spec.h"
 #include "virtqueue.h"
 

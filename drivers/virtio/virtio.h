@@ -2,14 +2,13 @@
  * (the device tree on ARM and RISC-V, ACPI on x86, PCI enumeration) calls one
  * of these per device it finds; the driver negotiates features, sets up its
  * queues, registers the device with the kernel (kdev_register) and routes its
- * interrupt (platform_irq_route). Devices of unknown type, or beyond the
- * drivers' static pools, are reported and skipped. Memory is identity
- * mapped: a pointer is the physical address the device uses. */
+ * interrupt (drv_irq_route). Devices of unknown type, or beyond the
+ * drivers' static pools, are reported and skipped. What the drivers need of
+ * the platform is driver_platform.h. */
 #ifndef REALMOS_VIRTIO_H
 #define REALMOS_VIRTIO_H
 
-#include "pci.h"
-#include "platform.h"
+#include "driver_platform.h"
 
 /* A virtio-mmio register window at `base` (any version), interrupt `irq`. */
 void virtio_mmio_probe(platform_t *p, uintptr_t base, uint32_t irq);

@@ -1,6 +1,8 @@
 /* virtqueue.c: split virtqueues (virtqueue.h). */
 #include "virtqueue.h"
 
+#include "driver_platform.h"
+
 /* A full fence: orders our ring writes against the device's reads and its
  * writes against our reads (spec 2.7.13: the descriptors before avail->idx,
  * avail->idx before reading used->flags; used->idx before the used ring). */
@@ -31,13 +33,13 @@ kerr_t virtq_init(virtqueue_t *vq, virtq_mem_t *mem, uint16_t size) {
 }
 
 uint64_t virtq_desc_addr(const virtqueue_t *vq) {
-  return (uint64_t)(uintptr_t)vq->desc;
+  return drv_dma_addr(vq->desc);
 }
 uint64_t virtq_avail_addr(const virtqueue_t *vq) {
-  return (uint64_t)(uintptr_t)vq->avail;
+  return drv_dma_addr(vq->avail);
 }
 uint64_t virtq_used_addr(const virtqueue_t *vq) {
-  return (uint64_t)(uintptr_t)vq->used;
+  return drv_dma_addr(vq->used);
 }
 
 kerr_t virtq_add(virtqueue_t *vq, const virtq_buf_t *bufs, unsigned nread,
@@ -51,7 +53,7 @@ kerr_t virtq_add(virtqueue_t *vq, const virtq_buf_t *bufs, unsigned nread,
   uint32_t wlen = 0;
   for (unsigned j = 0; j < n; j++) {
     struct virtq_desc *d = &vq->desc[i];
-    d->addr = (uint64_t)(uintptr_t)bufs[j].addr;
+    d->addr = drv_dma_addr(bufs[j].addr);
     d->len = bufs[j].len;
     d->flags = (uint16_t)((j + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
                           (j >= nread ? VIRTQ_DESC_F_WRITE : 0));

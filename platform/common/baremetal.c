@@ -3,7 +3,7 @@
 #include "arch.h"
 #include "irq_ring.h"
 #include "kernel.h"
-#include "stack.h"
+#include "net_attach.h"
 
 /* The boot report's first line: when the kernel started and when its devices
  * were up, by the machine's clock (arch.h), in ms with 3 decimals. The rest
@@ -16,6 +16,15 @@ static void report_boot(void) {
        first / 1000, first % 1000, up / 1000, up % 1000);
 }
 
+/* Every bare-metal target runs under QEMU, whose user network (slirp)
+ * leases 10.0.2.15/24 with gateway 10.0.2.2 and DNS 10.0.2.3. Without a
+ * DHCP server (a -netdev dgram wire, tests/system/test_lan.py) the stack
+ * takes the same address after KCONFIG_DHCP_TIMEOUT_NS. */
+static const kip_config_t qemu_user_net = {.addr = KIP4(10, 0, 2, 15),
+                                           .netmask = KIP4(255, 255, 255, 0),
+                                           .gateway = KIP4(10, 0, 2, 2),
+                                           .dns = KIP4(10, 0, 2, 3)};
+
 void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
   p->k = k;
   p->boot_ctx = boot_ctx;
@@ -23,7 +32,8 @@ void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
     p->irq_dev[i] = NULL;
   arch_init(p, boot_ctx);
   arch_discover(p, boot_ctx);
-  net_stack_register(k); /* the IPv4 stack over virtio-net, if there is one */
+  /* The IPv4 stack over virtio-net, if there is one. */
+  net_attach(k, &(net_attach_t){.fallback = &qemu_user_net});
   report_boot();
   arch_irq_restore(1); /* interrupts on from here */
 }

@@ -16,14 +16,18 @@ COMMON_BM_SRCS := $(wildcard platform/common/*.c)
 # The virtio drivers serve every bare-metal platform.
 DRIVER_SRCS := $(wildcard drivers/virtio/*.c)
 PLATFORM_SRCS := $(ARCH_SRCS) $(COMMON_BM_SRCS) $(DRIVER_SRCS)
-PLATFORM_CFLAGS := -ffreestanding -Iplatform/common
+# Bare-metal platform code also sees platform/common/ and the drivers (their
+# probe entry points, drivers/driver_platform.h that it implements); the
+# kernel sees only the bare-metal struct platform (impl/bm_platform.h).
+PLATFORM_CFLAGS := -ffreestanding -Iplatform/common -Idrivers -Idrivers/virtio
+PLATFORM_IMPL_INC += -Iplatform/common/impl
 # -ffunction-sections -fdata-sections: a section per function and object,
 # so that the link (--gc-sections) drops whatever nothing reaches from the
 # entry point (on x86 the FDT reader, everywhere what a program never calls).
 # -fno-unroll-loops: unrolled copies of the loops were 1.5 to 5.8 KiB of
 # each kernel (x64 the most: ARP's table walks, kstring's byte loops); the
 # core's instruction counts with and without are in docs/baremetal.md.
-TARGET_FLAGS += -Iplatform/common -Idrivers/virtio -ffreestanding -fno-pic -fno-stack-protector -nostdlib \
+TARGET_FLAGS += -ffreestanding -fno-pic -fno-stack-protector -nostdlib \
                 -fno-builtin -fno-common -ffunction-sections -fdata-sections -fno-unroll-loops
 OPT ?= -O2
 LDLIBS :=
@@ -42,7 +46,8 @@ COLD_CFLAGS ?= -Os
 COLD_SRCS := lib/fdt.c lib/kfmt.c kernel/printk.c kernel/kerr.c apps/demo/net.c \
   net/dhcp.c drivers/virtio/setup.c drivers/virtio/attach.c drivers/virtio/pci_msix.c \
   drivers/virtio/pci.c drivers/virtio/mmio.c \
-  platform/common/pci.c $(wildcard platform/common/devicetree/*.c) \
+  platform/common/pci.c platform/common/driver_platform.c \
+  $(wildcard platform/common/devicetree/*.c) \
   platform/common/riscv/fdt.c platform/common/riscv/panic_report.c \
   $(wildcard platform/common/x86/acpi*.c) platform/common/x86/aml.c \
   platform/common/x86/discover.c platform/common/x86/q35.c \

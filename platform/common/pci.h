@@ -8,21 +8,8 @@
 #ifndef REALMOS_PCI_H
 #define REALMOS_PCI_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
+#include "driver_platform.h"
 #include "platform.h"
-
-#define PCI_NO_IRQ UINT32_MAX
-
-typedef struct {
-  uintptr_t cfg; /* ECAM address of this function's 4 KiB config space */
-  uint8_t bus, dev, fn;
-  uint16_t vendor, device;
-  uint64_t bar[6];      /* CPU address of each memory BAR, 0: none */
-  uint64_t bar_size[6]; /* its size in bytes */
-  uint32_t irq;         /* platform interrupt line of its INTx pin */
-} pci_function_t;
 
 typedef struct {
   uintptr_t ecam;           /* config space of bus_start */
@@ -41,15 +28,7 @@ typedef struct {
 void pci_enumerate(platform_t *p, const pci_host_t *host,
                    void (*found)(platform_t *p, const pci_function_t *f));
 
-/* Config space access, little-endian, at byte offset `off`. */
-uint8_t pci_read8(const pci_function_t *f, uint32_t off);
-uint16_t pci_read16(const pci_function_t *f, uint32_t off);
-uint32_t pci_read32(const pci_function_t *f, uint32_t off);
-void pci_write16(const pci_function_t *f, uint32_t off, uint16_t v);
-void pci_write32(const pci_function_t *f, uint32_t off, uint32_t v);
-
-/* Offset of the first capability with `id` after offset `after` (0: from
- * the start of the list), or 0 when there is none. */
-uint8_t pci_find_cap(const pci_function_t *f, uint8_t id, uint8_t after);
+/* Config space access and capabilities: driver_platform.h, which pci.c
+ * implements. */
 
 #endif

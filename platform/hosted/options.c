@@ -19,7 +19,8 @@ const char *hosted_usage(void) {
          "                     stack asks DHCP without it)\n"
          "  --pcap FILE        write every frame of tap: or dgram:, in and out,\n"
          "                     to FILE in pcap format (tshark -r FILE)\n"
-         "  --port N           host UDP port for guest port 8080 (default 8888)\n"
+         "  --port N[:GUEST]   host UDP port N for guest port GUEST (default\n"
+         "                     8888 for 8080, the demo's port)\n"
          "  --log LEVEL        0 error .. 4 trace (default 2, info)\n"
          "  --exit-when-idle   exit once no work item is live\n"
          "  --help             this text\n";
@@ -104,10 +105,25 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out) {
   return 1;
 }
 
+/* N or N:GUEST, each 1..65535. */
+static int parse_port(const char *s, hosted_options_t *opt) {
+  char host[8];
+  const char *colon = strchr(s, ':');
+  size_t n = colon ? (size_t)(colon - s) : strlen(s);
+  unsigned long h, g = opt->guest_port;
+  if (!copy(host, sizeof(host), s, n) || !parse_uint(host, 65535, &h) ||
+      h == 0 || (colon && (!parse_uint(colon + 1, 65535, &g) || g == 0)))
+    return 0;
+  opt->port = (uint16_t)h;
+  opt->guest_port = (uint16_t)g;
+  return 1;
+}
+
 int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
                          char *err, unsigned err_size) {
   memset(opt, 0, sizeof(*opt));
   opt->port = 8888;
+  opt->guest_port = 8080;
   opt->log_level = -1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -140,9 +156,8 @@ int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
       if (!parse_ip(opt, v))
         return fail(err, err_size, "bad --ip value", v);
     } else if (strcmp(a, "--port") == 0) {
-      if (!parse_uint(v, 65535, &n) || n == 0)
+      if (!parse_port(v, opt))
         return fail(err, err_size, "bad port", v);
-      opt->port = (uint16_t)n;
     } else {
       if (!parse_uint(v, 4, &n))
         return fail(err, err_size, "bad log level", v);

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "hosted.h"
-#include "stack.h"
+#include "net_attach.h"
 
 static int64_t monotonic_ns(void) {
   struct timespec ts;
@@ -88,7 +88,7 @@ void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
     die("rng", why);
   if (p->opt.disk && (why = hosted_blk_init(p, p->opt.disk)) != NULL)
     die(p->opt.disk, why);
-  why = p->opt.net == NET_SOCKET ? hosted_udp_init(p, p->opt.port)
+  why = p->opt.net == NET_SOCKET ? hosted_udp_init(p, p->opt.port, p->opt.guest_port)
                                  : hosted_net_init(p, &p->opt);
   if (why)
     die("network", why);
@@ -97,14 +97,13 @@ void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
       die("--ip", "needs --net tap:NAME or dgram:LOCAL,REMOTE");
     return;
   }
-  net_stack_register(k); /* the IPv4 stack (net/) over the frames */
-  if (p->opt.has_ip) {
-    kip_config_t cfg = {.addr = p->opt.ip_addr,
-                        .netmask = p->opt.ip_netmask,
-                        .gateway = p->opt.ip_gateway,
-                        .dns = p->opt.ip_gateway};
-    net_stack_set_static(k, &cfg);
-  }
+  /* The IPv4 stack (net/) over the frames: --ip, or DHCP until a lease
+   * comes (a LAN without a DHCP server needs --ip). */
+  kip_config_t cfg = {.addr = p->opt.ip_addr,
+                      .netmask = p->opt.ip_netmask,
+                      .gateway = p->opt.ip_gateway,
+                      .dns = p->opt.ip_gateway};
+  net_attach(k, &(net_attach_t){.fixed = p->opt.has_ip ? &cfg : NULL});
 }
 
 ktime_t platform_wfi(platform_t *p, ktime_t timeout) {

@@ -95,7 +95,7 @@ static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
   int off = 0, rcvbuf = 1 << 20; /* room for bursts while the loop is busy */
   setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-  uint16_t host = r->port == HOSTED_ECHO_PORT ? u->host_port : r->port;
+  uint16_t host = r->port == u->guest_port ? u->host_port : r->port;
   struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(host)};
   socklen_t alen = sizeof(a);
   if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
@@ -279,12 +279,14 @@ static const kdevice_ops_t udp_ops = {.submit = udp_submit,
                                       .kick = udp_kick,
                                       .release = udp_release};
 
-const char *hosted_udp_init(platform_t *p, uint16_t host_port) {
+const char *hosted_udp_init(platform_t *p, uint16_t host_port,
+                            uint16_t guest_port) {
   hosted_udp_t *u = &g_udp;
   memset(u, 0, sizeof(*u));
   u->dev = (kdevice_t){.ops = &udp_ops, .name = "udp-socket", .cls = KDEV_IP};
   u->p = p;
   u->host_port = host_port;
+  u->guest_port = guest_port;
   for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)
     u->socks[i].fd = -1;
   kpool_init(&u->pool, u->pool_stack, u->pool_out, KCONFIG_UDP_RX_BUFFERS);

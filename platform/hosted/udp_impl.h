@@ -56,7 +56,7 @@ typedef struct {
 typedef struct {
   kdevice_t dev;
   platform_t *p;
-  uint16_t host_port;
+  uint16_t host_port, guest_port; /* guest_port is bound at host_port */
   bool starved; /* a read waited for a free buffer */
   uint32_t top; /* socks[top..] are all free: poll and kick look no further */
   hosted_udp_sock_t socks[KCONFIG_UDP_SOCKETS];

@@ -36,6 +36,13 @@ void platform_shutdown(platform_t *p) { (void)p; }
 
 void platform_halt(void) { sim_fail("kernel panic (see the line above)"); }
 
+/* DHCP's fallback on the simulated LAN (dhcpd.c serves 10.0.2.0/24 from
+ * 10.0.2.2): a node takes it only when DHCP frames were lost (wl_net.c). */
+static const kip_config_t lan_fallback = {.addr = KIP4(10, 0, 2, 15),
+                                          .netmask = KIP4(255, 255, 255, 0),
+                                          .gateway = SIM_SERVER_IP,
+                                          .dns = KIP4(10, 0, 2, 3)};
+
 void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
   sim_node_t *n = boot_ctx;
   p->k = k;
@@ -46,7 +53,8 @@ void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
   if (kdev_register_rng_source(k, &n->rng.dev) != KERR_OK ||
       kdev_register(k, &n->disk.dev) != KERR_OK ||
       kdev_register(k, &n->nic.dev) != KERR_OK ||
-      net_stack_attach(k, &n->stack) != KERR_OK)
+      net_attach(k, &(net_attach_t){.storage = &n->stack,
+                                    .fallback = &lan_fallback}) != KERR_OK)
     sim_fail("node %d: devices not registered", n->id);
 }
 

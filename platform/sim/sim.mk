@@ -5,11 +5,11 @@
 # foreground), with an -O2 build without sanitizers.
 
 SIM_SRCS := $(wildcard platform/sim/*.c)
-SIM_CFLAGS_BASE := -std=c11 $(WARN) -g -D_GNU_SOURCE -Ikernel -Ilib -Inet \
-  -Iplatform/sim
+SIM_CFLAGS_BASE := -std=c11 $(WARN) -g -D_GNU_SOURCE -Ikernel -Ilib -Inet -Inet/api \
+  -Iplatform/sim -Iplatform/sim/impl
 SIM_CFLAGS := $(SIM_CFLAGS_BASE) -O1 -fsanitize=address,undefined \
   -fno-sanitize-recover=all -fno-omit-frame-pointer
-SIM_DEPS := $(PORTABLE_SRCS) $(SIM_SRCS) $(wildcard platform/sim/*.h kernel/*.h lib/*.h net/*.h)
+SIM_DEPS := $(PORTABLE_SRCS) $(SIM_SRCS) $(wildcard platform/sim/*.h kernel/*.h lib/*.h net/*.h net/api/*.h)
 
 build/sim/realmos-sim: $(SIM_DEPS)
 	@mkdir -p $(dir $@)

@@ -8,9 +8,11 @@
 
 ARCH_SRCS := $(wildcard platform/x32/*.c platform/x32/*.S platform/common/x86/*.c)
 TARGET_FLAGS := --target=i386-unknown-none-elf -march=pentium4 -mfpmath=sse \
-                -fno-asynchronous-unwind-tables -Iplatform/common/x86
+                -fno-asynchronous-unwind-tables
 LINKER_SCRIPT := platform/x32/kernel.ld
 
 QEMU := qemu-system-i386
 include platform/common/x86/qemu.mk
 include platform/common/common.mk
+# Only platform code sees the shared x86 headers.
+PLATFORM_CFLAGS += -Iplatform/common/x86

@@ -8,9 +8,11 @@
 
 ARCH_SRCS := $(wildcard platform/x64/*.c platform/x64/*.S platform/common/x86/*.c)
 TARGET_FLAGS := --target=x86_64-unknown-none-elf -mcmodel=small -mno-red-zone \
-                -fno-asynchronous-unwind-tables -Iplatform/common/x86
+                -fno-asynchronous-unwind-tables
 LINKER_SCRIPT := platform/x64/kernel.ld
 
 QEMU := qemu-system-x86_64
 include platform/common/x86/qemu.mk
 include platform/common/common.mk
+# Only platform code sees the shared x86 headers.
+PLATFORM_CFLAGS += -Iplatform/common/x86

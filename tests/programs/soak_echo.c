@@ -14,6 +14,7 @@
  * net_drops has changed since the last line, a "soak: net-drops" line names
  * each drop counter that is not 0. */
 #include "kapi.h"
+#include "knet_stats.h"
 
 #define ECHO_PORT 8080
 #define ECHO_SENDS 64

@@ -37,6 +37,7 @@ static void assert_defaults(void) {
   assert_null(g_opt.disk);
   assert_int_equal(g_opt.net, NET_SOCKET);
   assert_int_equal(g_opt.port, 8888);
+  assert_int_equal(g_opt.guest_port, 8080);
   assert_int_equal(g_opt.log_level, -1);
   assert_false(g_opt.exit_when_idle);
   assert_string_equal(g_opt.tap, "");
@@ -167,6 +168,32 @@ static void test_port_bounds(void **state) {
   char *huge[] = {"k", "--port", "99999999999999999999999", NULL};
   assert_int_equal(parse(huge), -1);
   assert_error_mentions("bad port", "99999999999999999999999");
+}
+
+/* --port N:GUEST: the guest port the socket backend binds at N; 8080 (the
+ * demo's) without it. */
+static void test_port_guest(void **state) {
+  (void)state;
+  char *plain[] = {"k", "--port", "9000", NULL};
+  assert_int_equal(parse(plain), 0);
+  assert_int_equal(g_opt.port, 9000);
+  assert_int_equal(g_opt.guest_port, 8080);
+
+  char *both[] = {"k", "--port", "9000:7", NULL};
+  assert_int_equal(parse(both), 0);
+  assert_int_equal(g_opt.port, 9000);
+  assert_int_equal(g_opt.guest_port, 7);
+
+  const char *bad[] = {"9000:", ":7", "9000:0", "0:7", "9000:65536",
+                       "9000:7x", "9000:7:8", "123456789:7"};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    char value[16];
+    strcpy(value, bad[i]);
+    char *argv[] = {"k", "--port", value, NULL};
+    if (parse(argv) != -1)
+      fail_msg("--port '%s' was accepted", bad[i]);
+    assert_error_mentions("bad port", bad[i]);
+  }
 }
 
 static void test_port_not_a_number(void **state) {
@@ -348,6 +375,7 @@ int main(void) {
       cmocka_unit_test(test_ip),
       cmocka_unit_test(test_pcap),
       cmocka_unit_test(test_port_bounds),
+      cmocka_unit_test(test_port_guest),
       cmocka_unit_test(test_port_not_a_number),
       cmocka_unit_test(test_net_socket),
       cmocka_unit_test(test_net_tap),

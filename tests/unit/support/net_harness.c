@@ -126,7 +126,11 @@ kernel_t *nh_init(void) {
   fake_platform_add_device(&g.dev);
   kmain_init(&g_k, NULL);
   assert(fake_platform_register_result(0) == KERR_OK);
-  assert(net_stack_register(&g_k) == KERR_OK);
+  /* The fallback the tests expect of DHCP: NH_OUR on the server's subnet. */
+  static const kip_config_t fallback = {
+      .addr = NH_OUR, .netmask = NH_MASK, .gateway = NH_GW,
+      .dns = KIP4(10, 0, 2, 3)};
+  assert(net_attach(&g_k, &(net_attach_t){.fallback = &fallback}) == KERR_OK);
   return &g_k;
 }
 

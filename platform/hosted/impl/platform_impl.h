@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "options.h"
+#include "../options.h"
 
 #define PLATFORM_NAME "hosted"
 
