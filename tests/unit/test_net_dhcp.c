@@ -405,6 +405,39 @@ static void test_retransmit_then_static(void **state) {
   assert_int_equal(st()->dhcp.state, DHCP_STATIC);
 }
 
+/* A platform that gives net_attach no fallback (hosted): at the timeout a
+ * new attempt, with a new xid, and the interface stays down until a lease
+ * comes. */
+static void test_no_fallback_asks_again(void **state) {
+  (void)state;
+  st()->has_fallback = false; /* as net_attach leaves it without one */
+  nh_start();
+  uint32_t xid = st()->dhcp.xid;
+  nh_run(KCONFIG_DHCP_TIMEOUT_NS - 1);
+  nh_sent_clear();
+  nh_run(1);
+  assert_false(st()->up);
+  assert_int_equal(st()->dhcp.state, DHCP_SELECTING);
+  assert_int_not_equal(st()->dhcp.xid, xid);
+  assert_int_equal(nh_sent_count(), 1);
+  size_t len;
+  const uint8_t *m = dhcp_msg(0, NH_BCAST_MAC, 0, BCAST, &len);
+  assert_int_equal(msg_type(m, len), 1);
+  assert_int_equal(net_get32(m + 4), st()->dhcp.xid);
+  /* Many timeouts later, still asking, never a static address. */
+  nh_run(10 * KCONFIG_DHCP_TIMEOUT_NS);
+  assert_false(st()->up);
+  assert_int_not_equal(st()->dhcp.state, DHCP_STATIC);
+  /* The lease of the attempt in progress is taken. */
+  reply_t r;
+  reply_slirp(&r, 2, st()->dhcp.xid, 86400);
+  inject_reply(&r);
+  reply_slirp(&r, 5, st()->dhcp.xid, 86400);
+  inject_reply(&r);
+  assert_true(st()->up);
+  assert_int_equal(st()->cfg.source, KIP_SOURCE_DHCP);
+}
+
 static void test_request_retransmitted(void **state) {
   (void)state;
   nh_start();
@@ -812,6 +845,7 @@ int main(void) {
       cmocka_unit_test_setup(test_offer_request_ack, setup),
       cmocka_unit_test_setup(test_options_t1_t2_and_defaults, setup),
       cmocka_unit_test_setup(test_retransmit_then_static, setup),
+      cmocka_unit_test_setup(test_no_fallback_asks_again, setup),
       cmocka_unit_test_setup(test_request_retransmitted, setup),
       cmocka_unit_test_setup(test_renewal, setup),
       cmocka_unit_test_setup(test_rebinding_and_expiry, setup),
