@@ -88,8 +88,9 @@ void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
     die("rng", why);
   if (p->opt.disk && (why = hosted_blk_init(p, p->opt.disk)) != NULL)
     die(p->opt.disk, why);
-  why = p->opt.net == NET_SOCKET ? hosted_udp_init(p, p->opt.port, p->opt.guest_port)
-                                 : hosted_net_init(p, &p->opt);
+  why = p->opt.net == NET_SOCKET
+            ? hosted_udp_init(p, p->opt.port, p->opt.guest_port)
+            : hosted_net_init(p, &p->opt);
   if (why)
     die("network", why);
   if (p->opt.net == NET_SOCKET) {
