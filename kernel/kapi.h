@@ -1,4 +1,5 @@
-/* kapi.h: the user API of realmos. Programs include this and nothing else.
+/* kapi.h: the user API of realmos. Programs include this and nothing else
+ * of the kernel (the IPv4 stack's counters: net/api/knet_stats.h).
  *
  * Everything is a work item (kwork_t) embedded in a request struct that the
  * program owns. ksubmit() hands it to the kernel; the callback runs from the
