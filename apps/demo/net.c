@@ -9,6 +9,8 @@
  * printed once it and the ones before it are done (report). */
 #include "demo.h"
 
+#include "kfmt.h"
+
 #define CONFIG_WAIT KTIME_S(10) /* DHCP falls back to static after 3 s */
 #define ARP_WAIT KTIME_S(2)
 #define PING_WAIT KTIME_S(2)
@@ -30,7 +32,8 @@ static struct {
 } g;
 
 static void print_ip(kip4_t a) {
-  printk("%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+  char text[KFMT_IP4_LEN];
+  printk("%s", kfmt_ip4(text, a));
 }
 
 static unsigned prefix_len(kip4_t mask) {

@@ -14,6 +14,7 @@
  * net_drops has changed since the last line, a "soak: net-drops" line names
  * each drop counter that is not 0. */
 #include "kapi.h"
+#include "kfmt.h"
 
 #include "../../apps/echo/echo.h"
 
@@ -119,9 +120,9 @@ static void on_config(kwork_t *w) {
     printk("soak: no address: %s\n", kerr_str(w->result));
     return;
   }
-  kip4_t a = g.config.config.addr;
-  printk("soak: address %u.%u.%u.%u source %u\n", a >> 24, (a >> 16) & 0xff,
-         (a >> 8) & 0xff, a & 0xff, (unsigned)g.config.config.source);
+  char a[KFMT_IP4_LEN];
+  printk("soak: address %s source %u\n", kfmt_ip4(a, g.config.config.addr),
+         (unsigned)g.config.config.source);
   kwork_init(&g.bind.work, KWORK_OP_UDP_BIND, NULL, on_bound, 0);
   g.bind.port = ECHO_PORT;
   KASSERT(ksubmit(g.k, &g.bind.work) == KERR_OK);
