@@ -102,7 +102,10 @@ $(BUILD)/platform/%.o: platform/%.S
 
 # The demo is what `make run` boots. (A platform's LINKER_SCRIPT, if any, is a
 # prerequisite so that editing it relinks; only the objects go to the linker.)
-$(BUILD)/kernel.elf: $(CORE_OBJS) $(call obj,$(wildcard apps/demo/*.c)) $(LINKER_SCRIPT)
+# apps/echo/: the UDP echo that the demo, the soak test and the cost bench
+# share; linked into every program (a few hundred bytes where unused).
+ECHO_OBJS := $(call obj,apps/echo/echo.c)
+$(BUILD)/kernel.elf: $(CORE_OBJS) $(ECHO_OBJS) $(call obj,$(wildcard apps/demo/*.c)) $(LINKER_SCRIPT)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(call link,$@,$(filter %.o,$^))
 
@@ -114,14 +117,14 @@ $(BUILD)/seed-rng.elf: $(CORE_OBJS) $(call obj,tests/seed/rng_example.c) $(LINKE
 # Test programs used by tests/system: tests/programs/x.c -> $(BUILD)/x.elf
 TEST_PROGRAMS := $(patsubst tests/programs/%.c,$(BUILD)/%.elf,$(wildcard tests/programs/*.c))
 test-programs: $(TEST_PROGRAMS)
-$(BUILD)/%.elf: $(CORE_OBJS) $(BUILD)/tests/programs/%.o $(LINKER_SCRIPT)
+$(BUILD)/%.elf: $(CORE_OBJS) $(ECHO_OBJS) $(BUILD)/tests/programs/%.o $(LINKER_SCRIPT)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(call link,$@,$(filter %.o,$^))
 
 # Benchmark programs: bench/programs/x.c -> $(BUILD)/x.elf
 BENCH_PROGRAMS := $(patsubst bench/programs/%.c,$(BUILD)/%.elf,$(wildcard bench/programs/*.c))
 bench-programs: $(BENCH_PROGRAMS)
-$(BUILD)/%.elf: $(CORE_OBJS) $(BUILD)/bench/programs/%.o $(LINKER_SCRIPT)
+$(BUILD)/%.elf: $(CORE_OBJS) $(ECHO_OBJS) $(BUILD)/bench/programs/%.o $(LINKER_SCRIPT)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(call link,$@,$(filter %.o,$^))
 

@@ -266,6 +266,8 @@ enum { KLOG_ERROR = 0, KLOG_WARN, KLOG_INFO, KLOG_DEBUG, KLOG_TRACE };
  * zero padding) straight to the console. */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void printk_hex8(uint8_t v);
+/* An IPv4 address as a dotted quad (10.0.2.15). */
+void printk_ip4(kip4_t addr);
 /* klog: printk behind a level; lines above the current level cost a compare. */
 void klog(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

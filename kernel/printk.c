@@ -26,6 +26,11 @@ void printk_hex8(uint8_t v) {
   platform_uart_write(s, 2);
 }
 
+void printk_ip4(kip4_t addr) {
+  char text[KFMT_IP4_LEN];
+  printk("%s", kfmt_ip4(text, addr));
+}
+
 void klog_set_level(int level) { g_log_level = level; }
 
 int klog_level(void) { return g_log_level; }

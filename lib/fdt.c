@@ -12,6 +12,7 @@
  *   9 END
  * A node's properties come before its children. */
 #include "fdt.h"
+#include "byteorder.h"
 
 #define FDT_MAGIC 0xd00dfeedu
 #define FDT_VERSION 17 /* the first with size_dt_struct */
@@ -26,11 +27,6 @@ enum {
   TOK_END = 9
 };
 
-static uint32_t be32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-         p[3];
-}
-
 /* [off, off + len) lies inside [0, size). */
 static bool inside(uint64_t off, uint64_t len, uint64_t size) {
   return off <= size && len <= size - off;
@@ -40,20 +36,20 @@ fdt_err_t fdt_open(fdt_t *t, const void *blob, size_t avail) {
   const uint8_t *b = blob;
   if (b == NULL || avail < HEADER_SIZE)
     return FDT_ERR_BOUNDS;
-  if (be32(b) != FDT_MAGIC)
+  if (get_be32(b) != FDT_MAGIC)
     return FDT_ERR_MAGIC;
-  if (be32(b + 20) < FDT_VERSION || be32(b + 24) > FDT_VERSION)
+  if (get_be32(b + 20) < FDT_VERSION || get_be32(b + 24) > FDT_VERSION)
     return FDT_ERR_VERSION;
-  uint32_t total = be32(b + 4);
+  uint32_t total = get_be32(b + 4);
   /* Node offsets are ints: keep every offset below 2^31. */
   if (total < HEADER_SIZE || total > avail || total > 0x7fffffffu)
     return FDT_ERR_BOUNDS;
   t->blob = b;
   t->size = total;
-  t->st_off = be32(b + 8);
-  t->st_size = be32(b + 36);
-  t->str_off = be32(b + 12);
-  t->str_size = be32(b + 32);
+  t->st_off = get_be32(b + 8);
+  t->st_size = get_be32(b + 36);
+  t->str_off = get_be32(b + 12);
+  t->str_size = get_be32(b + 32);
   if (!inside(t->st_off, t->st_size, total) ||
       !inside(t->str_off, t->str_size, total) || t->st_off % 4 != 0 ||
       t->st_size < 4)
@@ -68,7 +64,7 @@ static uint32_t step(const fdt_t *t, uint32_t *off) {
   uint32_t o = *off;
   if (o % 4 != 0 || !inside(o, 4, t->st_size))
     return TOK_ERROR;
-  uint32_t tok = be32(s + o);
+  uint32_t tok = get_be32(s + o);
   o += 4;
   if (tok == TOK_BEGIN) {
     while (o < t->st_size && s[o] != 0)
@@ -79,7 +75,7 @@ static uint32_t step(const fdt_t *t, uint32_t *off) {
   } else if (tok == TOK_PROP) {
     if (!inside(o, 8, t->st_size))
       return TOK_ERROR;
-    uint32_t len = be32(s + o), name = be32(s + o + 4);
+    uint32_t len = get_be32(s + o), name = get_be32(s + o + 4);
     o += 8;
     if (!inside(o, len, t->st_size) || name >= t->str_size)
       return TOK_ERROR;
@@ -168,16 +164,16 @@ bool fdt_prop(const fdt_t *t, int node, const char *name, fdt_prop_t *out) {
     if (tok != TOK_PROP)
       return false; /* children, the node's end, or garbage */
     const uint8_t *p = t->blob + t->st_off + at;
-    if (name_is(t, be32(p + 8), name)) {
+    if (name_is(t, get_be32(p + 8), name)) {
       out->data = p + 12;
-      out->len = be32(p + 4);
+      out->len = get_be32(p + 4);
       return true;
     }
   }
 }
 
 uint32_t fdt_cell(const fdt_prop_t *p, uint32_t i) {
-  return i < p->len / 4 ? be32(p->data + 4 * i) : 0;
+  return i < p->len / 4 ? get_be32(p->data + 4 * i) : 0;
 }
 
 bool fdt_cells(const fdt_prop_t *p, uint32_t i, uint32_t n, uint64_t *v) {
@@ -197,7 +193,7 @@ bool fdt_prop_u32(const fdt_t *t, int node, const char *name, uint32_t *v) {
   fdt_prop_t p;
   if (!fdt_prop(t, node, name, &p) || p.len != 4)
     return false;
-  *v = be32(p.data);
+  *v = get_be32(p.data);
   return true;
 }
 

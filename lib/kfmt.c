@@ -182,3 +182,10 @@ size_t ksnprintf(char *buf, size_t size, const char *fmt, ...) {
   va_end(ap);
   return n;
 }
+
+const char *kfmt_ip4(char buf[KFMT_IP4_LEN], uint32_t addr) {
+  ksnprintf(buf, KFMT_IP4_LEN, "%u.%u.%u.%u", (unsigned)(addr >> 24),
+            (unsigned)(addr >> 16) & 0xffu, (unsigned)(addr >> 8) & 0xffu,
+            (unsigned)addr & 0xffu);
+  return buf;
+}

@@ -27,6 +27,7 @@
  *
  * Cache entries expire lazily: a lookup ignores an entry whose time has
  * passed, so expiry needs no wake-up. Only retries ask for one. */
+#include "kfmt.h"
 #include "kstring.h"
 #include "stack.h"
 
@@ -189,8 +190,8 @@ static void pending_resolved(net_stack_t *st, arp_pending_t *p,
 static void pending_failed(net_stack_t *st, arp_pending_t *p) {
   net_tx_t *tx;
   kwork_list_t resolves;
-  klog(KLOG_DEBUG, "arp: no answer for %u.%u.%u.%u\n", p->ip >> 24,
-       (p->ip >> 16) & 0xffu, (p->ip >> 8) & 0xffu, p->ip & 0xffu);
+  char ip[KFMT_IP4_LEN];
+  klog(KLOG_DEBUG, "arp: no answer for %s\n", kfmt_ip4(ip, p->ip));
   pending_take(p, &tx, &resolves);
   while (tx != NULL) {
     net_tx_t *next = tx->next;

@@ -35,6 +35,7 @@
  * end, at least 60 s apart (RFC 2131 4.4.5). */
 #include "stack.h"
 
+#include "kfmt.h"
 #include "kstring.h"
 
 #define BOOTP_OP 0
@@ -234,13 +235,10 @@ static unsigned prefix_len(kip4_t mask) {
 }
 
 static void log_lease(const kip_config_t *c) {
-  kip4_t a = c->addr, g = c->gateway, n = c->dns;
-  klog(KLOG_INFO,
-       "dhcp: %u.%u.%u.%u/%u gateway %u.%u.%u.%u dns %u.%u.%u.%u lease %u s\n",
-       a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff,
-       prefix_len(c->netmask), g >> 24, (g >> 16) & 0xff, (g >> 8) & 0xff,
-       g & 0xff, n >> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff,
-       (unsigned)c->lease_s);
+  char a[KFMT_IP4_LEN], g[KFMT_IP4_LEN], n[KFMT_IP4_LEN];
+  klog(KLOG_INFO, "dhcp: %s/%u gateway %s dns %s lease %u s\n",
+       kfmt_ip4(a, c->addr), prefix_len(c->netmask), kfmt_ip4(g, c->gateway),
+       kfmt_ip4(n, c->dns), (unsigned)c->lease_s);
 }
 
 /* An ACK: the lease starts now. */

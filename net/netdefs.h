@@ -4,6 +4,7 @@
 #ifndef REALMOS_NET_NETDEFS_H
 #define REALMOS_NET_NETDEFS_H
 
+#include "byteorder.h"
 #include "config.h"
 #include "device.h"
 #include "work_list.h"
@@ -52,24 +53,12 @@ struct net_tx {
   uint8_t frame[KCONFIG_NET_FRAME_MAX];
 };
 
-/* Big-endian fields in packets (no alignment assumed). */
-static inline uint16_t net_get16(const uint8_t *p) {
-  return (uint16_t)((p[0] << 8) | p[1]);
-}
-static inline uint32_t net_get32(const uint8_t *p) {
-  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-         ((uint32_t)p[2] << 8) | p[3];
-}
-static inline void net_put16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-static inline void net_put32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)(v >> 24);
-  p[1] = (uint8_t)(v >> 16);
-  p[2] = (uint8_t)(v >> 8);
-  p[3] = (uint8_t)v;
-}
+/* Big-endian fields in packets (no alignment assumed): the stack's names
+ * for lib/byteorder.h's. */
+#define net_get16 get_be16
+#define net_get32 get_be32
+#define net_put16 put_be16
+#define net_put32 put_be32
 
 /* checksum.c: the Internet checksum (RFC 1071). net_sum adds `len` bytes to
  * a running 32-bit sum (an odd length is padded with a zero byte);

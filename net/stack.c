@@ -15,6 +15,7 @@
  * next time again. */
 #include "stack.h"
 
+#include "kfmt.h"
 #include "kstring.h"
 
 /* The stack of net_attach without storage; the simulator gives one per node. */
@@ -125,9 +126,9 @@ void net_configure(net_stack_t *st, const kip_config_t *cfg) {
   unsigned bits = 0;
   for (uint32_t m = cfg->netmask; m & 0x80000000u; m <<= 1)
     bits++;
-  klog(KLOG_DEBUG, "net: %u.%u.%u.%u/%u gateway %u.%u.%u.%u (%s)\n", a >> 24,
-       (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff, bits, g >> 24,
-       (g >> 16) & 0xff, (g >> 8) & 0xff, g & 0xff, source_name(cfg->source));
+  char as[KFMT_IP4_LEN], gs[KFMT_IP4_LEN];
+  klog(KLOG_DEBUG, "net: %s/%u gateway %s (%s)\n", kfmt_ip4(as, a), bits,
+       kfmt_ip4(gs, g), source_name(cfg->source));
   arp_announce(st);
   /* Replay what waited; an item may wait again (no transmit slot). */
   kwork_list_t waiting = st->cfg_waiters;

@@ -54,7 +54,9 @@ build/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
 	  platform/hosted/options.c
 
 # `make fuzz` runs each harness for FUZZ_SECONDS; `make test` runs them for
-# FUZZ_TEST_SECONDS as its third suite.
+# FUZZ_TEST_SECONDS as its fifth suite, the last. A finding leaves its input
+# in build/fuzz/<harness>-crash-<sha1> (or leak-, timeout-, oom-) and run.sh
+# prints the command that replays it.
 FUZZ_TEST_SECONDS ?= 10
 fuzz: deps $(FUZZERS)
 	@mkdir -p build/fuzz

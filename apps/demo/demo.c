@@ -15,10 +15,11 @@
  * never waits. */
 #include "demo.h"
 
+#include "../echo/echo.h"
+
 #define BLK_SECTORS 8
 #define BLK_BYTES (BLK_SECTORS * KBLK_SECTOR)
 #define ECHO_PORT 8080
-#define ECHO_SENDS 64 /* echoes in flight at once */
 
 static struct {
   kernel_t *k;
@@ -28,12 +29,7 @@ static struct {
   uint8_t pattern[BLK_BYTES];
   uint8_t readback[BLK_BYTES];
   kudp_bind_req_t bind;
-  kudp_recv_req_t recv;
-  kudp_send_req_t sends[ECHO_SENDS];
-  kbuf_t send_buf[ECHO_SENDS];
-  uint32_t free_sends[ECHO_SENDS];
-  uint32_t nfree;
-  uint64_t dropped;
+  echo_t echo;
 } g;
 
 static void start_blk(void);
@@ -108,35 +104,9 @@ static void start_blk(void) {
     blk_failed("write", err);
 }
 
-/* An echo went out: its receive buffer and send slot are free again. */
-static void on_sent(kwork_t *w) {
-  uint32_t i = (uint32_t)(KCONTAINER_OF(w, kudp_send_req_t, work) - g.sends);
-  kbuf_release(g.k, g.send_buf[i]);
-  g.free_sends[g.nfree++] = i;
-}
-
-static void on_datagram(kwork_t *w) {
-  kudp_recv_req_t *r = KCONTAINER_OF(w, kudp_recv_req_t, work);
-  if (w->result != KERR_OK) { /* the standing receive ended */
-    printk("demo: udp receive ended: %s\n", kerr_str(w->result));
-    return;
-  }
-  if (g.nfree == 0) { /* every send slot busy: drop, as a NIC would */
-    g.dropped++;
-    kbuf_release(g.k, r->buf);
-    return;
-  }
-  uint32_t i = g.free_sends[--g.nfree];
-  kudp_send_req_t *s = &g.sends[i];
-  kwork_init(&s->work, KWORK_OP_UDP_SEND, NULL, on_sent, 0);
-  s->sock = r->sock;
-  s->dst_addr = r->src_addr;
-  s->dst_port = r->src_port;
-  s->data = r->data; /* zero copy: the receive buffer goes straight back */
-  s->length = r->length;
-  g.send_buf[i] = r->buf;
-  if (ksubmit(g.k, &s->work) != KERR_OK)
-    on_sent(&s->work);
+static void on_echo_end(echo_t *e, kerr_t why) {
+  (void)e;
+  printk("demo: udp receive ended: %s\n", kerr_str(why));
 }
 
 static void on_bound(kwork_t *w) {
@@ -145,9 +115,8 @@ static void on_bound(kwork_t *w) {
            kerr_str(w->result));
     return;
   }
-  kwork_init(&g.recv.work, KWORK_OP_UDP_RECV, NULL, on_datagram, 0);
-  g.recv.sock = g.bind.sock;
-  KASSERT(ksubmit(g.k, &g.recv.work) == KERR_OK);
+  g.echo.on_end = on_echo_end;
+  KASSERT(echo_start(&g.echo, g.k, g.bind.sock) == KERR_OK);
   unsigned long long up = ktime_now(g.k) / 1000;
   unsigned long long at = demo_net_address_at() / 1000;
   printk("demo: udp echo on port %u\n", (unsigned)g.bind.port);
@@ -158,8 +127,6 @@ static void on_bound(kwork_t *w) {
 static void start_net(void) { demo_net_start(start_udp); }
 
 static void start_udp(void) {
-  for (uint32_t i = 0; i < ECHO_SENDS; i++)
-    g.free_sends[g.nfree++] = i;
   kwork_init(&g.bind.work, KWORK_OP_UDP_BIND, NULL, on_bound, 0);
   g.bind.port = ECHO_PORT;
   kerr_t err = ksubmit(g.k, &g.bind.work);

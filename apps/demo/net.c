@@ -29,10 +29,6 @@ static struct {
   kping_req_t ping;
 } g;
 
-static void print_ip(kip4_t a) {
-  printk("%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-}
-
 static unsigned prefix_len(kip4_t mask) {
   unsigned n = 0;
   for (; mask & 0x80000000u; mask <<= 1)
@@ -55,11 +51,11 @@ static void print_config(void) {
     printk("demo: net the host's own stack, no arp or ping\n");
   } else {
     printk("demo: net ");
-    print_ip(c->addr);
+    printk_ip4(c->addr);
     printk("/%u gateway ", prefix_len(c->netmask));
-    print_ip(c->gateway);
+    printk_ip4(c->gateway);
     printk(" dns ");
-    print_ip(c->dns);
+    printk_ip4(c->dns);
     printk(" (%s)\n", source_name(c->source));
   }
 }
@@ -70,7 +66,7 @@ static void print_arp(void) {
     return;
   }
   printk("demo: arp ");
-  print_ip(g.arp.addr);
+  printk_ip4(g.arp.addr);
   if (g.arp.work.result != KERR_OK) {
     printk(" failed: %s\n", kerr_str(g.arp.work.result));
   } else {
@@ -90,7 +86,7 @@ static void print_ping(void) {
     return;
   }
   printk("demo: ping ");
-  print_ip(g.ping.target);
+  printk_ip4(g.ping.target);
   if (g.ping.work.result != KERR_OK) {
     printk(" failed: %s\n", kerr_str(g.ping.work.result));
   } else {

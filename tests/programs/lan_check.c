@@ -14,6 +14,7 @@
  * echoed", then "lan-check: done" (or "lan-check: FAIL ..."); it keeps
  * serving its peer after that, until the test stops it. */
 #include "kapi.h"
+#include "kfmt.h"
 
 #define ECHO_PORT 7
 #define DATAGRAMS 32
@@ -208,10 +209,9 @@ static void on_srv_bound(kwork_t *w) {
 static void on_config(kwork_t *w) {
   if (w->result != KERR_OK)
     return fail("no address", w->result);
-  kip4_t a = g.cfg.config.addr;
+  char a[KFMT_IP4_LEN];
   g.peer = g.cfg.config.gateway;
-  printk("lan-check: up %u.%u.%u.%u\n", a >> 24, (a >> 16) & 0xff,
-         (a >> 8) & 0xff, a & 0xff);
+  printk("lan-check: up %s\n", kfmt_ip4(a, g.cfg.config.addr));
   kwork_init(&g.srv_bind.work, KWORK_OP_UDP_BIND, NULL, on_srv_bound, 0);
   g.srv_bind.port = ECHO_PORT;
   ksubmit(g.k, &g.srv_bind.work);

@@ -9,6 +9,7 @@
  *     the host sends 100 more. After 3 s it prints how many it holds and how
  *     many the kernel counted as dropped: together, all 100 (no frame is lost
  *     without a count). */
+#include "byteorder.h"
 #include "check.h"
 
 #define BURST 64
@@ -30,8 +31,6 @@ static struct {
 } g;
 
 static const uint8_t our_ip[4] = {10, 0, 2, 15}, gw_ip[4] = {10, 0, 2, 2};
-
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 static void on_sent(kwork_t *w) { CHECK(w->result == KERR_OK); }
 
@@ -72,7 +71,7 @@ static void start_holding(void) {
 }
 
 static void look_at(const uint8_t *f, size_t n) {
-  if (n >= 42 && be16(f + 12) == 0x0806 && be16(f + 20) == 2 &&
+  if (n >= 42 && get_be16(f + 12) == 0x0806 && get_be16(f + 20) == 2 &&
       f[28] == 10 && f[29] == 0 && f[30] == 2 && f[31] == 2 && !g.resolved) {
     g.resolved = true;
     printk("net-check: gateway 10.0.2.2 is at %02x:%02x:%02x:%02x:%02x:%02x\n",
@@ -80,13 +79,13 @@ static void look_at(const uint8_t *f, size_t n) {
     printk("net-check: ready\n");
     return;
   }
-  if (n < 14 + 20 + 8 || be16(f + 12) != 0x0800 || f[23] != 17)
+  if (n < 14 + 20 + 8 || get_be16(f + 12) != 0x0800 || f[23] != 17)
     return; /* not IPv4 UDP */
   size_t ihl = (size_t)(f[14] & 15) * 4;
-  if (n < 14 + ihl + 8 + 4 || be16(f + 14 + ihl + 2) != ECHO_PORT)
+  if (n < 14 + ihl + 8 + 4 || get_be16(f + 14 + ihl + 2) != ECHO_PORT)
     return;
   const uint8_t *payload = f + 14 + ihl + 8;
-  unsigned seq = (unsigned)be16(payload);
+  unsigned seq = (unsigned)get_be16(payload);
   if (g.holding) {
     g.held++;
     return;

@@ -1,7 +1,7 @@
 /* soak_echo.c: the program `make soak` runs (tests/soak/soak.py). It waits
- * for an address, echoes UDP on port 8080 as the demo does (zero copy, up to
- * ECHO_SENDS echoes in flight), and every STATS_MS prints one line of
- * counters, never one per datagram:
+ * for an address, echoes UDP on port 8080 as the demo does (apps/echo: zero
+ * copy, up to ECHO_SLOTS echoes in flight), and every STATS_MS prints one line
+ * of counters, never one per datagram:
  *
  *   soak: stats n=N ms=T live=L timers=P bufs_out=B drops=D net_drops=X
  *         rx=R tx=S busy=U err=E                      (one line on the console)
@@ -15,9 +15,11 @@
  * each drop counter that is not 0. */
 #include "kapi.h"
 #include "knet_stats.h"
+#include "kfmt.h"
+
+#include "../../apps/echo/echo.h"
 
 #define ECHO_PORT 8080
-#define ECHO_SENDS 64
 #define STATS_MS 2000
 #define CONFIG_WAIT KTIME_S(10)
 
@@ -46,14 +48,9 @@ static struct {
   kernel_t *k;
   kip_config_req_t config;
   kudp_bind_req_t bind;
-  kudp_recv_req_t recv;
-  kudp_send_req_t sends[ECHO_SENDS];
-  kbuf_t send_buf[ECHO_SENDS];
-  uint32_t free_sends[ECHO_SENDS];
-  uint32_t nfree;
+  echo_t echo;
   ktimer_req_t stats_timer;
   uint32_t lines;
-  uint64_t rx, tx, busy, err;
   uint64_t last_net_drops;
 } g;
 
@@ -90,52 +87,18 @@ static void on_stats(kwork_t *w) {
          (unsigned long long)s->live, (unsigned long long)s->timers_pending,
          (unsigned long long)s->bufs_out, (unsigned long long)s->drops,
          (unsigned long long)nd);
-  printk(" rx=%llu tx=%llu busy=%llu err=%llu\n", (unsigned long long)g.rx,
-         (unsigned long long)g.tx, (unsigned long long)g.busy,
-         (unsigned long long)g.err);
+  printk(" rx=%llu tx=%llu busy=%llu err=%llu\n",
+         (unsigned long long)g.echo.received, (unsigned long long)g.echo.sent,
+         (unsigned long long)g.echo.busy, (unsigned long long)g.echo.failed);
   if (nd != g.last_net_drops) {
     g.last_net_drops = nd;
     print_net_drops(ns);
   }
 }
 
-/* An echo is done: its receive buffer and send slot are free again. */
-static void on_sent(kwork_t *w) {
-  uint32_t i = (uint32_t)(KCONTAINER_OF(w, kudp_send_req_t, work) - g.sends);
-  if (w->result == KERR_OK)
-    g.tx++;
-  else
-    g.err++;
-  KASSERT(kbuf_release(g.k, g.send_buf[i]) == KERR_OK);
-  g.free_sends[g.nfree++] = i;
-}
-
-static void on_datagram(kwork_t *w) {
-  kudp_recv_req_t *r = KCONTAINER_OF(w, kudp_recv_req_t, work);
-  if (w->result != KERR_OK) {
-    printk("soak: receive ended: %s\n", kerr_str(w->result));
-    return;
-  }
-  g.rx++;
-  if (g.nfree == 0) {
-    g.busy++;
-    KASSERT(kbuf_release(g.k, r->buf) == KERR_OK);
-    return;
-  }
-  uint32_t i = g.free_sends[--g.nfree];
-  kudp_send_req_t *s = &g.sends[i];
-  kwork_init(&s->work, KWORK_OP_UDP_SEND, NULL, on_sent, 0);
-  s->sock = r->sock;
-  s->dst_addr = r->src_addr;
-  s->dst_port = r->src_port;
-  s->data = r->data;
-  s->length = r->length;
-  g.send_buf[i] = r->buf;
-  kerr_t err = ksubmit(g.k, &s->work);
-  if (err != KERR_OK) {
-    s->work.result = err;
-    on_sent(&s->work);
-  }
+static void on_echo_end(echo_t *e, kerr_t why) {
+  (void)e;
+  printk("soak: receive ended: %s\n", kerr_str(why));
 }
 
 static void on_bound(kwork_t *w) {
@@ -144,9 +107,8 @@ static void on_bound(kwork_t *w) {
            kerr_str(w->result));
     return;
   }
-  kwork_init(&g.recv.work, KWORK_OP_UDP_RECV, NULL, on_datagram, 0);
-  g.recv.sock = g.bind.sock;
-  KASSERT(ksubmit(g.k, &g.recv.work) == KERR_OK);
+  g.echo.on_end = on_echo_end;
+  KASSERT(echo_start(&g.echo, g.k, g.bind.sock) == KERR_OK);
   kwork_init(&g.stats_timer.work, KWORK_OP_TIMER, NULL, on_stats, 0);
   g.stats_timer.delay = KTIME_MS(STATS_MS);
   KASSERT(ksubmit(g.k, &g.stats_timer.work) == KERR_OK);
@@ -159,11 +121,9 @@ static void on_config(kwork_t *w) {
     printk("soak: no address: %s\n", kerr_str(w->result));
     return;
   }
-  kip4_t a = g.config.config.addr;
-  printk("soak: address %u.%u.%u.%u source %u\n", a >> 24, (a >> 16) & 0xff,
-         (a >> 8) & 0xff, a & 0xff, (unsigned)g.config.config.source);
-  for (uint32_t i = 0; i < ECHO_SENDS; i++)
-    g.free_sends[g.nfree++] = i;
+  char a[KFMT_IP4_LEN];
+  printk("soak: address %s source %u\n", kfmt_ip4(a, g.config.config.addr),
+         (unsigned)g.config.config.source);
   kwork_init(&g.bind.work, KWORK_OP_UDP_BIND, NULL, on_bound, 0);
   g.bind.port = ECHO_PORT;
   KASSERT(ksubmit(g.k, &g.bind.work) == KERR_OK);

@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "support/fake_device.h"
 #include "support/fake_platform.h"
+#include "support/kstats_are.h"
 
 static kernel_t g_k; /* huge: the timer heap holds 2^20 entries */
 static fake_device_t g_dev[KCONFIG_MAX_DEVICES + 1];
@@ -150,15 +151,14 @@ static void test_bufs_out_follows_lends_and_releases(void **state) {
   fake_platform_add_device(&g_dev[0].dev);
   fake_platform_add_device(&g_dev[1].dev);
   kmain_init(&g_k, NULL);
-  const kstats_t *s = kstats(&g_k);
-  assert_int_equal(s->bufs_out, 0);
+  assert_true(KSTATS_ARE(&g_k, STAT(bufs_out, 0)));
 
   kdev_buf_lent(&g_dev[0].dev);
   kdev_buf_lent(&g_dev[0].dev);
-  assert_int_equal(s->bufs_out, 2);
+  assert_true(KSTATS_ARE(&g_k, STAT(bufs_out, 2)));
 
   assert_int_equal(kbuf_release(&g_k, kdev_buf(&g_dev[0].dev, 4)), KERR_OK);
-  assert_int_equal(s->bufs_out, 1);
+  assert_true(KSTATS_ARE(&g_k, STAT(bufs_out, 1)));
 
   /* Refused releases leave the count alone: the device says the buffer is
    * not out, no device has that id, or the device takes no buffers back. */
@@ -167,15 +167,54 @@ static void test_bufs_out_follows_lends_and_releases(void **state) {
   assert_int_equal(kbuf_release(&g_k, 7u << 24), KERR_INVALID);
   assert_int_equal(kbuf_release(&g_k, kdev_buf(&g_dev[1].dev, 0)),
                    KERR_INVALID);
-  assert_int_equal(s->bufs_out, 1);
+  assert_true(KSTATS_ARE(&g_k, STAT(bufs_out, 1)));
   assert_int_equal(g_dev[0].nreleases, 2);
 
   g_dev[0].release_result = KERR_OK;
   assert_int_equal(kbuf_release(&g_k, kdev_buf(&g_dev[0].dev, 5)), KERR_OK);
-  assert_int_equal(s->bufs_out, 0);
+  assert_true(KSTATS_ARE(&g_k, STAT(bufs_out, 0)));
   /* Other counters do not move. */
-  assert_int_equal(s->drops, 0);
-  assert_int_equal(s->rejected, 0);
+  assert_true(KSTATS_ARE(&g_k, STAT(drops, 0), STAT(rejected, 0)));
+}
+/* kbuf_release sends a buffer back to the device named in its top byte,
+ * with the 24-bit index below it, and passes the device's answer back. */
+static void test_kbuf_release_reaches_the_owner(void **state) {
+  (void)state;
+  fake_device_t *rng = &g_dev[0], *blk = &g_dev[1], *net = &g_dev[2],
+                *udp = &g_dev[3];
+  fake_platform_reset();
+  fake_device_init(rng, KDEV_RNG, "rng", false);
+  fake_device_init(blk, KDEV_BLOCK, "blk", false);
+  fake_device_init(net, KDEV_NET, "net", true);
+  fake_device_init(udp, KDEV_IP, "udp", true);
+  for (int i = 0; i < 4; i++)
+    fake_platform_add_device(&g_dev[i].dev);
+  kmain_init(&g_k, NULL);
+  assert_int_equal(udp->dev.id, 3);
+  assert_int_equal(kbuf_release(&g_k, kdev_buf(&udp->dev, 7)), KERR_OK);
+  assert_int_equal(kbuf_release(&g_k, kdev_buf(&net->dev, 0x123456)), KERR_OK);
+  assert_int_equal(udp->nreleases, 1);
+  assert_int_equal(udp->releases[0], 7);
+  assert_int_equal(net->nreleases, 1);
+  assert_int_equal(net->releases[0], 0x123456);
+
+  /* The index keeps 24 bits; the top byte is the device. */
+  assert_int_equal(kdev_buf(&udp->dev, 0xabcdef12), 0x03cdef12);
+  assert_int_equal(kbuf_release(&g_k, kdev_buf(&udp->dev, 0xabcdef12)),
+                   KERR_OK);
+  assert_int_equal(udp->releases[1], 0xcdef12);
+
+  /* The device's answer is passed back. */
+  udp->release_result = KERR_STATE;
+  assert_int_equal(kbuf_release(&g_k, kdev_buf(&udp->dev, 1)), KERR_STATE);
+
+  /* Bad ids: no such device, or a device without a release op. */
+  assert_int_equal(kbuf_release(&g_k, (kbuf_t)4 << 24), KERR_INVALID);
+  assert_int_equal(kbuf_release(&g_k, 0xff000000u), KERR_INVALID);
+  assert_int_equal(kbuf_release(&g_k, kdev_buf(&rng->dev, 1)), KERR_INVALID);
+  assert_int_equal(kbuf_release(&g_k, kdev_buf(&blk->dev, 1)), KERR_INVALID);
+  assert_int_equal(udp->nreleases, 3);
+  assert_int_equal(net->nreleases, 1);
 }
 
 int main(void) {
@@ -187,6 +226,7 @@ int main(void) {
       cmocka_unit_test(test_only_raised_devices_are_polled),
       cmocka_unit_test(test_info_queries),
       cmocka_unit_test(test_bufs_out_follows_lends_and_releases),
+      cmocka_unit_test(test_kbuf_release_reaches_the_owner),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -328,6 +328,23 @@ static void test_return_matches_libc(void **state) {
   assert_string_equal(a, b);
 }
 
+/* kfmt_ip4: the most significant byte first, each byte in decimal; the
+ * longest address fills KFMT_IP4_LEN with its NUL. */
+static void test_ip4(void **state) {
+  (void)state;
+  char buf[KFMT_IP4_LEN + 1];
+  memset(buf, 'x', sizeof(buf));
+  assert_ptr_equal(kfmt_ip4(buf, 0x0a00020fu), buf);
+  assert_string_equal(buf, "10.0.2.15");
+  assert_string_equal(kfmt_ip4(buf, 0), "0.0.0.0");
+  assert_string_equal(kfmt_ip4(buf, 0x7f000001u), "127.0.0.1");
+  memset(buf, 'x', sizeof(buf));
+  assert_string_equal(kfmt_ip4(buf, 0xffffffffu), "255.255.255.255");
+  assert_int_equal(strlen(buf), KFMT_IP4_LEN - 1);
+  assert_int_equal(buf[KFMT_IP4_LEN], 'x'); /* nothing written past it */
+  assert_string_equal(kfmt_ip4(buf, 0xc0a80180u), "192.168.1.128");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_plain_text_and_percent),
@@ -347,6 +364,7 @@ int main(void) {
       cmocka_unit_test(test_unknown_and_incomplete),
       cmocka_unit_test(test_truncation),
       cmocka_unit_test(test_return_matches_libc),
+      cmocka_unit_test(test_ip4),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

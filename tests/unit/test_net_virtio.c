@@ -3,7 +3,14 @@
  * descriptors, the shared all-zero header and the caller's own frame (no
  * copy), on every layout; a receive buffer is one descriptor, or two (the
  * header alone first) on a legacy device without VIRTIO_F_ANY_LAYOUT. Each
- * layout is checked by the bytes the device would read and write. */
+ * layout is checked by the bytes the device would read and write.
+ *
+ * Receiving (modern layout): a burst is handed out in one poll; frames
+ * beyond the posted receives wait, not dropped; the program holds at most
+ * NET_RX_SHARE buffers, and what arrives beyond that is dropped, counted,
+ * and its buffer put straight back, even when the ring had run empty (no
+ * interrupt would come to refill it); frames of a bad length are dropped
+ * and counted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +21,7 @@
 #include <string.h>
 
 #include "fake_platform.h"
+#include "kstats_are.h"
 
 /* The drivers are not part of the unit-test link: take the files. */
 #include "../../drivers/virtio/net.c"
@@ -282,12 +290,185 @@ static void test_sends_wait_for_room(void **state) {
   }
 }
 
+/* ------------------------------------------------------------- receiving */
+
+/* Device side: the next receive buffer the device has not used yet. */
+static uint16_t g_dev_rx;
+
+/* The device fills the next posted receive buffer (one descriptor: modern
+ * layout) with a header and a frame of `frame_len` bytes whose first byte
+ * is `seq`, and returns it. */
+static void device_receives(uint32_t frame_len, uint8_t seq) {
+  assert_int_not_equal(g_dev_rx, g_net.rxq.avail->idx); /* a buffer is there */
+  uint16_t d[4];
+  assert_int_equal(chain(&g_net.rxq, g_dev_rx, d), 1);
+  uint8_t *p = (uint8_t *)(uintptr_t)g_net.rxq.desc[d[0]].addr;
+  memset(p, 0, g_net.hdr_len + KMIN(frame_len, 14u));
+  p[g_net.hdr_len] = seq;
+  used(&g_net.rxq, d[0], g_net.hdr_len + frame_len);
+  g_dev_rx++;
+}
+
+/* Receive buffers in the ring, as the device sees them. */
+static uint16_t posted(void) {
+  return (uint16_t)(g_net.rxq.avail->idx - g_dev_rx);
+}
+
+/* A receive callback that keeps every buffer (no kbuf_release) and logs the
+ * first byte of each frame. */
+static uint8_t g_seq[NET_RXN + 8];
+static kbuf_t g_held[NET_RXN + 8];
+static unsigned g_nheld;
+
+static void on_frame_hold(kwork_t *w) {
+  knet_recv_req_t *r = KCONTAINER_OF(w, knet_recv_req_t, work);
+  if (w->result == KERR_CANCELLED)
+    return;
+  assert_int_equal(w->result, KERR_OK);
+  assert_true(g_nheld < KARRAY_SIZE(g_held));
+  g_seq[g_nheld] = ((const uint8_t *)r->frame)[0];
+  g_held[g_nheld++] = r->buf;
+}
+
+static void attach_receiving(knet_recv_req_t *r, unsigned n) {
+  attach(true, VIRTIO_F_VERSION_1);
+  g_dev_rx = 0;
+  g_nheld = 0;
+  for (unsigned i = 0; i < n; i++) {
+    kwork_init(&r[i].work, KWORK_OP_NET_RECV, NULL, on_frame_hold, 0);
+    assert_int_equal(ksubmit(&g_k, &r[i].work), KERR_OK);
+  }
+  run();
+}
+
+/* Every buffer is posted at attach; the ring has room for all. */
+static void test_every_receive_buffer_is_posted(void **state) {
+  (void)state;
+  knet_recv_req_t r[1];
+  attach_receiving(r, 1);
+  assert_int_equal(posted(), NET_RXN);
+  assert_int_equal(g_nheld, 0);
+}
+
+/* A burst the device returns at once is handed out in one tick, one frame
+ * per posted receive, in the order the device returned them: all in the
+ * poll, not one per pass of the tick (there are more frames than
+ * KCONFIG_TICK_PASSES). The receives then wait for the next frames. */
+#define BURST (KCONFIG_TICK_PASSES * 2)
+static void test_burst_in_one_tick(void **state) {
+  (void)state;
+  knet_recv_req_t r[BURST];
+  attach_receiving(r, BURST);
+  for (unsigned i = 0; i < BURST; i++)
+    device_receives(60, (uint8_t)(i + 1));
+  kmain_tick(&g_k, fake_clock(&g_k));
+  assert_int_equal(g_nheld, BURST);
+  for (unsigned i = 0; i < BURST; i++)
+    assert_int_equal(g_seq[i], i + 1);
+  assert_true(KSTATS_ARE(&g_k, STAT(drops, 0), STAT(bufs_out, BURST)));
+
+  /* The next frame is taken too: the receives are still standing. */
+  device_receives(60, 0x99);
+  run();
+  assert_int_equal(g_nheld, BURST + 1);
+  assert_int_equal(g_seq[BURST], 0x99);
+}
+
+/* A burst larger than the posted receives waits in the driver, not
+ * dropped, and is handed out as the receives come back. */
+static void test_burst_beyond_the_receives_waits(void **state) {
+  (void)state;
+  knet_recv_req_t r[2];
+  attach_receiving(r, 2);
+  for (uint8_t i = 0; i < 20; i++)
+    device_receives(60, (uint8_t)(i + 1));
+  run();
+  assert_int_equal(g_nheld, 20);
+  for (unsigned i = 0; i < 20; i++)
+    assert_int_equal(g_seq[i], i + 1);
+  assert_true(KSTATS_ARE(&g_k, STAT(drops, 0), STAT(bufs_out, 20)));
+}
+
+/* The program holds at most NET_RX_SHARE buffers. One receive posted, the
+ * device fills every buffer: the program gets its share, the rest is
+ * dropped and counted, and those buffers go straight back into the ring.
+ * The ring ran empty, so no interrupt would come to refill it: the driver
+ * refills and notifies the device itself. Then a released buffer goes back
+ * too, and frames flow again. */
+static void test_share_drops_and_refills_the_empty_ring(void **state) {
+  (void)state;
+  knet_recv_req_t r[1];
+  attach_receiving(r, 1);
+  for (unsigned i = 0; i < NET_RXN; i++)
+    device_receives(60, (uint8_t)i);
+  assert_int_equal(posted(), 0); /* the device holds nothing to write to */
+  unsigned notifies = fake.notifies;
+  run();
+  assert_int_equal(g_nheld, NET_RX_SHARE);
+  for (unsigned i = 0; i < NET_RX_SHARE; i++)
+    assert_int_equal(g_seq[i], (uint8_t)i);
+  assert_true(KSTATS_ARE(&g_k, STAT(drops, NET_RXN - NET_RX_SHARE),
+                         STAT(bufs_out, NET_RX_SHARE)));
+  assert_int_equal(posted(), NET_RXN - NET_RX_SHARE);
+  assert_true(fake.notifies > notifies);
+
+  /* At its share, with no receive posted, a frame that arrives is dropped
+   * at once and its buffer put back: it does not wait for a receive. */
+  assert_int_equal(kcancel(&g_k, &r[0].work), KERR_OK);
+  run();
+  device_receives(60, 0xaa);
+  run();
+  assert_int_equal(g_nheld, NET_RX_SHARE);
+  assert_true(KSTATS_ARE(&g_k, STAT(drops, NET_RXN - NET_RX_SHARE + 1)));
+  assert_int_equal(posted(), NET_RXN - NET_RX_SHARE);
+
+  /* A release puts that buffer back in the ring; with a receive posted
+   * again, the next frame is taken. */
+  assert_int_equal(kbuf_release(&g_k, g_held[0]), KERR_OK);
+  assert_int_equal(posted(), NET_RXN - NET_RX_SHARE + 1);
+  kwork_init(&r[0].work, KWORK_OP_NET_RECV, NULL, on_frame_hold, 0);
+  assert_int_equal(ksubmit(&g_k, &r[0].work), KERR_OK);
+  run();
+  device_receives(60, 0xbb);
+  run();
+  assert_int_equal(g_nheld, NET_RX_SHARE + 1);
+  assert_int_equal(g_seq[NET_RX_SHARE], 0xbb);
+  assert_true(KSTATS_ARE(&g_k, STAT(drops, NET_RXN - NET_RX_SHARE + 1),
+                         STAT(bufs_out, NET_RX_SHARE)));
+  /* A buffer that is not out is refused. */
+  assert_int_equal(kbuf_release(&g_k, g_held[0]), KERR_STATE);
+}
+
+/* Frames shorter than an Ethernet header, or longer than
+ * KCONFIG_NET_FRAME_MAX, are dropped and counted; the buffer goes back into
+ * the ring and the receive waits for the next good frame. */
+static void test_bad_lengths_dropped(void **state) {
+  (void)state;
+  knet_recv_req_t r[1];
+  attach_receiving(r, 1);
+  device_receives(13, 1);
+  device_receives(KCONFIG_NET_FRAME_MAX + 1, 2);
+  device_receives(14, 3);                    /* the shortest taken */
+  device_receives(KCONFIG_NET_FRAME_MAX, 4); /* the longest taken */
+  run();
+  assert_int_equal(g_nheld, 2);
+  assert_int_equal(g_seq[0], 3);
+  assert_int_equal(g_seq[1], 4);
+  assert_true(KSTATS_ARE(&g_k, STAT(drops, 2), STAT(bufs_out, 2)));
+  assert_int_equal(posted(), NET_RXN - 2); /* the dropped two are back */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_modern),
       cmocka_unit_test(test_legacy_any_layout),
       cmocka_unit_test(test_legacy_header_alone),
       cmocka_unit_test(test_sends_wait_for_room),
+      cmocka_unit_test(test_every_receive_buffer_is_posted),
+      cmocka_unit_test(test_burst_in_one_tick),
+      cmocka_unit_test(test_burst_beyond_the_receives_waits),
+      cmocka_unit_test(test_share_drops_and_refills_the_empty_ring),
+      cmocka_unit_test(test_bad_lengths_dropped),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

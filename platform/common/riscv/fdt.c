@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "byteorder.h"
 #include "fdt.h"
 
 #define FDT_MAGIC 0xd00dfeedu
@@ -22,11 +23,6 @@
 #define FDT_PROP 3
 #define FDT_NOP 4
 #define FDT_END 9
-
-static uint32_t be32(const uint8_t *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-         p[3];
-}
 
 /* The NUL-terminated string at s, within [s, end), equals want. */
 static bool str_is(const uint8_t *s, const uint8_t *end, const char *want) {
@@ -41,11 +37,11 @@ static bool str_is(const uint8_t *s, const uint8_t *end, const char *want) {
 
 uint32_t fdt_timebase_hz(const void *fdt) {
   const uint8_t *b = fdt;
-  if (b == NULL || be32(b) != FDT_MAGIC || be32(b + 20) < 17)
+  if (b == NULL || get_be32(b) != FDT_MAGIC || get_be32(b + 20) < 17)
     return 0; /* version 17 added size_dt_struct */
-  uint32_t total = be32(b + 4), off_struct = be32(b + 8),
-           off_strings = be32(b + 12), size_strings = be32(b + 32),
-           size_struct = be32(b + 36);
+  uint32_t total = get_be32(b + 4), off_struct = get_be32(b + 8),
+           off_strings = get_be32(b + 12), size_strings = get_be32(b + 32),
+           size_struct = get_be32(b + 36);
   if (off_struct > total || size_struct > total - off_struct ||
       off_strings > total || size_strings > total - off_strings)
     return 0;
@@ -54,7 +50,7 @@ uint32_t fdt_timebase_hz(const void *fdt) {
   int depth = 0;        /* the root node is depth 1, /cpus depth 2 */
   bool in_cpus = false; /* the last node opened at depth 2 is /cpus */
   while (end - p >= 4) {
-    uint32_t token = be32(p);
+    uint32_t token = get_be32(p);
     p += 4;
     if (token == FDT_BEGIN_NODE) {
       const uint8_t *name = p;
@@ -72,7 +68,7 @@ uint32_t fdt_timebase_hz(const void *fdt) {
     } else if (token == FDT_PROP) {
       if (end - p < 8)
         return 0;
-      uint32_t len = be32(p), name = be32(p + 4);
+      uint32_t len = get_be32(p), name = get_be32(p + 4);
       p += 8;
       if (len > (size_t)(end - p) || name >= size_strings)
         return 0;
@@ -80,9 +76,9 @@ uint32_t fdt_timebase_hz(const void *fdt) {
           str_is(strings + name, strings + size_strings,
                  "timebase-frequency")) {
         if (len == 4)
-          return be32(p);
-        if (len == 8 && be32(p) == 0) /* a u64 that fits */
-          return be32(p + 4);
+          return get_be32(p);
+        if (len == 8 && get_be32(p) == 0) /* a u64 that fits */
+          return get_be32(p + 4);
         return 0;
       }
       p += (len + 3) & ~3u;
