@@ -4,9 +4,9 @@
  * through ordinary work items: KCONFIG_NET_RX_POSTED standing NET_RECVs,
  * whose frames go to eth_input, and one NET_SEND per transmit slot (tx.c).
  *
- * Items that need an address (UDP_SEND, PING, ARP_RESOLVE, IP_CONFIG) wait
- * in cfg_waiters until DHCP or the static fallback configures the
- * interface. Items that need a transmit slot wait in tx_waiters until one
+ * Items that need an address (KOP_ADDRESS in their row of kernel/ops.c:
+ * UDP_SEND, PING, ARP_RESOLVE, IP_CONFIG) wait in cfg_waiters until DHCP
+ * or the static fallback configures the interface. Items that need a transmit slot wait in tx_waiters until one
  * is free; both lists are made of the programs' own items, so they need no
  * bound of their own.
  *
@@ -160,10 +160,7 @@ bool net_on_link(const net_stack_t *st, kip4_t a) {
 /* Hand a program's item to its module (first submit, or again after it
  * waited). */
 void net_dispatch(net_stack_t *st, kwork_t *w) {
-  bool needs_address = w->op == KWORK_OP_UDP_SEND || w->op == KWORK_OP_PING ||
-                       w->op == KWORK_OP_ARP_RESOLVE ||
-                       w->op == KWORK_OP_IP_CONFIG;
-  if (needs_address && !st->up) {
+  if (kwork_needs_address(w) && !st->up) {
     kwork_list_push(&st->cfg_waiters, w);
     return;
   }
