@@ -35,7 +35,8 @@ enum {
   X(UDP_SEND, kudp_send_req_t, KDEV_IP, ADDRESS | ARGS, kcheck_udp_send, sock) \
   X(IP_CONFIG, kip_config_req_t, KDEV_IP, ADDRESS, NULL, NO_HANDLE)            \
   X(PING, kping_req_t, KDEV_IP, ADDRESS | ARGS, kcheck_ping, NO_HANDLE)        \
-  X(ARP_RESOLVE, karp_req_t, KDEV_IP, ADDRESS | ARGS, kcheck_arp, NO_HANDLE)
+  X(ARP_RESOLVE, karp_req_t, KDEV_IP, ADDRESS | ARGS, kcheck_arp, NO_HANDLE)   \
+  /* the end of the list: a new op's row goes above this line */
 
 /* KWORK_OP_NONE has no row: it serves nothing, and ksubmit refuses it. */
 #define FLAGS(op, request, class, flags, check, handle)                        \
