@@ -12,16 +12,20 @@
 #ifndef REALMOS_KSOCKID_H
 #define REALMOS_KSOCKID_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 static inline uint32_t ksockid_make(uint32_t slot, uint16_t gen) {
   return ((uint32_t)gen << 16) | (slot + 1);
 }
 
-/* The slot an id names; out of every table (0xffffffff) for an id whose
- * low half is 0. The caller checks it against its table's size. */
+/* The slot an id names; 0xffffffff, past every table, for an id whose low
+ * half is 0. The caller checks it against its table's size. */
 static inline uint32_t ksockid_slot(uint32_t id) { return (id & 0xffffu) - 1; }
 
-static inline uint16_t ksockid_gen(uint32_t id) { return (uint16_t)(id >> 16); }
+/* Whether id names `slot` in its current generation `gen`. */
+static inline bool ksockid_is(uint32_t id, uint32_t slot, uint16_t gen) {
+  return id == ksockid_make(slot, gen);
+}
 
 #endif

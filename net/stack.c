@@ -157,6 +157,40 @@ bool net_on_link(const net_stack_t *st, kip4_t a) {
 
 /* ------------------------------------------------------------ the device */
 
+/* A cancelled send or ping lets go of its transmit slot; a frame already
+ * at the device still goes out. */
+static void forget_send(net_stack_t *st, kwork_t *w) {
+  net_tx_t *tx = net_tx_of(st, w);
+  if (tx != NULL) {
+    tx->owner = NULL;
+    if (arp_forget(st, tx)) {
+      net_tx_free(st, tx);
+      net_tx_serve_waiters(st);
+    }
+  }
+}
+
+static void forget_ping(net_stack_t *st, kwork_t *w) {
+  icmp_ping_forget(st, w);
+  forget_send(st, w);
+}
+
+/* The module that serves each op of KDEV_IP (the class's rows in
+ * kernel/ops.c), and what a cancel of an item LIVE there asks of it
+ * (NULL: nothing, beyond taking it off the stack's waiting lists). */
+static const struct {
+  void (*submit)(net_stack_t *st, kwork_t *w);
+  void (*cancel)(net_stack_t *st, kwork_t *w);
+} module[KWORK_OP_COUNT] = {
+    [KWORK_OP_UDP_BIND] = {udp_submit, NULL},
+    [KWORK_OP_UDP_UNBIND] = {udp_submit, NULL},
+    [KWORK_OP_UDP_RECV] = {udp_submit, udp_cancel},
+    [KWORK_OP_UDP_SEND] = {udp_submit, forget_send},
+    [KWORK_OP_IP_CONFIG] = {fill_config, NULL},
+    [KWORK_OP_PING] = {icmp_ping_submit, forget_ping},
+    [KWORK_OP_ARP_RESOLVE] = {arp_resolve_submit, arp_resolve_cancel},
+};
+
 /* Hand a program's item to its module (first submit, or again after it
  * waited). */
 void net_dispatch(net_stack_t *st, kwork_t *w) {
@@ -164,20 +198,10 @@ void net_dispatch(net_stack_t *st, kwork_t *w) {
     kwork_list_push(&st->cfg_waiters, w);
     return;
   }
-  switch (w->op) {
-  case KWORK_OP_IP_CONFIG:
-    fill_config(st, w);
-    break;
-  case KWORK_OP_PING:
-    icmp_ping_submit(st, w);
-    break;
-  case KWORK_OP_ARP_RESOLVE:
-    arp_resolve_submit(st, w);
-    break;
-  default: /* the UDP items */
-    udp_submit(st, w);
-    break;
-  }
+  if (module[w->op].submit == NULL) /* an op of another class */
+    net_complete(st, w, KERR_UNSUPPORTED);
+  else
+    module[w->op].submit(st, w);
 }
 
 void net_stack_start(net_stack_t *st, bool dhcp) {
@@ -228,30 +252,8 @@ static kerr_t stack_cancel(kdevice_t *dev, kwork_t *w) {
   if (kwork_list_take(&st->cfg_waiters, w) ||
       kwork_list_take(&st->tx_waiters, w))
     return KERR_OK;
-  switch (w->op) {
-  case KWORK_OP_UDP_RECV:
-    udp_cancel(st, w);
-    break;
-  case KWORK_OP_ARP_RESOLVE:
-    arp_resolve_cancel(st, w);
-    break;
-  case KWORK_OP_PING:
-  case KWORK_OP_UDP_SEND: {
-    if (w->op == KWORK_OP_PING)
-      icmp_ping_forget(st, w);
-    net_tx_t *tx = net_tx_of(st, w);
-    if (tx != NULL) {
-      tx->owner = NULL;
-      if (arp_forget(st, tx)) {
-        net_tx_free(st, tx);
-        net_tx_serve_waiters(st);
-      }
-    }
-    break;
-  }
-  default:
-    break;
-  }
+  if (module[w->op].cancel != NULL)
+    module[w->op].cancel(st, w);
   return KERR_OK;
 }
 

@@ -37,10 +37,8 @@ _Static_assert(KCONFIG_UDP_SOCKETS < 0xffff, "a slot fits a socket id");
 
 static udp_sock_t *lookup(udp_t *u, uint32_t id) {
   uint32_t i = ksockid_slot(id);
-  if (i >= KCONFIG_UDP_SOCKETS)
-    return NULL;
-  udp_sock_t *s = &u->socks[i];
-  return s->bound && s->gen == ksockid_gen(id) ? s : NULL;
+  udp_sock_t *s = i < KCONFIG_UDP_SOCKETS ? &u->socks[i] : NULL;
+  return s != NULL && s->bound && ksockid_is(id, i, s->gen) ? s : NULL;
 }
 
 static udp_sock_t *by_port(udp_t *u, uint16_t port) {

@@ -35,10 +35,8 @@ _Static_assert(KCONFIG_UDP_SOCKETS < 0xffff, "a slot fits a socket id");
 
 static hosted_udp_sock_t *lookup(hosted_udp_t *u, uint32_t id) {
   uint32_t i = ksockid_slot(id);
-  if (i >= KCONFIG_UDP_SOCKETS)
-    return NULL;
-  hosted_udp_sock_t *s = &u->socks[i];
-  return s->fd >= 0 && s->gen == ksockid_gen(id) ? s : NULL;
+  hosted_udp_sock_t *s = i < KCONFIG_UDP_SOCKETS ? &u->socks[i] : NULL;
+  return s != NULL && s->fd >= 0 && ksockid_is(id, i, s->gen) ? s : NULL;
 }
 
 /* Read-ahead datagrams to posted receives, oldest to oldest. */

@@ -198,12 +198,14 @@ static void test_sockid_round_trip(void **state) {
   uint32_t id = ksockid_make(0, 0);
   assert_int_equal(id, 1);
   assert_int_equal(ksockid_slot(id), 0);
-  assert_int_equal(ksockid_gen(id), 0);
+  assert_true(ksockid_is(id, 0, 0));
   id = ksockid_make(5, 0xfffe);
   assert_int_equal(id, 0xfffe0006);
   assert_int_equal(ksockid_slot(id), 5);
-  assert_int_equal(ksockid_gen(id), 0xfffe);
-  /* A slot's next generation is another id; no id is 0. */
+  assert_true(ksockid_is(id, 5, 0xfffe));
+  /* The slot's next generation, or another slot: not this id. */
+  assert_false(ksockid_is(id, 5, 0xffff));
+  assert_false(ksockid_is(id, 4, 0xfffe));
   assert_int_not_equal(ksockid_make(5, 0xffff), id);
   for (uint32_t slot = 0; slot < 300; slot++)
     assert_int_not_equal(ksockid_make(slot, 0), 0);
