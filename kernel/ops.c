@@ -41,8 +41,8 @@ enum {
 /* KWORK_OP_NONE has no row: it serves nothing, and ksubmit refuses it. */
 #define FLAGS(op, request, class, flags, check, handle)                        \
   [KWORK_OP_##op] = (uint8_t)((class) | (flags)),
-const uint8_t kwork_op_flags[KWORK_OP_COUNT] = {
-    [KWORK_OP_NONE] = NO_DEVICE, KWORK_OP_LIST(FLAGS)};
+const uint8_t kwork_op_flags[KWORK_OP_COUNT] = {[KWORK_OP_NONE] = NO_DEVICE,
+                                                KWORK_OP_LIST(FLAGS)};
 
 #define INFO(op, request, class, flags, check, handle)                         \
   [KWORK_OP_##op] = {check, sizeof(request), offsetof(request, handle)},

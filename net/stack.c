@@ -6,9 +6,9 @@
  *
  * Items that need an address (KOP_ADDRESS in their row of kernel/ops.c:
  * UDP_SEND, PING, ARP_RESOLVE, IP_CONFIG) wait in cfg_waiters until DHCP
- * or the static fallback configures the interface. Items that need a transmit slot wait in tx_waiters until one
- * is free; both lists are made of the programs' own items, so they need no
- * bound of their own.
+ * or the static fallback configures the interface. Items that need a
+ * transmit slot wait in tx_waiters until one is free; both lists are made
+ * of the programs' own items, so they need no bound of their own.
  *
  * One internal timer serves the whole stack: modules ask for a time with
  * net_wake_at, and every firing runs each module's tick, which asks for its
