@@ -13,7 +13,7 @@ kerr_t kdev_register(kernel_t *k, kdevice_t *dev) {
   if (k->serves[dev->cls] == NULL) {
     k->serves[dev->cls] = dev;
     for (uint32_t op = 0; op < KWORK_OP_COUNT; op++)
-      if ((kwork_ops[op] & KWORK_OPS_CLASS) == dev->cls)
+      if (kwork_class(op) == dev->cls)
         k->serves_op[op] = dev;
   }
   klog(KLOG_DEBUG, "device %u: %s\n", (unsigned)dev->id, dev->name);

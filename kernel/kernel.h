@@ -12,6 +12,7 @@
 #include "config.h"
 #include "device.h"
 #include "kapi.h"
+#include "ops.h"
 #include "platform.h"
 #include "platform_impl.h"
 #include "rng.h"
@@ -46,25 +47,6 @@ struct kernel {
 _Static_assert(KCONFIG_MAX_DEVICES <= 32,
                "raised and kicks hold one bit per device");
 
-/* What the kernel knows of each operation (work.c): the class of device that
- * serves it (KDEV_CLASS_COUNT for timers and KWORK_OP_NONE), whether it is
- * standing (a receive: once per event), whether kwork_check_args has
- * arguments of it to check, and whether it is the timer. */
-#define KWORK_OPS_CLASS 0x0f
-#define KWORK_OPS_STANDING 0x10
-#define KWORK_OPS_ARGS 0x20
-#define KWORK_OPS_TIMER 0x40
-extern const uint8_t kwork_ops[KWORK_OP_COUNT];
-
-/* The class serving an op; callers pass a valid op (ksubmit checked it). */
-static inline kdev_class_t kwork_class(uint32_t op) {
-  return (kdev_class_t)(kwork_ops[op] & KWORK_OPS_CLASS);
-}
-
-static inline bool kwork_is_standing(const kwork_t *w) {
-  return (kwork_ops[w->op] & KWORK_OPS_STANDING) != 0;
-}
-
 /* The device asks for a kick at the end of this tick. */
 static inline void kdev_want_kick(kdevice_t *dev) { dev->k->kicks |= dev->bit; }
 
@@ -79,9 +61,6 @@ uint32_t kwork_run_passes(kernel_t *k, uint32_t max_passes);
 /* One batch of callbacks and nothing else; for tests. */
 void kwork_run_callbacks(kernel_t *k);
 void kwork_expire(kernel_t *k, kwork_t *work);
-/* validate.c: the checks of one op's arguments, for ops marked
- * KWORK_OPS_ARGS; ksubmit has checked the op, callback and device. */
-kerr_t kwork_check_args(kernel_t *k, const kwork_t *work);
 
 /* device.c, for kmain.c */
 void kdev_poll_raised(kernel_t *k);

@@ -1,10 +1,10 @@
 /* validate.c: argument checks at ksubmit, so that a bad request is refused
  * with an error before it reaches a device. ksubmit itself checks what every
- * item needs (a callback, a valid op, a device that serves it) and calls this
- * for the ops marked KWORK_OPS_ARGS in kwork_ops (work.c). */
+ * item needs (a callback, a valid op, a device that serves it) and calls the
+ * check its op's row names (ops.c) for the ops marked KOP_ARGS. */
 #include "kernel.h"
 
-static kerr_t check_blk(kernel_t *k, const kwork_t *w) {
+kerr_t kcheck_blk(kernel_t *k, const kwork_t *w) {
   const kblk_info_t *info = &k->serves[KDEV_BLOCK]->info.blk;
   const kblk_req_t *r = KCONTAINER_OF(w, const kblk_req_t, work);
   if (w->op == KWORK_OP_BLOCK_WRITE && info->read_only)
@@ -34,37 +34,38 @@ static kerr_t check_blk(kernel_t *k, const kwork_t *w) {
   return KERR_OK;
 }
 
-kerr_t kwork_check_args(kernel_t *k, const kwork_t *w) {
-  switch (w->op) {
-  case KWORK_OP_RNG_READ: {
-    const krng_req_t *r = KCONTAINER_OF(w, const krng_req_t, work);
-    return r->buffer != NULL && r->length > 0 ? KERR_OK : KERR_INVALID;
-  }
-  case KWORK_OP_BLOCK_READ:
-  case KWORK_OP_BLOCK_WRITE:
-    return check_blk(k, w);
-  case KWORK_OP_NET_SEND: {
-    const knet_send_req_t *r = KCONTAINER_OF(w, const knet_send_req_t, work);
-    if (r->frame == NULL || r->length < 14)
-      return KERR_INVALID;
-    return r->length <= KCONFIG_NET_FRAME_MAX ? KERR_OK : KERR_RANGE;
-  }
-  case KWORK_OP_UDP_SEND: {
-    const kudp_send_req_t *r = KCONTAINER_OF(w, const kudp_send_req_t, work);
-    if ((r->data == NULL && r->length > 0) || r->dst_port == 0)
-      return KERR_INVALID;
-    return r->length <= KUDP_MAX_PAYLOAD ? KERR_OK : KERR_RANGE;
-  }
-  case KWORK_OP_PING: {
-    const kping_req_t *r = KCONTAINER_OF(w, const kping_req_t, work);
-    if (r->target == 0)
-      return KERR_INVALID;
-    return r->size <= KPING_MAX_PAYLOAD ? KERR_OK : KERR_RANGE;
-  }
-  case KWORK_OP_ARP_RESOLVE:
-    return KCONTAINER_OF(w, const karp_req_t, work)->addr != 0 ? KERR_OK
-                                                               : KERR_INVALID;
-  default:
-    return KERR_OK;
-  }
+kerr_t kcheck_rng(kernel_t *k, const kwork_t *w) {
+  (void)k;
+  const krng_req_t *r = KCONTAINER_OF(w, const krng_req_t, work);
+  return r->buffer != NULL && r->length > 0 ? KERR_OK : KERR_INVALID;
+}
+
+kerr_t kcheck_frame(kernel_t *k, const kwork_t *w) {
+  (void)k;
+  const knet_send_req_t *r = KCONTAINER_OF(w, const knet_send_req_t, work);
+  if (r->frame == NULL || r->length < 14)
+    return KERR_INVALID;
+  return r->length <= KCONFIG_NET_FRAME_MAX ? KERR_OK : KERR_RANGE;
+}
+
+kerr_t kcheck_udp_send(kernel_t *k, const kwork_t *w) {
+  (void)k;
+  const kudp_send_req_t *r = KCONTAINER_OF(w, const kudp_send_req_t, work);
+  if ((r->data == NULL && r->length > 0) || r->dst_port == 0)
+    return KERR_INVALID;
+  return r->length <= KUDP_MAX_PAYLOAD ? KERR_OK : KERR_RANGE;
+}
+
+kerr_t kcheck_ping(kernel_t *k, const kwork_t *w) {
+  (void)k;
+  const kping_req_t *r = KCONTAINER_OF(w, const kping_req_t, work);
+  if (r->target == 0)
+    return KERR_INVALID;
+  return r->size <= KPING_MAX_PAYLOAD ? KERR_OK : KERR_RANGE;
+}
+
+kerr_t kcheck_arp(kernel_t *k, const kwork_t *w) {
+  (void)k;
+  return KCONTAINER_OF(w, const karp_req_t, work)->addr != 0 ? KERR_OK
+                                                             : KERR_INVALID;
 }

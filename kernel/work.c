@@ -15,25 +15,6 @@
 #include "kernel.h"
 #include "kstring.h"
 
-const uint8_t kwork_ops[KWORK_OP_COUNT] = {
-    [KWORK_OP_NONE] = KDEV_CLASS_COUNT,
-    [KWORK_OP_TIMER] = KDEV_CLASS_COUNT | KWORK_OPS_TIMER,
-    [KWORK_OP_RNG_READ] = KDEV_RNG | KWORK_OPS_ARGS,
-    [KWORK_OP_BLOCK_READ] = KDEV_BLOCK | KWORK_OPS_ARGS,
-    [KWORK_OP_BLOCK_WRITE] = KDEV_BLOCK | KWORK_OPS_ARGS,
-    [KWORK_OP_BLOCK_FLUSH] = KDEV_BLOCK,
-    [KWORK_OP_NET_RECV] = KDEV_NET | KWORK_OPS_STANDING,
-    [KWORK_OP_NET_SEND] = KDEV_NET | KWORK_OPS_ARGS,
-    [KWORK_OP_UDP_BIND] = KDEV_IP,
-    [KWORK_OP_UDP_UNBIND] = KDEV_IP,
-    [KWORK_OP_UDP_RECV] = KDEV_IP | KWORK_OPS_STANDING,
-    [KWORK_OP_UDP_SEND] = KDEV_IP | KWORK_OPS_ARGS,
-    [KWORK_OP_IP_CONFIG] = KDEV_IP,
-    [KWORK_OP_PING] = KDEV_IP | KWORK_OPS_ARGS,
-    [KWORK_OP_ARP_RESOLVE] = KDEV_IP | KWORK_OPS_ARGS,
-};
-_Static_assert(KDEV_CLASS_COUNT <= KWORK_OPS_CLASS, "a class fits its bits");
-
 void kwork_init(kwork_t *work, uint32_t op, void *ctx, kwork_cb_t callback,
                 uint32_t flags) {
   kmemset(work, 0, sizeof(*work));
@@ -105,8 +86,8 @@ static __attribute__((noinline)) kerr_t submit_more(kernel_t *k, kwork_t *w) {
   }
   if (k->serves_op[w->op] == NULL)
     return reject(k, KERR_NO_DEVICE);
-  if ((kwork_ops[w->op] & KWORK_OPS_ARGS) &&
-      (err = kwork_check_args(k, w)) != KERR_OK)
+  if ((kwork_op_flags[w->op] & KOP_ARGS) &&
+      (err = kwork_op_info[w->op].check(k, w)) != KERR_OK)
     return reject(k, err);
   w->heap_index = KWORK_NO_HEAP;
   if (w->deadline != KTIME_NEVER &&
@@ -125,8 +106,8 @@ kerr_t ksubmit(kernel_t *k, kwork_t *w) {
   /* op - 1 wraps for KWORK_OP_NONE */
   if (w->callback == NULL || op - 1u >= KWORK_OP_COUNT - 1u)
     return reject(k, KERR_INVALID);
-  uint32_t info = kwork_ops[op];
-  if ((info & (KWORK_OPS_ARGS | KWORK_OPS_TIMER)) || w->deadline != KTIME_NEVER)
+  uint32_t flags = kwork_op_flags[op];
+  if ((flags & (KOP_ARGS | KOP_TIMER)) || w->deadline != KTIME_NEVER)
     return submit_more(k, w);
   if (k->serves_op[op] == NULL)
     return reject(k, KERR_NO_DEVICE);

@@ -7,6 +7,7 @@
 #include "byteorder.h"
 #include "config.h"
 #include "device.h"
+#include "ops.h" /* the op table: which ops wait for an address, socket ids */
 #include "work_list.h"
 
 #define ETH_ALEN 6

@@ -4,11 +4,11 @@
  * through ordinary work items: KCONFIG_NET_RX_POSTED standing NET_RECVs,
  * whose frames go to eth_input, and one NET_SEND per transmit slot (tx.c).
  *
- * Items that need an address (UDP_SEND, PING, ARP_RESOLVE, IP_CONFIG) wait
- * in cfg_waiters until DHCP or the static fallback configures the
- * interface. Items that need a transmit slot wait in tx_waiters until one
- * is free; both lists are made of the programs' own items, so they need no
- * bound of their own.
+ * Items that need an address (KOP_ADDRESS in their row of kernel/ops.c:
+ * UDP_SEND, PING, ARP_RESOLVE, IP_CONFIG) wait in cfg_waiters until DHCP
+ * or the static fallback configures the interface. Items that need a
+ * transmit slot wait in tx_waiters until one is free; both lists are made
+ * of the programs' own items, so they need no bound of their own.
  *
  * One internal timer serves the whole stack: modules ask for a time with
  * net_wake_at, and every firing runs each module's tick, which asks for its
@@ -158,30 +158,51 @@ bool net_on_link(const net_stack_t *st, kip4_t a) {
 
 /* ------------------------------------------------------------ the device */
 
+/* A cancelled send or ping lets go of its transmit slot; a frame already
+ * at the device still goes out. */
+static void forget_send(net_stack_t *st, kwork_t *w) {
+  net_tx_t *tx = net_tx_of(st, w);
+  if (tx != NULL) {
+    tx->owner = NULL;
+    if (arp_forget(st, tx)) {
+      net_tx_free(st, tx);
+      net_tx_serve_waiters(st);
+    }
+  }
+}
+
+static void forget_ping(net_stack_t *st, kwork_t *w) {
+  icmp_ping_forget(st, w);
+  forget_send(st, w);
+}
+
+/* The module that serves each op of KDEV_IP (the class's rows in
+ * kernel/ops.c), and what a cancel of an item LIVE there asks of it
+ * (NULL: nothing, beyond taking it off the stack's waiting lists). */
+static const struct {
+  void (*submit)(net_stack_t *st, kwork_t *w);
+  void (*cancel)(net_stack_t *st, kwork_t *w);
+} module[KWORK_OP_COUNT] = {
+    [KWORK_OP_UDP_BIND] = {udp_submit, NULL},
+    [KWORK_OP_UDP_UNBIND] = {udp_submit, NULL},
+    [KWORK_OP_UDP_RECV] = {udp_submit, udp_cancel},
+    [KWORK_OP_UDP_SEND] = {udp_submit, forget_send},
+    [KWORK_OP_IP_CONFIG] = {fill_config, NULL},
+    [KWORK_OP_PING] = {icmp_ping_submit, forget_ping},
+    [KWORK_OP_ARP_RESOLVE] = {arp_resolve_submit, arp_resolve_cancel},
+};
+
 /* Hand a program's item to its module (first submit, or again after it
  * waited). */
 void net_dispatch(net_stack_t *st, kwork_t *w) {
-  bool needs_address = w->op == KWORK_OP_UDP_SEND || w->op == KWORK_OP_PING ||
-                       w->op == KWORK_OP_ARP_RESOLVE ||
-                       w->op == KWORK_OP_IP_CONFIG;
-  if (needs_address && !st->up) {
+  if (kwork_needs_address(w) && !st->up) {
     kwork_list_push(&st->cfg_waiters, w);
     return;
   }
-  switch (w->op) {
-  case KWORK_OP_IP_CONFIG:
-    fill_config(st, w);
-    break;
-  case KWORK_OP_PING:
-    icmp_ping_submit(st, w);
-    break;
-  case KWORK_OP_ARP_RESOLVE:
-    arp_resolve_submit(st, w);
-    break;
-  default: /* the UDP items */
-    udp_submit(st, w);
-    break;
-  }
+  if (module[w->op].submit == NULL) /* an op of another class */
+    net_complete(st, w, KERR_UNSUPPORTED);
+  else
+    module[w->op].submit(st, w);
 }
 
 void net_stack_start(net_stack_t *st, bool dhcp) {
@@ -220,30 +241,8 @@ static kerr_t stack_cancel(kdevice_t *dev, kwork_t *w) {
   if (kwork_list_take(&st->cfg_waiters, w) ||
       kwork_list_take(&st->tx_waiters, w))
     return KERR_OK;
-  switch (w->op) {
-  case KWORK_OP_UDP_RECV:
-    udp_cancel(st, w);
-    break;
-  case KWORK_OP_ARP_RESOLVE:
-    arp_resolve_cancel(st, w);
-    break;
-  case KWORK_OP_PING:
-  case KWORK_OP_UDP_SEND: {
-    if (w->op == KWORK_OP_PING)
-      icmp_ping_forget(st, w);
-    net_tx_t *tx = net_tx_of(st, w);
-    if (tx != NULL) {
-      tx->owner = NULL;
-      if (arp_forget(st, tx)) {
-        net_tx_free(st, tx);
-        net_tx_serve_waiters(st);
-      }
-    }
-    break;
-  }
-  default:
-    break;
-  }
+  if (module[w->op].cancel != NULL)
+    module[w->op].cancel(st, w);
   return KERR_OK;
 }
 

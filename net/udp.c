@@ -11,7 +11,7 @@
  *
  * Sockets serve the same work items as the hosted socket backend
  * (platform/hosted/udp.c), with the same semantics: socket ids carry a
- * generation in their upper 16 bits so stale ids fail KERR_NOT_BOUND; port 0
+ * generation (ksockid.h) so stale ids fail KERR_NOT_BOUND; port 0
  * binds a free ephemeral port (49152-65535, RFC 6335); a bound port is
  * KERR_BUSY; no free socket is KERR_NO_SPACE; unbind cancels the socket's
  * receives. Receive is zero copy: a datagram handed to a program is the
@@ -25,6 +25,7 @@
  * Port 68 belongs to the DHCP client while it runs (dhcp.c). */
 #include "stack.h"
 
+#include "ksockid.h"
 #include "kstring.h"
 
 #define EPHEMERAL_FIRST 49152u
@@ -32,16 +33,12 @@
 
 /* ---------------------------------------------------------------- sockets */
 
-static uint32_t sock_id(const udp_t *u, const udp_sock_t *s) {
-  return ((uint32_t)s->gen << 16) | (uint32_t)(s - u->socks + 1);
-}
+_Static_assert(KCONFIG_UDP_SOCKETS < 0xffff, "a slot fits a socket id");
 
 static udp_sock_t *lookup(udp_t *u, uint32_t id) {
-  uint32_t i = (id & 0xffffu) - 1;
-  if (i >= KCONFIG_UDP_SOCKETS)
-    return NULL;
-  udp_sock_t *s = &u->socks[i];
-  return s->bound && s->gen == (id >> 16) ? s : NULL;
+  uint32_t i = ksockid_slot(id);
+  udp_sock_t *s = i < KCONFIG_UDP_SOCKETS ? &u->socks[i] : NULL;
+  return s != NULL && s->bound && ksockid_is(id, i, s->gen) ? s : NULL;
 }
 
 static udp_sock_t *by_port(udp_t *u, uint16_t port) {
@@ -86,7 +83,7 @@ static kerr_t do_bind(net_stack_t *st, kudp_bind_req_t *r) {
   s->recvs = (kwork_list_t){NULL, NULL};
   s->qhead = s->qlen = 0;
   r->port = port;
-  r->sock = sock_id(u, s);
+  r->sock = ksockid_make((uint32_t)(s - u->socks), s->gen);
   return KERR_OK;
 }
 
@@ -135,23 +132,12 @@ static void do_send(net_stack_t *st, udp_sock_t *s, kudp_send_req_t *r) {
   udp_output(st, tx, s->port, r->dst_addr, r->dst_port, r->length);
 }
 
-static uint32_t sock_of(const kwork_t *w) {
-  switch (w->op) {
-  case KWORK_OP_UDP_UNBIND:
-    return KCONTAINER_OF(w, const kudp_bind_req_t, work)->sock;
-  case KWORK_OP_UDP_RECV:
-    return KCONTAINER_OF(w, const kudp_recv_req_t, work)->sock;
-  default:
-    return KCONTAINER_OF(w, const kudp_send_req_t, work)->sock;
-  }
-}
-
 void udp_submit(net_stack_t *st, kwork_t *w) {
   if (w->op == KWORK_OP_UDP_BIND) {
     net_complete(st, w, do_bind(st, KCONTAINER_OF(w, kudp_bind_req_t, work)));
     return;
   }
-  udp_sock_t *s = lookup(&st->udp, sock_of(w));
+  udp_sock_t *s = lookup(&st->udp, kwork_handle(w));
   if (s == NULL) {
     net_complete(st, w, KERR_NOT_BOUND);
     return;
@@ -177,7 +163,7 @@ void udp_submit(net_stack_t *st, kwork_t *w) {
 void udp_cancel(net_stack_t *st, kwork_t *w) {
   if (w->op != KWORK_OP_UDP_RECV)
     return;
-  udp_sock_t *s = lookup(&st->udp, sock_of(w));
+  udp_sock_t *s = lookup(&st->udp, kwork_handle(w));
   if (s != NULL)
     kwork_list_take(&s->recvs, w);
 }

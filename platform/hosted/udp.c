@@ -26,18 +26,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ksockid.h"
 #include "udp_impl.h"
 
 static hosted_udp_t g_udp;
 
-#define SOCK_ID(u, s) (((uint32_t)(s)->gen << 16) | (uint32_t)((s) - (u)->socks + 1))
+_Static_assert(KCONFIG_UDP_SOCKETS < 0xffff, "a slot fits a socket id");
 
 static hosted_udp_sock_t *lookup(hosted_udp_t *u, uint32_t id) {
-  uint32_t i = (id & 0xffffu) - 1;
-  if (i >= KCONFIG_UDP_SOCKETS)
-    return NULL;
-  hosted_udp_sock_t *s = &u->socks[i];
-  return s->fd >= 0 && s->gen == (id >> 16) ? s : NULL;
+  uint32_t i = ksockid_slot(id);
+  hosted_udp_sock_t *s = i < KCONFIG_UDP_SOCKETS ? &u->socks[i] : NULL;
+  return s != NULL && s->fd >= 0 && ksockid_is(id, i, s->gen) ? s : NULL;
 }
 
 /* Read-ahead datagrams to posted receives, oldest to oldest. */
@@ -118,7 +117,7 @@ static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
                            .ready_tail = UDP_NO_BUF};
   u->top = KMAX(u->top, (uint32_t)(s - u->socks) + 1);
   r->port = s->port;
-  r->sock = SOCK_ID(u, s);
+  r->sock = ksockid_make((uint32_t)(s - u->socks), s->gen);
   klog(KLOG_DEBUG, "udp: port %u bound on host port %u\n", s->port,
        ntohs(a.sin6_port));
   return KERR_OK;
@@ -163,12 +162,7 @@ static kerr_t udp_submit(kdevice_t *dev, kwork_t *w) {
       kdev_complete(dev, w, KERR_OK);
     return err;
   }
-  uint32_t id = w->op == KWORK_OP_UDP_UNBIND
-                    ? KCONTAINER_OF(w, kudp_bind_req_t, work)->sock
-                : w->op == KWORK_OP_UDP_RECV
-                    ? KCONTAINER_OF(w, kudp_recv_req_t, work)->sock
-                    : KCONTAINER_OF(w, kudp_send_req_t, work)->sock;
-  hosted_udp_sock_t *s = lookup(u, id);
+  hosted_udp_sock_t *s = lookup(u, kwork_handle(w));
   if (s == NULL)
     return KERR_NOT_BOUND;
   switch (w->op) {
@@ -191,16 +185,13 @@ static kerr_t udp_cancel(kdevice_t *dev, kwork_t *w) {
   hosted_udp_t *u = KCONTAINER_OF(dev, hosted_udp_t, dev);
   /* A receive or send LIVE here sits on its socket's list; nothing else
    * stays at this device. */
+  hosted_udp_sock_t *s = lookup(u, kwork_handle(w));
   if (w->op == KWORK_OP_UDP_RECV) {
-    hosted_udp_sock_t *s =
-        lookup(u, KCONTAINER_OF(w, kudp_recv_req_t, work)->sock);
     if (s) {
       kwork_list_remove(&s->recvs, w);
       return KERR_OK;
     }
   } else if (w->op == KWORK_OP_UDP_SEND) {
-    hosted_udp_sock_t *s =
-        lookup(u, KCONTAINER_OF(w, kudp_send_req_t, work)->sock);
     if (s) {
       kwork_list_remove(&s->sends, w);
       s->nsends--;

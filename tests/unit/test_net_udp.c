@@ -468,6 +468,31 @@ static void test_send_waits_for_arp(void **state) {
   assert_int_equal(s.work.result, KERR_OK);
 }
 
+/* A send cancelled while it waits for ARP gives its transmit slot back,
+ * and the answer then sends nothing for it. */
+static void test_cancel_send_waiting_for_arp(void **state) {
+  (void)state;
+  kudp_bind_req_t b;
+  kudp_send_req_t s;
+  assert_int_equal(bind_port(&b, 5000), KERR_OK);
+  size_t free_before = 0;
+  for (net_tx_t *t = nh_stack()->tx_free; t; t = t->next)
+    free_before++;
+  send_to(&s, b.sock, NH_PEER, 7, "hey", 3);
+  nh_sent_clear(); /* the ARP request */
+  assert_int_equal(kcancel(nh_kernel(), &s.work), KERR_OK);
+  nh_run(0);
+  assert_int_equal(nh_times_called(&s.work), 1);
+  assert_int_equal(s.work.result, KERR_CANCELLED);
+  size_t free_after = 0;
+  for (net_tx_t *t = nh_stack()->tx_free; t; t = t->next)
+    free_after++;
+  assert_int_equal(free_after, free_before);
+  nh_inject_arp(NH_MAC, 2, NH_PEER_MAC, NH_PEER, NH_MAC, NH_OUR);
+  assert_int_equal(nh_sent_count(), 0);
+  assert_int_equal(nh_times_called(&s.work), 1);
+}
+
 static void test_unbind_cancels_receives(void **state) {
   (void)state;
   kudp_bind_req_t b;
@@ -529,6 +554,7 @@ int main(void) {
       cmocka_unit_test_setup(test_closed_port_unreachable, nh_setup),
       cmocka_unit_test_setup(test_send, nh_setup),
       cmocka_unit_test_setup(test_send_waits_for_arp, nh_setup),
+      cmocka_unit_test_setup(test_cancel_send_waiting_for_arp, nh_setup),
       cmocka_unit_test_setup(test_unbind_cancels_receives, nh_setup),
       cmocka_unit_test_setup(test_cancel_receive, nh_setup),
   };
