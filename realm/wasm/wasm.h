@@ -209,10 +209,11 @@ wasm_exec *wasm_exec_new(wasm_arena *a, const wasm_limits *lim);
 
 /* Fuel: the budget of the next call or resume, in units of work: one per
  * Wasm instruction, and for work whose size is dynamic one per 8 bytes it
- * writes (memory.fill, memory.copy, memory.init; table.fill, table.copy,
- * table.init, table.grow per element; the locals a call zeroes, per local)
- * and one per byte of memory.grow. docs/wasm.md tells where charges are
- * taken and what a unit costs. UINT64_MAX: unlimited (and no debt).
+ * writes (memory.fill, memory.copy and memory.init per 8 bytes; table.fill,
+ * table.copy and table.init per element; a call per local it zeroes) and
+ * one per byte of new storage (memory.grow, table.grow). docs/wasm.md tells
+ * where charges are taken and what a unit costs. UINT64_MAX: unlimited
+ * (and no debt).
  *
  * Every charge is taken whole as long as any fuel is left. One larger than
  * what is left leaves a debt, and the call stops (WASM_OUT_OF_FUEL) at the
