@@ -22,7 +22,9 @@
 /* Fuel (wasm.h): a charge is taken whole whenever any fuel is left, and
  * what it exceeds becomes a debt; with none left the call stops, before
  * the instruction's work, and resumes at that instruction. Work of a
- * dynamic size checks for fuel first and pays once it knows the size. */
+ * dynamic size checks for fuel first and pays once it knows the size.
+ * CHARGE (further down) is the same as NEED_FUEL then PAY, with the common
+ * case, a charge that fits, first: one compare as before the debt. */
 #define NEED_FUEL() do { if (!fuel) goto out_of_fuel; } while (0)
 #define PAY(n) do {                                        \
     uint64_t n_ = (n);                                     \
@@ -124,7 +126,12 @@
  * next iteration when it is taken (n: the loop's cost); out of fuel, the
  * call stops at the branch, which runs again on resume. The 2-operand
  * forms [cond off (n)] serve br_if, eqz and nez. */
-#define CHARGE(n) do { NEED_FUEL(); PAY(n); } while (0)
+#define CHARGE(n) do {                                     \
+    uint64_t c_ = (n);                                     \
+    if (__builtin_expect(fuel > c_, 1)) fuel -= c_;        \
+    else if (!fuel) goto out_of_fuel;                      \
+    else { x->debt += c_ - fuel; fuel = 0; }               \
+  } while (0)
 #define BRANCH_IF(cond) \
   do { if (cond) { ip = &ip[3] + (intptr_t)ip[3]; NEXT(); } STEP(4); } while (0)
 #define BRANCH_BACK_IF2(cond) \
