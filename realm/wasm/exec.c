@@ -42,6 +42,7 @@ wasm_status wasm_exec_reset(wasm_exec *x) {
   if (x->state == WASM_EXEC_RUNNING) return WASM_BUSY;
   x->state = WASM_EXEC_IDLE;
   x->depth = 0;
+  x->bulk_done = 0;
   return WASM_OK;
 }
 
@@ -71,6 +72,7 @@ wasm_status wasm_call(wasm_exec *x, wasm_func *f, const wasm_value *args,
   for (uint32_t i = 0; i < nargs; i++) x->stack[i] = args[i];
   x->trap = WASM_TRAP_NONE;
   x->depth = 0;
+  x->bulk_done = 0;
   x->ip = x->tramp;
   x->fp = x->stack;
   x->func = f;

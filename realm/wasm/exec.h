@@ -29,6 +29,7 @@ struct wasm_exec {
   wasm_value *fp;
   wasm_func *func;
   uint32_t nresults;
+  uint32_t bulk_done; /* items a suspended bulk instruction has done */
   uintptr_t tramp[4]; /* call f; exit */
 };
 

@@ -32,6 +32,26 @@
     else { x->debt += n_ - fuel; fuel = 0; }               \
   } while (0)
 
+/* A bulk instruction (fill, copy, init) is done in slices instead: with
+ * `left` items to go (x->bulk_done were done by earlier slices), it does
+ * `now` of them, as many as the fuel pays at one unit per 2^sh items, and
+ * when the fuel ends first it stops (`part`) and goes on at x->bulk_done
+ * on resume; its operands are still in their slots. So a slice overruns
+ * its budget by no bulk instruction, whatever the memory's size. */
+#define BULK_TAKE(left, sh)                                \
+  uint32_t now = (left);                                   \
+  bool part = false;                                       \
+  do {                                                     \
+    uint64_t cost_ = now >> (sh);                          \
+    if (cost_ <= fuel) fuel -= cost_;                      \
+    else { now = (uint32_t)(fuel << (sh)); fuel = 0; part = true; } \
+  } while (0)
+#define BULK_END(cells) do {                               \
+    if (part) { x->bulk_done += now; goto out_of_fuel; }   \
+    x->bulk_done = 0;                                      \
+    STEP(cells);                                           \
+  } while (0)
+
 /* Load the current function's instance. */
 #define LOAD_INST() do {                                   \
     inst = cur->inst;                                      \
@@ -558,35 +578,38 @@ op_table_grow: {
 }
 op_table_fill: {
   wasm_table *t = inst->tables[ip[1]];
-  uint32_t i = R(2).i32, n = R(4).i32;
+  uint32_t i = R(2).i32, n = R(4).i32, at = x->bulk_done;
   uint64_t v = R(3).ref;
   NEED_FUEL();
   if ((uint64_t)i + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
-  PAY(n);
-  for (uint32_t k = 0; k < n; k++) t->elems[i + k] = v;
-  STEP(5);
+  BULK_TAKE(n - at, 0);
+  for (uint32_t k = at; k < at + now; k++) t->elems[i + k] = v;
+  BULK_END(5);
 }
 op_table_copy: {
   wasm_table *td = inst->tables[ip[1]], *ts = inst->tables[ip[2]];
-  uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32;
+  uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32, at = x->bulk_done;
   NEED_FUEL();
   if ((uint64_t)d + n > td->size || (uint64_t)s + n > ts->size) TRAP(WASM_TRAP_TABLE_OOB);
-  PAY(n);
-  if (n) /* an empty table or memory may have no storage at all */
-    __builtin_memmove(td->elems + d, ts->elems + s, (size_t)n * 8);
-  STEP(6);
+  BULK_TAKE(n - at, 0);
+  if (now) { /* an empty table or memory may have no storage at all */
+    /* overlapping with d > s: the slices go from the end */
+    uint32_t o = d <= s ? at : n - at - now;
+    __builtin_memmove(td->elems + d + o, ts->elems + s + o, (size_t)now * 8);
+  }
+  BULK_END(6);
 }
 op_table_init: {
   wasm_table *t = inst->tables[ip[1]];
   uint32_t seg = (uint32_t)ip[2];
-  uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32;
+  uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32, at = x->bulk_done;
   uint32_t len = inst->elem_dropped[seg] ? 0 : inst->m->elems[seg].count;
   NEED_FUEL();
   if ((uint64_t)s + n > len || (uint64_t)d + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
-  PAY(n);
-  if (n) /* an empty table or memory may have no storage at all */
-    __builtin_memmove(t->elems + d, inst->elem_vals[seg] + s, (size_t)n * 8);
-  STEP(6);
+  BULK_TAKE(n - at, 0);
+  if (now) /* an empty table or memory may have no storage at all */
+    __builtin_memmove(t->elems + d + at, inst->elem_vals[seg] + s + at, (size_t)now * 8);
+  BULK_END(6);
 }
 op_elem_drop:
   inst->elem_dropped[ip[1]] = 1;
@@ -595,36 +618,39 @@ op_elem_drop:
   /* ---- bulk memory ---- */
 op_mem_init: {
   uint32_t seg = (uint32_t)ip[1];
-  uint32_t d = R(2).i32, s = R(3).i32, n = R(4).i32;
+  uint32_t d = R(2).i32, s = R(3).i32, n = R(4).i32, at = x->bulk_done;
   const wasm_data *ds = &inst->m->datas[seg];
   uint32_t len = inst->data_dropped[seg] ? 0 : ds->len;
   NEED_FUEL();
   if ((uint64_t)s + n > len || (uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
-  PAY(n / 8);
-  if (n) /* an empty table or memory may have no storage at all */
-    __builtin_memmove(mem + d, ds->bytes + s, n);
-  STEP(5);
+  BULK_TAKE(n - at, 3);
+  if (now) /* an empty table or memory may have no storage at all */
+    __builtin_memmove(mem + d + at, ds->bytes + s + at, now);
+  BULK_END(5);
 }
 op_data_drop:
   inst->data_dropped[ip[1]] = 1;
   STEP(2);
 op_mem_copy: {
-  uint32_t d = R(1).i32, s = R(2).i32, n = R(3).i32;
+  uint32_t d = R(1).i32, s = R(2).i32, n = R(3).i32, at = x->bulk_done;
   NEED_FUEL();
   if ((uint64_t)s + n > memsize || (uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
-  PAY(n / 8);
-  if (n) /* an empty table or memory may have no storage at all */
-    __builtin_memmove(mem + d, mem + s, n);
-  STEP(4);
+  BULK_TAKE(n - at, 3);
+  if (now) { /* an empty table or memory may have no storage at all */
+    /* overlapping with d > s: the slices go from the end */
+    uint32_t o = d <= s ? at : n - at - now;
+    __builtin_memmove(mem + d + o, mem + s + o, now);
+  }
+  BULK_END(4);
 }
 op_mem_fill: {
-  uint32_t d = R(1).i32, n = R(3).i32;
+  uint32_t d = R(1).i32, n = R(3).i32, at = x->bulk_done;
   NEED_FUEL();
   if ((uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
-  PAY(n / 8);
-  if (n) /* an empty table or memory may have no storage at all */
-    __builtin_memset(mem + d, (int)(R(2).i32 & 0xff), n);
-  STEP(4);
+  BULK_TAKE(n - at, 3);
+  if (now) /* an empty table or memory may have no storage at all */
+    __builtin_memset(mem + d + at, (int)(R(2).i32 & 0xff), now);
+  BULK_END(4);
 }
 
   /* ---- peepholes: immediates, fused compare-and-branch (compile.c) ---- */
@@ -664,6 +690,7 @@ trapped:
   x->trap = trap;
   x->fuel = fuel;
   x->depth = 0;
+  x->bulk_done = 0;
   x->state = WASM_EXEC_IDLE;
   return WASM_TRAPPED;
 }

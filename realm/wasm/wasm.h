@@ -220,7 +220,9 @@ wasm_exec *wasm_exec_new(wasm_arena *a, const wasm_limits *lim);
  * next charge. wasm_exec_set_fuel pays the debt first: a budget smaller than
  * the debt only lowers it, and the call stops again at once. So every
  * budget makes progress, and a resume overruns its budget by at most one
- * charge: a function's body, a loop's body, or one bulk instruction. */
+ * charge: a function's body, a loop's body (both bounded by the module's
+ * size), or one memory.grow or table.grow. Bulk fills, copies and inits
+ * take no debt: they do what the fuel left pays and go on at resume. */
 void wasm_exec_set_fuel(wasm_exec *x, uint64_t fuel);
 /* What is left of the budget (0 when in debt), and the debt. */
 uint64_t wasm_exec_fuel(const wasm_exec *x);

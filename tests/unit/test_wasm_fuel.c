@@ -17,6 +17,7 @@
  *   8 mgrow (n) -> i32     memory.grow n
  *   9 locals (n)           1000 i32 locals, an empty body
  *   10 nolocals (n)        an empty body
+ *   11 move (d s n)        memory.copy d s n
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -72,9 +73,9 @@ static size_t section(uint8_t id) {
 }
 
 static const char *const names[] = {"nops", "loopnops", "fill", "copy", "init",
-  "tfill", "tcopy", "tgrow", "mgrow", "locals", "nolocals"};
-/* t0 (i32) -> (), t1 (i32) -> (i32) */
-static const uint8_t types[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0};
+  "tfill", "tcopy", "tgrow", "mgrow", "locals", "nolocals", "move"};
+/* t0 (i32) -> (), t1 (i32) -> (i32), t2 (i32 i32 i32) -> () */
+static const uint8_t types[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 2};
 #define NFUNCS (sizeof types)
 
 /* One function: its locals' bytes, then the body before its end. */
@@ -91,7 +92,7 @@ static void build(void) {
   modlen = 0;
   BYTES(0, 'a', 's', 'm', 1, 0, 0, 0);
   size_t s = section(1);
-  BYTES(2, 0x60, 1, 0x7f, 0, 0x60, 1, 0x7f, 1, 0x7f);
+  BYTES(3, 0x60, 1, 0x7f, 0, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7f, 0x7f, 0);
   close_sized(s);
   s = section(3);
   uleb(NFUNCS);
@@ -137,6 +138,7 @@ static void build(void) {
   FUNC((0), 0x20, 0, 0x40, 0);                                       /* mgrow */
   FUNC((1, 0xe8, 0x07, 0x7f), 0x01);                                 /* locals */
   FUNC((0), 0x01);                                                   /* nolocals */
+  FUNC((0), 0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 0x0a, 0, 0);            /* move */
   close_sized(s);
   s = section(11);
   BYTES(1, 1);
@@ -275,25 +277,94 @@ static void test_dynamic_charges(void **state) {
   free(w.mem);
 }
 
-/* With no fuel left, a bulk instruction stops before its work and does it
- * on resume; with some left, it runs whole and leaves a debt. */
-static void test_bulk_waits_for_fuel(void **state) {
+/* Runs what x has suspended in slices of budget to its end. */
+static unsigned finish(world *w, uint64_t budget) {
+  unsigned n = 0;
+  wasm_status st = WASM_OUT_OF_FUEL;
+  while (st == WASM_OUT_OF_FUEL && n < 100000) {
+    wasm_exec_set_fuel(w->x, budget);
+    st = wasm_resume(w->x);
+    n++;
+  }
+  assert_int_equal(st, WASM_OK);
+  return n;
+}
+
+/* A bulk instruction needs fuel left to start, and then does as much as
+ * the fuel pays (8 bytes a unit) and goes on where it stopped: a slice
+ * never overruns its budget by a whole fill, however large. */
+static void test_bulk_in_slices(void **state) {
   (void)state;
   world w;
   world_init(&w);
   uint64_t entry = cost(&w, "fill", 0); /* all of it is the entry charge */
   wasm_value a = {.i32 = 4096};
-  uint8_t *m = wasm_memory_ptr(w.memory, 0, 4096);
+  uint8_t *m = wasm_memory_ptr(w.memory, 0, 65536 * 2);
   assert_non_null(m);
   wasm_exec_set_fuel(w.x, entry); /* just the entry: 0 left at the fill */
   assert_int_equal(wasm_call(w.x, fn(&w, "fill"), &a, 1), WASM_OUT_OF_FUEL);
   assert_int_equal(m[0], 0);
-  assert_int_equal(m[4095], 0);
   wasm_exec_set_fuel(w.x, 1);
-  assert_int_equal(wasm_resume(w.x), WASM_OK);
-  assert_int_equal(m[0], 42);
+  assert_int_equal(wasm_resume(w.x), WASM_OUT_OF_FUEL);
+  assert_int_equal(m[7], 42);
+  assert_int_equal(m[8], 0);
+  wasm_exec_set_fuel(w.x, 100);
+  assert_int_equal(wasm_resume(w.x), WASM_OUT_OF_FUEL);
+  assert_int_equal(m[807], 42);
+  assert_int_equal(m[808], 0);
+  assert_int_equal(finish(&w, 100), 5); /* the other 411 units */
   assert_int_equal(m[4095], 42);
-  assert_int_equal(wasm_exec_debt(w.x), 4096 / 8 - 1);
+  assert_int_equal(m[4096], 0);
+  assert_int_equal(wasm_exec_debt(w.x), 0);
+
+  /* memory.init in slices of 10 units: the segment's bytes, all of them */
+  a.i32 = DATA;
+  wasm_exec_set_fuel(w.x, 10);
+  assert_int_equal(wasm_call(w.x, fn(&w, "init"), &a, 1), WASM_OUT_OF_FUEL);
+  finish(&w, 10);
+  for (uint32_t i = 0; i < DATA; i++)
+    if (m[i] != (uint8_t)(i * 7 + 1)) fail_msg("init: byte %u is %u", i, m[i]);
+
+  /* overlapping memory.copy both ways, in slices of 7 units: what memmove
+   * gives */
+  static const uint32_t moves[][3] = {{100, 0, 3001}, {0, 100, 3001}, {5, 5, 64}};
+  for (unsigned k = 0; k < 3; k++) {
+    static uint8_t want[8192];
+    for (uint32_t i = 0; i < 8192; i++) m[i] = (uint8_t)(i * 13 + k);
+    memcpy(want, m, sizeof want);
+    memmove(want + moves[k][0], want + moves[k][1], moves[k][2]);
+    wasm_value args[3] = {{.i32 = moves[k][0]}, {.i32 = moves[k][1]}, {.i32 = moves[k][2]}};
+    wasm_exec_set_fuel(w.x, 7);
+    wasm_status st = wasm_call(w.x, fn(&w, "move"), args, 3);
+    if (st == WASM_OUT_OF_FUEL) finish(&w, 7);
+    assert_memory_equal(m, want, sizeof want);
+  }
+
+  /* table.fill and table.copy of 1000 elements in slices of 7 */
+  assert_int_equal(cost(&w, "tgrow", 1000), cost(&w, "tgrow", 0) + 8000);
+  uint64_t tf = cost(&w, "tfill", 1000);
+  a.i32 = 1000;
+  wasm_exec_set_fuel(w.x, 7);
+  assert_int_equal(wasm_call(w.x, fn(&w, "tfill"), &a, 1), WASM_OUT_OF_FUEL);
+  assert_int_equal(finish(&w, 7), (tf + 6) / 7 - 1);
+  wasm_exec_set_fuel(w.x, 7);
+  assert_int_equal(wasm_call(w.x, fn(&w, "tcopy"), &a, 1), WASM_OUT_OF_FUEL);
+  finish(&w, 7);
+  free(w.mem);
+}
+
+/* A bulk instruction that traps out of bounds writes nothing, in slices or
+ * not: bounds come first. */
+static void test_bulk_trap_writes_nothing(void **state) {
+  (void)state;
+  world w;
+  world_init(&w);
+  uint8_t *m = wasm_memory_ptr(w.memory, 0, 65536 * 2);
+  wasm_value a = {.i32 = 2 * 65536 + 1};
+  wasm_exec_set_fuel(w.x, cost(&w, "fill", 0) + 1); /* one unit at the fill */
+  assert_int_equal(wasm_call(w.x, fn(&w, "fill"), &a, 1), WASM_TRAPPED);
+  assert_int_equal(m[0], 0);
+  assert_int_equal(m[2 * 65536 - 1], 0);
   free(w.mem);
 }
 
@@ -302,7 +373,8 @@ int main(void) {
     cmocka_unit_test(test_function_larger_than_slice),
     cmocka_unit_test(test_loop_larger_than_slice),
     cmocka_unit_test(test_dynamic_charges),
-    cmocka_unit_test(test_bulk_waits_for_fuel),
+    cmocka_unit_test(test_bulk_in_slices),
+    cmocka_unit_test(test_bulk_trap_writes_nothing),
   };
   alarm(120); /* a call that fuel fails to stop ends the run */
   return cmocka_run_group_tests(tests, NULL, NULL);
