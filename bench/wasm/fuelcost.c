@@ -42,7 +42,11 @@ static void uleb(uint64_t v) {
     byte(v ? b | 0x80 : b);
   } while (v);
 }
-#define BYTES(...) do { static const uint8_t b_[] = {__VA_ARGS__}; bytes(b_, sizeof b_); } while (0)
+#define BYTES(...)                                           \
+  do {                                                       \
+    static const uint8_t b_[] = {__VA_ARGS__};               \
+    bytes(b_, sizeof b_);                                    \
+  } while (0)
 
 /* A section or code entry: its size is written once its content is, in a
  * fixed 5-byte LEB128 so that nothing moves. */
@@ -240,7 +244,8 @@ static void call(const char *name, uint32_t a, uint32_t b, uint64_t *fuel,
   wasm_status s = wasm_call(x, f, args, nargs);
   *secs = now() - t0;
   if (s != WASM_OK)
-    die(s == WASM_TRAPPED ? wasm_trap_string(wasm_exec_trap(x)) : "call failed");
+    die(s == WASM_TRAPPED ? wasm_trap_string(wasm_exec_trap(x))
+                          : "call failed");
   uint32_t nres;
   const wasm_value *res = wasm_exec_results(x, &nres);
   if (!strcmp(name, "grow") || !strcmp(name, "table_grow"))
@@ -297,7 +302,8 @@ int main(void) {
   mark = arena.used;
 
   char label[64];
-  printf("%-34s %12s %10s %9s %9s\n", "work", "fuel", "ms", "ns/fuel", "vs arith");
+  printf("%-34s %12s %10s %9s %9s\n", "work", "fuel", "ms", "ns/fuel",
+         "vs arith");
   row("i32 add, mul, sub (loop)", "arith", 10000000, 0, 0, 0);
   snprintf(label, sizeof label, "memory.grow %u pages", MEM_PAGES);
   row(label, "grow", MEM_PAGES, 0, 0, 0);

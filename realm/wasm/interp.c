@@ -608,7 +608,8 @@ op_table_init: {
   if ((uint64_t)s + n > len || (uint64_t)d + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
   BULK_TAKE(n - at, 0);
   if (now) /* an empty table or memory may have no storage at all */
-    __builtin_memmove(t->elems + d + at, inst->elem_vals[seg] + s + at, (size_t)now * 8);
+    __builtin_memmove(t->elems + d + at, inst->elem_vals[seg] + s + at,
+                      (size_t)now * 8);
   BULK_END(6);
 }
 op_elem_drop:
