@@ -16,9 +16,10 @@
  * time in page faults of the new mapping. Inputs of odd length also get a resize hook (malloc'd,
  * freed after the input) instead of memories and tables taken whole from
  * the arena. The harness aborts when the engine breaks the API's promises:
- * a call with a wrong argument count that is not WASM_BAD_ARGS, a trap
- * without its reason, a failed load or instantiation without an error
- * kind. */
+ * a call with a wrong argument count that is not WASM_BAD_ARGS, a call
+ * that returns without its results in the context or ends with a refusal,
+ * a trap without its reason, a failed load or instantiation without an
+ * error kind. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
