@@ -119,18 +119,24 @@ int main(int argc, char **argv) {
   uint32_t wasm_sum = 0;
   double wasm = 1e30;
   for (int i = 0; i < 3 && (i == 0 || wasm < 5.0); i++) {
-    wasm_value arg = {.i64 = 0}, res = {.i64 = 0};
+    wasm_value arg = {.i64 = 0};
     arg.i32 = iters;
     wasm_exec_set_fuel(x, UINT64_MAX);
     double t = now();
-    wasm_status s = wasm_call(x, ex.u.func, &arg, 1, &res, 1);
+    wasm_status s = wasm_call(x, ex.u.func, &arg, 1);
     t = now() - t;
     if (s != WASM_OK) {
       fprintf(stderr, "bench-wasm: wasm_call: status %d, trap %s\n", (int)s,
               s == WASM_TRAPPED ? wasm_trap_string(wasm_exec_trap(x)) : "-");
       return 1;
     }
-    wasm_sum = res.i32;
+    uint32_t n;
+    const wasm_value *res = wasm_exec_results(x, &n);
+    if (n != 1) {
+      fprintf(stderr, "bench-wasm: run returned %u results\n", n);
+      return 1;
+    }
+    wasm_sum = res[0].i32;
     wasm = t < wasm ? t : wasm;
   }
 

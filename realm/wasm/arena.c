@@ -34,3 +34,11 @@ void *wasm_arena_alloc(wasm_arena *a, size_t n, size_t align) {
   __builtin_memset(p, 0, n);
   return p;
 }
+
+/* n items of size bytes each: NULL also when n * size overflows a size_t
+ * (on a 32-bit target, an embedder's limit times a struct's size can). */
+void *wasm_arena_array(wasm_arena *a, size_t n, size_t size, size_t align) {
+  if (size && n > SIZE_MAX / size)
+    return NULL;
+  return wasm_arena_alloc(a, n * size, align);
+}

@@ -6,10 +6,11 @@
 #include "code.h"
 
 wasm_exec *wasm_exec_new(wasm_arena *a, const wasm_limits *lim) {
+  if (lim->max_stack_slots == 0 || lim->max_call_depth == 0) return NULL;
   wasm_exec *x = wasm_arena_alloc(a, sizeof *x, 8);
-  if (!x || lim->max_stack_slots == 0 || lim->max_call_depth == 0) return NULL;
-  x->stack = wasm_arena_alloc(a, (size_t)lim->max_stack_slots * sizeof(wasm_value), 8);
-  x->frames = wasm_arena_alloc(a, (size_t)lim->max_call_depth * sizeof(wasm_frame), 8);
+  if (!x) return NULL;
+  x->stack = wasm_arena_array(a, lim->max_stack_slots, sizeof(wasm_value), 8);
+  x->frames = wasm_arena_array(a, lim->max_call_depth, sizeof(wasm_frame), 8);
   if (!x->stack || !x->frames) return NULL;
   x->stack_end = x->stack + lim->max_stack_slots;
   x->max_depth = lim->max_call_depth;
@@ -17,43 +18,73 @@ wasm_exec *wasm_exec_new(wasm_arena *a, const wasm_limits *lim) {
   return x;
 }
 
-void wasm_exec_set_fuel(wasm_exec *x, uint64_t fuel) { x->fuel = fuel; }
+/* The debt is paid first (wasm.h). */
+void wasm_exec_set_fuel(wasm_exec *x, uint64_t fuel) {
+  if (fuel == UINT64_MAX) {
+    x->debt = 0;
+  } else if (fuel < x->debt) {
+    x->debt -= fuel;
+    fuel = 0;
+  } else {
+    fuel -= x->debt;
+    x->debt = 0;
+  }
+  x->fuel = fuel;
+}
+
 uint64_t wasm_exec_fuel(const wasm_exec *x) { return x->fuel; }
+uint64_t wasm_exec_debt(const wasm_exec *x) { return x->debt; }
 wasm_trap wasm_exec_trap(const wasm_exec *x) { return x->trap; }
 void wasm_exec_set_trap(wasm_exec *x, wasm_trap t) { x->trap = t; }
 
-void wasm_exec_reset(wasm_exec *x) {
-  x->busy = false;
+/* Not while running: the interpreter holds the frames and the depth. */
+wasm_status wasm_exec_reset(wasm_exec *x) {
+  if (x->state == WASM_EXEC_RUNNING) return WASM_BUSY;
+  x->state = WASM_EXEC_IDLE;
   x->depth = 0;
+  x->bulk_done = 0;
+  return WASM_OK;
+}
+
+const wasm_value *wasm_exec_results(const wasm_exec *x, uint32_t *nresults) {
+  if (!x->has_results) {
+    *nresults = 0;
+    return NULL;
+  }
+  *nresults = x->nresults;
+  return x->stack;
 }
 
 wasm_status wasm_call(wasm_exec *x, wasm_func *f, const wasm_value *args,
-                      uint32_t nargs, wasm_value *results, uint32_t nresults) {
-  if (x->busy || !f || nargs != f->type->nparams || nresults != f->type->nresults)
-    return WASM_BAD_CALL;
+                      uint32_t nargs) {
+  if (x->state != WASM_EXEC_IDLE) return WASM_BUSY;
+  if (!f || nargs != f->type->nparams) return WASM_BAD_ARGS;
+  x->has_results = false;
   const void *const *h = wasm_handlers();
   x->tramp[0] = (uintptr_t)h[IOP_CALL_DIRECT];
   x->tramp[1] = (uintptr_t)f;
   x->tramp[2] = 0;
   x->tramp[3] = (uintptr_t)h[IOP_EXIT];
-  if (x->stack + nargs > x->stack_end) {
+  if (nargs > (size_t)(x->stack_end - x->stack)) {
     x->trap = WASM_TRAP_STACK_EXHAUSTED;
     return WASM_TRAPPED;
   }
   for (uint32_t i = 0; i < nargs; i++) x->stack[i] = args[i];
-  x->busy = true;
   x->trap = WASM_TRAP_NONE;
   x->depth = 0;
+  x->bulk_done = 0;
   x->ip = x->tramp;
   x->fp = x->stack;
   x->func = f;
-  x->results = results;
-  x->nresults = nresults;
+  x->nresults = f->type->nresults;
+  x->state = WASM_EXEC_RUNNING;
   return wasm_run(x);
 }
 
 wasm_status wasm_resume(wasm_exec *x) {
-  if (!x->busy) return WASM_BAD_CALL;
+  if (x->state == WASM_EXEC_RUNNING) return WASM_BUSY;
+  if (x->state != WASM_EXEC_SUSPENDED) return WASM_NOT_SUSPENDED;
+  x->state = WASM_EXEC_RUNNING;
   return wasm_run(x);
 }
 

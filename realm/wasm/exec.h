@@ -13,19 +13,23 @@ typedef struct wasm_frame {
   wasm_func *func;
 } wasm_frame;
 
+enum { WASM_EXEC_IDLE, WASM_EXEC_RUNNING, WASM_EXEC_SUSPENDED };
+
 struct wasm_exec {
   wasm_value *stack, *stack_end;
   wasm_frame *frames;
   uint32_t max_depth, depth;
-  uint64_t fuel;
+  uint64_t fuel;  /* what is left of the budget */
+  uint64_t debt;  /* charged beyond it; nonzero only when fuel is 0 */
   wasm_trap trap;
-  bool busy;      /* a call is running or suspended */
+  uint8_t state;  /* WASM_EXEC_* */
+  bool has_results; /* the last call returned: results at stack[0..) */
   /* where a call stopped for fuel (and where it starts) */
   const uintptr_t *ip;
   wasm_value *fp;
   wasm_func *func;
-  wasm_value *results;
   uint32_t nresults;
+  uint32_t bulk_done; /* items a suspended bulk instruction has done */
   uintptr_t tramp[4]; /* call f; exit */
 };
 

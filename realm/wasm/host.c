@@ -4,9 +4,14 @@
 
 wasm_func *wasm_host_func_new(wasm_arena *a, const wasm_functype *type,
     wasm_host_fn fn, void *env) {
+  /* two counts of up to 2^32 - 1 each: their sum can overflow a 32-bit
+   * size_t */
+  uint64_t nvt = (uint64_t)type->nparams + type->nresults;
+  if (nvt > SIZE_MAX)
+    return NULL;
   wasm_func *f = wasm_arena_alloc(a, sizeof *f, _Alignof(wasm_func));
   wasm_functype *t = wasm_arena_alloc(a, sizeof *t, _Alignof(wasm_functype));
-  uint8_t *vt = wasm_arena_alloc(a, (size_t)type->nparams + type->nresults, 1);
+  uint8_t *vt = wasm_arena_alloc(a, (size_t)nvt, 1);
   if (!f || !t || !vt)
     return NULL;
   if (type->nparams)
@@ -97,8 +102,8 @@ wasm_table *wasm_table_new(wasm_arena *a, const wasm_limits *lim, uint8_t elem,
   if (cap) {
     if (lim->resize)
       t->elems = storage(lim->resize, lim->resize_env, NULL, 0, cap, 8);
-    else if ((uint64_t)cap * 8 <= SIZE_MAX)
-      t->elems = wasm_arena_alloc(a, (size_t)cap * 8, 8);
+    else
+      t->elems = wasm_arena_array(a, cap, 8, 8);
     if (!t->elems)
       return NULL;
   }

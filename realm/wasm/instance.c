@@ -73,7 +73,7 @@ static uint64_t eval(const wasm_instance *in, const wasm_constexpr *ce) {
 static bool define(const wasm_module *m, wasm_instance *in, wasm_arena *a,
     const wasm_limits *lim, wasm_error *err) {
   uint32_t nf = m->nfuncs - m->nfuncs_imported;
-  wasm_func *fs = wasm_arena_alloc(a, (size_t)nf * sizeof *fs, _Alignof(wasm_func));
+  wasm_func *fs = wasm_arena_array(a, nf, sizeof *fs, _Alignof(wasm_func));
   if (!fs)
     return fail(err, WASM_ERR_LIMIT, "out of arena memory");
   for (uint32_t i = 0; i < nf; i++) {
@@ -92,7 +92,7 @@ static bool define(const wasm_module *m, wasm_instance *in, wasm_arena *a,
       !(in->mem = wasm_memory_new(a, lim, m->mems[0].min, m->mems[0].max)))
     return fail(err, WASM_ERR_LIMIT, "memory too large");
   uint32_t ng = m->nglobals - m->nglobals_imported;
-  wasm_global *gs = wasm_arena_alloc(a, (size_t)ng * sizeof *gs, _Alignof(wasm_global));
+  wasm_global *gs = wasm_arena_array(a, ng, sizeof *gs, _Alignof(wasm_global));
   if (!gs)
     return fail(err, WASM_ERR_LIMIT, "out of arena memory");
   for (uint32_t i = 0; i < ng; i++) {
@@ -110,7 +110,7 @@ static bool eval_elems(const wasm_module *m, wasm_instance *in, wasm_arena *a,
     wasm_error *err) {
   for (uint32_t i = 0; i < m->nelems; i++) {
     const wasm_elem *e = &m->elems[i];
-    uint64_t *v = wasm_arena_alloc(a, (size_t)e->count * 8, 8);
+    uint64_t *v = wasm_arena_array(a, e->count, 8, 8);
     if (!v)
       return fail(err, WASM_ERR_LIMIT, "out of arena memory");
     for (uint32_t k = 0; k < e->count; k++)
@@ -188,10 +188,10 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
   if (!in)
     return fail(err, WASM_ERR_LIMIT, "out of arena memory"), NULL;
   in->m = m;
-  in->funcs = wasm_arena_alloc(a, (size_t)m->nfuncs * sizeof(void *), sizeof(void *));
-  in->tables = wasm_arena_alloc(a, (size_t)m->ntables * sizeof(void *), sizeof(void *));
-  in->globals = wasm_arena_alloc(a, (size_t)m->nglobals * sizeof(void *), sizeof(void *));
-  in->elem_vals = wasm_arena_alloc(a, (size_t)m->nelems * sizeof(void *), sizeof(void *));
+  in->funcs = wasm_arena_array(a, m->nfuncs, sizeof(void *), sizeof(void *));
+  in->tables = wasm_arena_array(a, m->ntables, sizeof(void *), sizeof(void *));
+  in->globals = wasm_arena_array(a, m->nglobals, sizeof(void *), sizeof(void *));
+  in->elem_vals = wasm_arena_array(a, m->nelems, sizeof(void *), sizeof(void *));
   in->elem_dropped = wasm_arena_alloc(a, m->nelems, 1);
   in->data_dropped = wasm_arena_alloc(a, m->ndatas, 1);
   if (!in->funcs || !in->tables || !in->globals || !in->elem_vals ||
@@ -199,7 +199,14 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
     a->used = mark;
     return fail(err, WASM_ERR_LIMIT, "out of arena memory"), NULL;
   }
-  if (!link(m, in, resolve, resolve_env, err)) {
+  /* The resolver may make host objects in this arena: if it did, a failure
+   * rewinds no further than to just after them (what came before, the
+   * instance's arrays, stays taken and unused). */
+  size_t before_link = a->used;
+  bool linked = link(m, in, resolve, resolve_env, err);
+  if (a->used != before_link)
+    mark = a->used;
+  if (!linked) {
     a->used = mark; /* nothing was made yet */
     return NULL;
   }
@@ -212,7 +219,7 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
   if (m->has_start) {
     if (!x)
       return fail(err, WASM_ERR_LIMIT, "no exec for the start function"), NULL;
-    wasm_status s = wasm_call(x, in->funcs[m->start], NULL, 0, NULL, 0);
+    wasm_status s = wasm_call(x, in->funcs[m->start], NULL, 0);
     if (s == WASM_TRAPPED)
       return fail(err, WASM_ERR_TRAP, wasm_trap_string(wasm_exec_trap(x))), NULL;
     if (s == WASM_OUT_OF_FUEL)

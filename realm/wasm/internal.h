@@ -173,6 +173,9 @@ struct wasm_instance {
 
 /* ---- between the files --------------------------------------------------- */
 
+/* arena.c: n items of size bytes; NULL when full or n * size overflows. */
+void *wasm_arena_array(wasm_arena *a, size_t n, size_t size, size_t align);
+
 /* compile.c: validate function defidx of m and compile it into the arena. */
 bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *err);
 

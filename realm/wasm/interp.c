@@ -19,6 +19,39 @@
 #define STEP(n) do { ip += (n); NEXT(); } while (0)
 #define TRAP(t) do { trap = (t); goto trapped; } while (0)
 
+/* Fuel (wasm.h): a charge is taken whole whenever any fuel is left, and
+ * what it exceeds becomes a debt; with none left the call stops, before
+ * the instruction's work, and resumes at that instruction. Work of a
+ * dynamic size checks for fuel first and pays once it knows the size.
+ * CHARGE (further down) is the same as NEED_FUEL then PAY, with the common
+ * case, a charge that fits, first: one compare as before the debt. */
+#define NEED_FUEL() do { if (!fuel) goto out_of_fuel; } while (0)
+#define PAY(n) do {                                        \
+    uint64_t n_ = (n);                                     \
+    if (fuel >= n_) fuel -= n_;                            \
+    else { x->debt += n_ - fuel; fuel = 0; }               \
+  } while (0)
+
+/* A bulk instruction (fill, copy, init) is done in slices instead: with
+ * `left` items to go (x->bulk_done were done by earlier slices), it does
+ * `now` of them, as many as the fuel pays at one unit per 2^sh items, and
+ * when the fuel ends first it stops (`part`) and goes on at x->bulk_done
+ * on resume; its operands are still in their slots. So a slice overruns
+ * its budget by no bulk instruction, whatever the memory's size. */
+#define BULK_TAKE(left, sh)                                \
+  uint32_t now = (left);                                   \
+  bool part = false;                                       \
+  do {                                                     \
+    uint64_t cost_ = now >> (sh);                          \
+    if (cost_ <= fuel) fuel -= cost_;                      \
+    else { now = (uint32_t)(fuel << (sh)); fuel = 0; part = true; } \
+  } while (0)
+#define BULK_END(cells) do {                               \
+    if (part) { x->bulk_done += now; goto out_of_fuel; }   \
+    x->bulk_done = 0;                                      \
+    STEP(cells);                                           \
+  } while (0)
+
 /* Load the current function's instance. */
 #define LOAD_INST() do {                                   \
     inst = cur->inst;                                      \
@@ -113,7 +146,12 @@
  * next iteration when it is taken (n: the loop's cost); out of fuel, the
  * call stops at the branch, which runs again on resume. The 2-operand
  * forms [cond off (n)] serve br_if, eqz and nez. */
-#define CHARGE(n) do { if (fuel < (n)) goto out_of_fuel; fuel -= (n); } while (0)
+#define CHARGE(n) do {                                     \
+    uint64_t c_ = (n);                                     \
+    if (__builtin_expect(fuel > c_, 1)) fuel -= c_;        \
+    else if (!fuel) goto out_of_fuel;                      \
+    else { x->debt += c_ - fuel; fuel = 0; }               \
+  } while (0)
 #define BRANCH_IF(cond) \
   do { if (cond) { ip = &ip[3] + (intptr_t)ip[3]; NEXT(); } STEP(4); } while (0)
 #define BRANCH_BACK_IF2(cond) \
@@ -279,7 +317,9 @@ op_0x3f:
   R(1).i64 = (uint32_t)(memsize / WASM_PAGE);
   STEP(2);
 op_0x40: {
+  NEED_FUEL();
   int64_t old = wasm_memory_grow(inst->mem, R(1).i32);
+  if (old >= 0) PAY((uint64_t)R(1).i32 * WASM_PAGE); /* a unit per byte */
   R(2).i64 = (uint32_t)old;
   LOAD_INST();
   STEP(3);
@@ -444,10 +484,10 @@ op_call_direct: /* the entry trampoline of exec.c */
   nfp = fp + ip[2];
   ret_ip = ip + 3;
   goto call;
-op_exit:
+op_exit: /* the results are at fp[0..), the stack's bottom */
   x->fuel = fuel;
-  x->busy = false;
-  for (uint32_t i = 0; i < x->nresults; i++) x->results[i] = fp[i];
+  x->state = WASM_EXEC_IDLE;
+  x->has_results = true;
   return WASM_OK;
 op_call:
   callee = inst->funcs[ip[1]];
@@ -471,20 +511,25 @@ call:
   if (callee->host) {
     /* Results are written above the arguments, then moved down. */
     uint32_t np = callee->type->nparams, nr = callee->type->nresults;
-    if (nfp + np + nr > x->stack_end) TRAP(WASM_TRAP_STACK_EXHAUSTED);
+    if ((size_t)(x->stack_end - nfp) < (size_t)np + nr)
+      TRAP(WASM_TRAP_STACK_EXHAUSTED);
     struct wasm_host_call hc = {x, callee, inst};
     x->fuel = fuel;
-    if (callee->host(&hc, nfp, nfp + np) != WASM_OK) TRAP(WASM_TRAP_HOST);
+    wasm_status hs = callee->host(&hc, nfp, nfp + np);
+    fuel = x->fuel; /* the host function may have set it */
+    if (hs != WASM_OK) TRAP(WASM_TRAP_HOST);
     for (uint32_t i = 0; i < nr; i++) nfp[i] = nfp[np + i];
     LOAD_INST();
     ip = ret_ip;
     NEXT();
   } else {
     const wasm_funcdef *d = callee->def;
-    if (x->depth >= x->max_depth || nfp + d->frame_slots > x->stack_end)
+    if (x->depth >= x->max_depth ||
+        (size_t)(x->stack_end - nfp) < d->frame_slots)
       TRAP(WASM_TRAP_STACK_EXHAUSTED);
-    if (fuel < d->entry_fuel) goto out_of_fuel; /* ip is still the call */
-    fuel -= d->entry_fuel;
+    /* the body, and the locals zeroed below; out of fuel, ip is still the
+     * call */
+    CHARGE((uint64_t)d->entry_fuel + d->nlocals);
     x->frames[x->depth++] = (wasm_frame){ret_ip, fp, cur};
     uint32_t np = callee->type->nparams;
     for (uint32_t i = np; i < np + d->nlocals; i++) nfp[i].i64 = 0;
@@ -525,35 +570,47 @@ op_table_size:
   R(2).i64 = inst->tables[ip[1]]->size;
   STEP(3);
 op_table_grow: {
+  NEED_FUEL();
   int64_t old = wasm_table_grow(inst->tables[ip[1]], R(3).i32, R(2).ref);
+  if (old >= 0) PAY((uint64_t)R(3).i32 * 8); /* a unit per byte */
   R(4).i64 = (uint32_t)old;
   STEP(5);
 }
 op_table_fill: {
   wasm_table *t = inst->tables[ip[1]];
-  uint32_t i = R(2).i32, n = R(4).i32;
+  uint32_t i = R(2).i32, n = R(4).i32, at = x->bulk_done;
   uint64_t v = R(3).ref;
+  NEED_FUEL();
   if ((uint64_t)i + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
-  for (uint32_t k = 0; k < n; k++) t->elems[i + k] = v;
-  STEP(5);
+  BULK_TAKE(n - at, 0);
+  for (uint32_t k = at; k < at + now; k++) t->elems[i + k] = v;
+  BULK_END(5);
 }
 op_table_copy: {
   wasm_table *td = inst->tables[ip[1]], *ts = inst->tables[ip[2]];
-  uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32;
+  uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32, at = x->bulk_done;
+  NEED_FUEL();
   if ((uint64_t)d + n > td->size || (uint64_t)s + n > ts->size) TRAP(WASM_TRAP_TABLE_OOB);
-  if (n) /* an empty table or memory may have no storage at all */
-    __builtin_memmove(td->elems + d, ts->elems + s, (size_t)n * 8);
-  STEP(6);
+  BULK_TAKE(n - at, 0);
+  if (now) { /* an empty table or memory may have no storage at all */
+    /* overlapping with d > s: the slices go from the end */
+    uint32_t o = d <= s ? at : n - at - now;
+    __builtin_memmove(td->elems + d + o, ts->elems + s + o, (size_t)now * 8);
+  }
+  BULK_END(6);
 }
 op_table_init: {
   wasm_table *t = inst->tables[ip[1]];
   uint32_t seg = (uint32_t)ip[2];
-  uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32;
+  uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32, at = x->bulk_done;
   uint32_t len = inst->elem_dropped[seg] ? 0 : inst->m->elems[seg].count;
+  NEED_FUEL();
   if ((uint64_t)s + n > len || (uint64_t)d + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
-  if (n) /* an empty table or memory may have no storage at all */
-    __builtin_memmove(t->elems + d, inst->elem_vals[seg] + s, (size_t)n * 8);
-  STEP(6);
+  BULK_TAKE(n - at, 0);
+  if (now) /* an empty table or memory may have no storage at all */
+    __builtin_memmove(t->elems + d + at, inst->elem_vals[seg] + s + at,
+                      (size_t)now * 8);
+  BULK_END(6);
 }
 op_elem_drop:
   inst->elem_dropped[ip[1]] = 1;
@@ -562,30 +619,39 @@ op_elem_drop:
   /* ---- bulk memory ---- */
 op_mem_init: {
   uint32_t seg = (uint32_t)ip[1];
-  uint32_t d = R(2).i32, s = R(3).i32, n = R(4).i32;
+  uint32_t d = R(2).i32, s = R(3).i32, n = R(4).i32, at = x->bulk_done;
   const wasm_data *ds = &inst->m->datas[seg];
   uint32_t len = inst->data_dropped[seg] ? 0 : ds->len;
+  NEED_FUEL();
   if ((uint64_t)s + n > len || (uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
-  if (n) /* an empty table or memory may have no storage at all */
-    __builtin_memmove(mem + d, ds->bytes + s, n);
-  STEP(5);
+  BULK_TAKE(n - at, 3);
+  if (now) /* an empty table or memory may have no storage at all */
+    __builtin_memmove(mem + d + at, ds->bytes + s + at, now);
+  BULK_END(5);
 }
 op_data_drop:
   inst->data_dropped[ip[1]] = 1;
   STEP(2);
 op_mem_copy: {
-  uint32_t d = R(1).i32, s = R(2).i32, n = R(3).i32;
+  uint32_t d = R(1).i32, s = R(2).i32, n = R(3).i32, at = x->bulk_done;
+  NEED_FUEL();
   if ((uint64_t)s + n > memsize || (uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
-  if (n) /* an empty table or memory may have no storage at all */
-    __builtin_memmove(mem + d, mem + s, n);
-  STEP(4);
+  BULK_TAKE(n - at, 3);
+  if (now) { /* an empty table or memory may have no storage at all */
+    /* overlapping with d > s: the slices go from the end */
+    uint32_t o = d <= s ? at : n - at - now;
+    __builtin_memmove(mem + d + o, mem + s + o, now);
+  }
+  BULK_END(4);
 }
 op_mem_fill: {
-  uint32_t d = R(1).i32, n = R(3).i32;
+  uint32_t d = R(1).i32, n = R(3).i32, at = x->bulk_done;
+  NEED_FUEL();
   if ((uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
-  if (n) /* an empty table or memory may have no storage at all */
-    __builtin_memset(mem + d, (int)(R(2).i32 & 0xff), n);
-  STEP(4);
+  BULK_TAKE(n - at, 3);
+  if (now) /* an empty table or memory may have no storage at all */
+    __builtin_memset(mem + d + at, (int)(R(2).i32 & 0xff), now);
+  BULK_END(4);
 }
 
   /* ---- peepholes: immediates, fused compare-and-branch (compile.c) ---- */
@@ -618,12 +684,14 @@ out_of_fuel:
   x->fp = fp;
   x->func = cur;
   x->fuel = fuel;
+  x->state = WASM_EXEC_SUSPENDED;
   return WASM_OUT_OF_FUEL;
 
 trapped:
   x->trap = trap;
   x->fuel = fuel;
   x->depth = 0;
-  x->busy = false;
+  x->bulk_done = 0;
+  x->state = WASM_EXEC_IDLE;
   return WASM_TRAPPED;
 }

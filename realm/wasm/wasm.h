@@ -113,7 +113,10 @@ typedef enum wasm_status {
   WASM_OK = 0,
   WASM_TRAPPED,        /* see wasm_exec_trap() */
   WASM_OUT_OF_FUEL,    /* resumable with wasm_resume() */
-  WASM_BAD_CALL,       /* wrong argument count, or exec busy */
+  WASM_BAD_ARGS,       /* wasm_call: no function, or not its parameter count */
+  WASM_BUSY,           /* the context runs a call (this is a host function
+                          inside it) or holds one suspended */
+  WASM_NOT_SUSPENDED,  /* wasm_resume: there is no call to resume */
 } wasm_status;
 
 typedef enum wasm_trap {
@@ -186,7 +189,10 @@ typedef bool (*wasm_resolve_fn)(void *env, const char *module, uint32_t mlen,
 /* Link, allocate, run segments and the start function (on x). On failure
  * returns NULL with err->kind WASM_ERR_LINK, WASM_ERR_LIMIT or WASM_ERR_TRAP
  * (the trap is in wasm_exec_trap(x)); segments written before a trap stay
- * written, as the spec says. */
+ * written, as the spec says. A failure before any segment gives the arena
+ * back, but never below what resolve took from it: host objects it made
+ * during the call stay valid. The start function is a call on x, so it
+ * replaces x's results and fails (WASM_ERR_LIMIT) when x is busy. */
 wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
   const wasm_limits *lim, wasm_resolve_fn resolve,
   void *resolve_env, wasm_exec *x, wasm_error *err);
@@ -196,22 +202,47 @@ bool wasm_instance_export(const wasm_instance *in, const char *name, uint32_t le
 
 /* ---- execution ----------------------------------------------------------- */
 
-/* A context owns a value stack and a frame stack (sized by the limits).
- * One call runs on it at a time. */
+/* A context owns a value stack and a frame stack (sized by the limits;
+ * NULL when the arena cannot hold them or their size overflows). One call
+ * runs on it at a time. */
 wasm_exec *wasm_exec_new(wasm_arena *a, const wasm_limits *lim);
 
-/* Fuel: the budget of the next call, in Wasm instructions (docs/wasm.md
- * tells how they are counted). UINT64_MAX: unlimited. */
+/* Fuel: the budget of the next call or resume, in units of work: one per
+ * Wasm instruction, and for work whose size is dynamic one per 8 bytes it
+ * writes (memory.fill, memory.copy and memory.init per 8 bytes; table.fill,
+ * table.copy and table.init per element; a call per local it zeroes) and
+ * one per byte of new storage (memory.grow, table.grow). docs/wasm.md tells
+ * where charges are taken and what a unit costs. UINT64_MAX: unlimited
+ * (and no debt).
+ *
+ * Every charge is taken whole as long as any fuel is left. One larger than
+ * what is left leaves a debt, and the call stops (WASM_OUT_OF_FUEL) at the
+ * next charge. wasm_exec_set_fuel pays the debt first: a budget smaller than
+ * the debt only lowers it, and the call stops again at once. So every
+ * budget makes progress, and a resume overruns its budget by at most one
+ * charge: a function's body, a loop's body (both bounded by the module's
+ * size), or one memory.grow or table.grow. Bulk fills, copies and inits
+ * take no debt: they do what the fuel left pays and go on at resume. */
 void wasm_exec_set_fuel(wasm_exec *x, uint64_t fuel);
+/* What is left of the budget (0 when in debt), and the debt. */
 uint64_t wasm_exec_fuel(const wasm_exec *x);
+uint64_t wasm_exec_debt(const wasm_exec *x);
 
+/* Call f with nargs arguments (its parameter count). WASM_OK: the results
+ * are in the context (wasm_exec_results). WASM_OUT_OF_FUEL: the call is
+ * suspended; set fuel and wasm_resume, or wasm_exec_reset. A host function
+ * may call into another context, never into the one it runs on (WASM_BUSY). */
 wasm_status wasm_call(wasm_exec *x, wasm_func *f, const wasm_value *args,
-  uint32_t nargs, wasm_value *results, uint32_t nresults);
-/* After WASM_OUT_OF_FUEL: add fuel with wasm_exec_set_fuel and go on. The
- * results land where the interrupted wasm_call was told. */
+  uint32_t nargs);
+/* Go on with a suspended call, on the fuel set since. */
 wasm_status wasm_resume(wasm_exec *x);
-/* Give up an interrupted call. */
-void wasm_exec_reset(wasm_exec *x);
+/* The results of the last call that returned WASM_OK (*nresults of them,
+ * the function's result count); NULL when there are none (a call failed,
+ * trapped, or is still suspended). Valid until the next call on x. */
+const wasm_value *wasm_exec_results(const wasm_exec *x, uint32_t *nresults);
+/* Give up a suspended call. WASM_BUSY (and nothing changes) from a host
+ * function running on x. */
+wasm_status wasm_exec_reset(wasm_exec *x);
 wasm_trap wasm_exec_trap(const wasm_exec *x);
 
 #endif

@@ -8,6 +8,8 @@
 #                                needs from outside itself
 #   make bench-wasm              build/bench-wasm/: bench/wasm/cpubench.c
 #                                natively and as Wasm in the engine, timed
+#   make bench-fuel              bench/wasm/fuelcost.c: the time of one fuel
+#                                unit for each kind of work
 #   make build/fuzz/fuzz_wasm    the libFuzzer harness tests/fuzz/fuzz_wasm.c
 # tests/programs/wasm_hello.c is the one test program linked with the engine
 # (a rule below); tests/system/test_wasm_hello.py runs it on every platform.
@@ -22,7 +24,7 @@ WASM_SIZE := $(firstword $(shell command -v llvm-size llvm-size-14 size 2>/dev/n
 # errno need not be set, then the instruction (every target has one).
 WASM_CFLAGS := -Irealm/wasm -fno-math-errno
 
-.PHONY: wasm-lib wasm-lib-all bench-wasm
+.PHONY: wasm-lib wasm-lib-all bench-wasm bench-fuel
 
 # The engine's own headers are only seen with -Irealm/wasm. OPT is -O2 on
 # every platform (platform.mk or common.mk).
@@ -91,6 +93,12 @@ bench-wasm:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory $(BENCH_WASM)/host $(BENCH_WASM)/cpubench.wasm
 	@$(BENCH_WASM)/host $(BENCH_WASM)/cpubench.wasm $(BENCH_WASM_ITERATIONS)
+
+$(BENCH_WASM)/fuelcost: $(BENCH_WASM)/fuelcost.o $(BENCH_WASM_OBJS)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(CC) -o $@ $^
+bench-fuel: $(BENCH_WASM)/fuelcost
+	@$(BENCH_WASM)/fuelcost
 
 # ---- fuzz_wasm: the generic rule in tests.mk links the kernel; this one
 # links the engine instead (an explicit rule wins over the pattern).

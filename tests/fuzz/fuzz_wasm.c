@@ -16,9 +16,10 @@
  * time in page faults of the new mapping. Inputs of odd length also get a resize hook (malloc'd,
  * freed after the input) instead of memories and tables taken whole from
  * the arena. The harness aborts when the engine breaks the API's promises:
- * a call with a wrong argument count that is not WASM_BAD_CALL, a trap
- * without its reason, a failed load or instantiation without an error
- * kind. */
+ * a call with a wrong argument count that is not WASM_BAD_ARGS, a call
+ * that returns without its results in the context or ends with a refusal,
+ * a trap without its reason, a failed load or instantiation without an
+ * error kind. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,13 +251,12 @@ static void use_export(wasm_instance *in, wasm_exec *x, const char *name,
     return;
   const wasm_functype *t = wasm_func_type(e.u.func);
   wasm_value *args = calloc(t->nparams + 1, sizeof(wasm_value));
-  wasm_value *res = calloc(t->nresults + 1, sizeof(wasm_value));
-  if (!args || !res)
+  if (!args)
     abort();
-  if (wasm_call(x, e.u.func, args, t->nparams + 1, res, t->nresults) != WASM_BAD_CALL)
+  if (wasm_call(x, e.u.func, args, t->nparams + 1) != WASM_BAD_ARGS)
     abort();
   wasm_exec_set_fuel(x, FUEL);
-  wasm_status s = wasm_call(x, e.u.func, args, t->nparams, res, t->nresults);
+  wasm_status s = wasm_call(x, e.u.func, args, t->nparams);
   if (s == WASM_OUT_OF_FUEL) {
     wasm_exec_set_fuel(x, FUEL);
     s = wasm_resume(x);
@@ -267,11 +267,14 @@ static void use_export(wasm_instance *in, wasm_exec *x, const char *name,
     wasm_trap trap = wasm_exec_trap(x);
     if (trap == WASM_TRAP_NONE || !wasm_trap_string(trap))
       abort();
-  } else if (s == WASM_BAD_CALL) {
+  } else if (s == WASM_OK) {
+    uint32_t n;
+    if (!wasm_exec_results(x, &n) || n != t->nresults)
+      abort();
+  } else if (s != WASM_OUT_OF_FUEL) {
     abort();
   }
   free(args);
-  free(res);
 }
 
 static void call_exports(const uint8_t *data, size_t size, wasm_instance *in,

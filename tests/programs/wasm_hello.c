@@ -129,6 +129,15 @@ static wasm_func *export_func(wasm_instance *in, const char *name) {
   return e.u.func;
 }
 
+/* The first result of the call that just returned. */
+static wasm_value result(const wasm_exec *x) {
+  uint32_t n;
+  const wasm_value *v = wasm_exec_results(x, &n);
+  wasm_value none = {.i64 = 0};
+  CHECK(v && n == 1);
+  return v && n == 1 ? v[0] : none;
+}
+
 static void run(kernel_t *k) {
   wasm_limits lim = wasm_default_limits;
   lim.max_pages = 1;
@@ -170,38 +179,42 @@ static void run(kernel_t *k) {
   arg.i32 = 20;
   unsigned slices = 1;
   wasm_exec_set_fuel(x, 500);
-  wasm_status s = wasm_call(x, fib, &arg, 1, &res, 1);
+  wasm_status s = wasm_call(x, fib, &arg, 1);
   while (s == WASM_OUT_OF_FUEL && slices < 100000) {
     slices++;
     wasm_exec_set_fuel(x, 500);
     s = wasm_resume(x);
   }
   CHECK(s == WASM_OK);
+  res = result(x);
   CHECK(res.i32 == 6765);
   CHECK(slices > 1);
   uint32_t fib20 = res.i32;
 
   wasm_exec_set_fuel(x, UINT64_MAX);
   arg.i64 = 20;
-  CHECK(wasm_call(x, fact, &arg, 1, &res, 1) == WASM_OK);
+  CHECK(wasm_call(x, fact, &arg, 1) == WASM_OK);
+  res = result(x);
   CHECK(res.i64 == 2432902008176640000ull);
   uint64_t fact20 = res.i64;
 
   arg.i64 = 0;
   arg.i32 = 100;
-  CHECK(wasm_call(x, squares, &arg, 1, &res, 1) == WASM_OK);
+  CHECK(wasm_call(x, squares, &arg, 1) == WASM_OK);
+  res = result(x);
   CHECK(res.i32 == 328350);
   uint32_t sum = res.i32;
   CHECK(recorded.calls == 1 && recorded.tag == 1 && recorded.value == 328350);
   uint32_t word = 0;
   CHECK(wasm_memory_read(mem.u.memory, 99 * 4, &word, 4) && word == 9801);
   arg.i64 = 123456789012ull;
-  CHECK(wasm_call(x, conv, &arg, 1, &res, 1) == WASM_OK);
+  CHECK(wasm_call(x, conv, &arg, 1) == WASM_OK);
+  res = result(x);
   CHECK(res.i64 == 79365078650ull);
   uint64_t conv_res = res.i64;
 
   /* A wrong argument count is refused, not run. */
-  CHECK(wasm_call(x, squares, &arg, 0, &res, 1) == WASM_BAD_CALL);
+  CHECK(wasm_call(x, squares, &arg, 0) == WASM_BAD_ARGS);
 
   if (check_failures == 0)
     printk("wasm: fib(20)=%u fact(20)=%llu squares(100)=%u conv=%llu slices=%u "

@@ -133,7 +133,9 @@ static const char *status_name(wasm_status s) {
   case WASM_OK: return "WASM_OK";
   case WASM_TRAPPED: return "WASM_TRAPPED";
   case WASM_OUT_OF_FUEL: return "WASM_OUT_OF_FUEL";
-  case WASM_BAD_CALL: return "WASM_BAD_CALL";
+  case WASM_BAD_ARGS: return "WASM_BAD_ARGS";
+  case WASM_BUSY: return "WASM_BUSY";
+  case WASM_NOT_SUSPENDED: return "WASM_NOT_SUSPENDED";
   default: return "?";
   }
 }
@@ -365,11 +367,21 @@ static void run_action(file_run *r, const json *act, act_result *res) {
   for (uint32_t i = 0; i < ft->nresults; i++) res->types[i] = ft->results[i];
 
   wasm_exec_set_fuel(r->x, UINT64_MAX);
-  res->status = wasm_call(r->x, ext.u.func, argv, (uint32_t)nargs, res->results, res->nresults);
+  res->status = wasm_call(r->x, ext.u.func, argv, (uint32_t)nargs);
   switch (res->status) {
-  case WASM_OK:
+  case WASM_OK: {
+    uint32_t n;
+    const wasm_value *v = wasm_exec_results(r->x, &n);
+    if (n != res->nresults || (n && !v)) {
+      res->outcome = ACT_ERROR;
+      snprintf(res->why, sizeof res->why, "%" PRIu32 " results from the context, %" PRIu32 " expected",
+        n, res->nresults);
+      break;
+    }
+    for (uint32_t i = 0; i < n; i++) res->results[i] = v[i];
     res->outcome = ACT_RETURNED;
     break;
+  }
   case WASM_TRAPPED:
     res->outcome = ACT_TRAPPED;
     res->trap = wasm_exec_trap(r->x);

@@ -19,6 +19,9 @@
  * COUNTS.tsv. assert_malformed on a text module (.wat) is skipped; so is a
  * command with a value type the engine does not have (v128).
  *
+ * Before the files, limits.c checks the engine's size arithmetic against
+ * the embedder's limits (six checks more in the total).
+ *
  * Output: a failure is one line, "file.wast:LINE: command: what was expected,
  * what happened"; at most 10 per file unless -v. Then "name: P passed, F
  * failed, S skipped" per file (with its time under -v) and at the end
@@ -118,7 +121,7 @@ int main(int argc, char **argv) {
 
   char **names = NULL;
   size_t nnames = 0, cnames = 0;
-  counts total = {0, 0, 0};
+  counts total = limits_check();
   if (optind < argc) {
     for (int i = optind; i < argc; i++) {
       char *n = strdup(argv[i]);

@@ -14,6 +14,10 @@ typedef struct counts {
   unsigned long passed, failed, skipped;
 } counts;
 
+/* ---- limits.c: wasm_exec_new against limits past the address space ------ */
+
+counts limits_check(void);
+
 /* ---- runner.c ------------------------------------------------------------ */
 
 extern bool runner_verbose; /* -v */
