@@ -136,6 +136,18 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
   return false;
 }
 
+/* n bytes from the arena as wasm_arena_alloc gives them, but not zeroed. */
+static void *scratch(wasm_arena *a, size_t n, size_t align) {
+  uintptr_t at = (uintptr_t)a->base + a->used;
+  size_t pad = (size_t)(-at & (align - 1));
+  size_t left = a->size - a->used;
+  if (pad > left || n > left - pad)
+    return NULL;
+  void *p = a->base + a->used + pad;
+  a->used += pad + n;
+  return p;
+}
+
 bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *err) {
   wasm_funcdef *def = &m->funcdefs[defidx];
   comp c = {0};
@@ -148,19 +160,17 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *er
   c.r = (wasm_reader){def->body, def->body + def->body_len, m->bytes, NULL};
 
   /* Scratch first (operand and control stacks), then the code takes the
-   * rest of the arena; at the end the code moves down over the scratch. */
+   * rest of the arena; at the end the code moves down over the scratch.
+   * The scratch is not zeroed (every entry is written before it is read),
+   * so that its size, which the module's widest type multiplies, costs
+   * nothing when a small body leaves it unused. */
   size_t mark = a->used;
-  uint32_t maxarity = 1;
-  for (uint32_t i = 0; i < m->ntypes; i++) {
-    if (m->types[i].nresults > maxarity) maxarity = m->types[i].nresults;
-    if (m->types[i].nparams > maxarity) maxarity = m->types[i].nparams;
-  }
-  uint64_t capvs = (uint64_t)def->body_len * maxarity + 16;
+  uint64_t capvs = (uint64_t)def->body_len * (m->max_arity ? m->max_arity : 1) + 16;
   c.capvs = capvs > MAX_DEPTH ? MAX_DEPTH : (uint32_t)capvs;
   c.capcs = def->body_len / 2 + 2;
-  c.vs = wasm_arena_alloc(a, (size_t)c.capvs * sizeof(vent), 8);
-  c.cs = wasm_arena_alloc(a, (size_t)c.capcs * sizeof(ctrl), 8);
-  c.code = wasm_arena_alloc(a, 0, sizeof(uintptr_t));
+  c.vs = scratch(a, (size_t)c.capvs * sizeof(vent), 8);
+  c.cs = scratch(a, (size_t)c.capcs * sizeof(ctrl), 8);
+  c.code = scratch(a, 0, sizeof(uintptr_t));
   if (!c.vs || !c.cs || !c.code) {
     a->used = mark;
     wasm_error_set(err, WASM_ERR_LIMIT, "code", def->body_offset, "out of memory");

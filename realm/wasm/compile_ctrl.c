@@ -93,13 +93,24 @@ static void jump_to(comp *c, ctrl *f) {
 }
 
 /* Pop values of types t and push them back: as they were where they were
- * real (`typed`: with the types t), fresh where the stack was polymorphic. */
+ * real (`typed`: with the types t), fresh where the stack was polymorphic.
+ * The fresh ones go below the real ones, which stay on top. */
 static void check_top(comp *c, uint32_t n, const uint8_t *t, bool typed) {
   uint32_t before = c->nvs;
   for (uint32_t i = 0; i < n; i++) pop_raw(c, t[n - 1 - i]);
-  uint32_t real = before - c->nvs;
-  for (uint32_t i = 0; i < n - real; i++) push(c, typed ? t[i] : T_ANY);
-  c->nvs += real;
+  uint32_t base = c->nvs, real = before - base, fresh = n - real;
+  if (fresh) { /* only where the stack is polymorphic: nothing is emitted */
+    if (c->capvs - base < n) {
+      c->full = true;
+      return;
+    }
+    __builtin_memmove(&c->vs[base + fresh], &c->vs[base], (size_t)real * sizeof(vent));
+    for (uint32_t i = 0; i < fresh; i++)
+      c->vs[base + i] = (vent){typed ? t[i] : T_ANY, false, canon(c, base + i), 0};
+    if (c->settled > base) c->settled = base;
+  }
+  c->nvs = base + n;
+  if (c->nvs > c->maxvs) c->maxvs = c->nvs;
   if (typed)
     for (uint32_t i = 0; i < n; i++) c->vs[c->nvs - n + i].type = t[i];
 }
@@ -280,6 +291,9 @@ void wasm_cc_br_if(comp *c, uint32_t depth) {
   patch_to_here(c, skip + 1);
 }
 
+/* Each label is checked, and gets its stub, once per br_table however many
+ * targets name it (ctrl.table_at): the work is the targets plus the
+ * labels' arities, not their product. */
 void wasm_cc_br_table(comp *c) {
   uint32_t n = wr_u32(&c->r);
   if (c->r.err) return;
@@ -296,7 +310,7 @@ void wasm_cc_br_table(comp *c) {
   for (uint32_t i = 0; i < n; i++) d = wr_u32(&t); /* the default is last */
   ctrl *def = label(c, d);
   if (!def) return;
-  uint32_t arity = label_arity(def);
+  uint32_t arity = label_arity(def), me = c->ninstr;
   t.p = targets;
   for (uint32_t i = 0; i <= n; i++) {
     ctrl *f = label(c, wr_u32(&t));
@@ -305,27 +319,35 @@ void wasm_cc_br_table(comp *c) {
       bad(c, "type mismatch");
       return;
     }
+    if (f->table_at == me) continue;
+    f->table_at = me;
+    f->table_to = 0;
     check_top(c, arity, label_types(f), false);
+    if (failed(c)) return;
   }
-  if (failed(c)) return;
   if (!dead(c)) {
     op(c, IOP_BR_TABLE);
     cell(c, idx.loc);
     cell(c, n);
     uint32_t table = c->ncode;
     for (uint32_t i = 0; i <= n; i++) cell(c, 0);
-    /* Targets whose values must move, and loops (which take fuel), get a
-     * stub after the table. */
+    /* Targets whose values must move, and loops (which take fuel), go to
+     * a stub after the table, one per label. */
     t.p = targets;
     for (uint32_t i = 0; i <= n && !c->full; i++) {
       ctrl *f = label(c, wr_u32(&t));
-      if (f->op != 0x03 && !needs_moves(c, f, arity)) {
+      if (!f->table_to)
+        f->table_to = f->op != 0x03 && !needs_moves(c, f, arity) ? 1 : 2;
+      if (f->table_to == 1) {
         branch_to(c, f, table + i);
-      } else {
-        c->code[table + i] = (uintptr_t)((intptr_t)c->ncode - (intptr_t)(table + i));
+        continue;
+      }
+      if (f->table_to == 2) {
+        f->table_to = c->ncode + 3;
         moves(c, f, arity);
         jump_to(c, f);
       }
+      c->code[table + i] = (uintptr_t)((intptr_t)(f->table_to - 3) - (intptr_t)(table + i));
     }
   }
   set_unreachable(c);

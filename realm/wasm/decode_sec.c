@@ -33,6 +33,12 @@ bool wd_types(wasm_decoder *d) {
     if (!valtypes(d, &ft->nparams, &ft->params) ||
         !valtypes(d, &ft->nresults, &ft->results))
       return false;
+    if (ft->nparams > WASM_MAX_ARITY || ft->nresults > WASM_MAX_ARITY)
+      return wd_limit(d, "too many params or results");
+    if (ft->nparams > m->max_arity)
+      m->max_arity = ft->nparams;
+    if (ft->nresults > m->max_arity)
+      m->max_arity = ft->nresults;
     m->ntypes = i + 1;
   }
   return true;

@@ -102,6 +102,7 @@ struct wasm_module {
   size_t len;
   uint32_t ntypes;
   wasm_functype *types;
+  uint32_t max_arity;       /* the most params or results of any type */
   uint32_t nimports;
   wasm_import *imports;
   /* index spaces: imports first, then definitions */

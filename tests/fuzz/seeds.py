@@ -258,6 +258,56 @@ def _module(*sections):
     return b"\0asm\1\0\0\0" + b"".join(sections)
 
 
+def wasm_load_shapes(size=1 << 20):
+    """Modules of about `size` bytes whose loading was once quadratic
+    (issue 15): each shape, named, as it was reported. tests/unit/
+    test_wasm_load.c builds the same shapes in C; scripts that time a load
+    (see docs/wasm.md, "Load time") take these at 1 MiB."""
+    I32, UNREACHABLE, END = 0x7F, 0x00, 0x0B
+    GET, TEE, C32 = 0x20, 0x22, 0x41
+    void = _functype([], [])
+
+    def one_func(types, code, locals_=()):
+        return _module(_sec(1, types), _sec(3, [b"\x00"]),
+                       _sec(10, [_body(code, locals_)]))
+
+    def fit(fixed, per):  # how many items of `per` bytes fit beside `fixed`
+        return max(1, (size - fixed) // per)
+
+    # br_table of many targets into a block of many results.
+    results = min(30000, size // 32)
+    targets = fit(results + 64, 1)
+    br_table = one_func(
+        [void, _functype([], [I32] * results)],
+        [0x02, 1, UNREACHABLE, C32, 0, 0x0E] + list(_uleb(targets)) +
+        [0] * (targets + 1) + [END, UNREACHABLE])
+    # A deep operand stack of lazy local.gets, then many local.tees.
+    depth = min(60000, size // 16)
+    tees = fit(2 * depth + 64, 2)
+    local_tee = one_func([void], [GET, 0] * depth + [TEE, 0] * tees +
+                         [UNREACHABLE], ((1, I32),))
+    # The same deep stack, then many empty blocks (each settles the stack).
+    blocks = fit(2 * depth + 64, 3)
+    block_entry = one_func([void], [GET, 0] * depth + [0x02, 0x40, END] * blocks +
+                           [UNREACHABLE], ((1, I32),))
+    # Many types and as many functions, function i of type i.
+    n = fit(64, 10)
+    many_types = _module(
+        _sec(1, [_functype([], []) if i % 2 else _functype([I32], []) for i in range(n)]),
+        _sec(3, [_uleb(i) for i in range(n)]),
+        _sec(10, [_body([]) for _ in range(n)]))
+    # One type of 65,535 params beside many empty functions.
+    params = min(65535, size // 16)
+    n = fit(params + 64, 4)
+    wide_type = _module(
+        _sec(1, [_functype([I32] * params, []), void]),
+        _sec(3, [b"\x01"] * n),
+        _sec(10, [_body([]) for _ in range(n)]))
+    return {"br-table-arity": br_table, "local-tee-deep": local_tee,
+            "block-entry-deep": block_entry, "many-types": many_types,
+            "wide-type": wide_type}
+
+
 def wasm_seeds():
     """Small modules, assembled here (the opcodes are the spec's):
     import names are spectest's, as fuzz_wasm.c's resolver knows them."""
