@@ -30,6 +30,13 @@ build/unit/test_wasm: tests/unit/test_wasm.c $(wildcard realm/wasm/*.[ch])
 	$(Q)$(CC) $(UNIT_CFLAGS) -fno-math-errno -Irealm/wasm -o $@ $< \
 	  $(wildcard realm/wasm/*.c) -lcmocka
 
+# Load time: the engine built to count the compiler's work (compile.h).
+build/unit/test_wasm_load: tests/unit/test_wasm_load.c $(wildcard realm/wasm/*.[ch])
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -fno-math-errno -DWASM_COUNT_WORK -Irealm/wasm -o $@ $< \
+	  $(wildcard realm/wasm/*.c) -lcmocka
+
 test-unit: deps $(UNIT_TESTS)
 	@mkdir -p $(RESULTS)
 	@tests/unit/run.sh $(RESULTS)/unit $(UNIT_TESTS)

@@ -5,6 +5,10 @@
  */
 #include "compile.h"
 
+#ifdef WASM_COUNT_WORK
+uint64_t wasm_compile_work;
+#endif
+
 /* ---- the instruction loop ------------------------------------------------ */
 
 static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
@@ -195,6 +199,7 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *er
     c.last_dst = 0;
     uint8_t opc = wr_u8(&c.r);
     c.ninstr++;
+    WORK(1);
     done = instr(&c, opc, prev);
   }
   if (done && !wr_done(&c.r)) wr_fail(&c.r, "section size mismatch");

@@ -26,6 +26,17 @@
 #include "ops.h"
 #include "reader.h"
 
+/* tests/unit/test_wasm_load.c builds the engine with WASM_COUNT_WORK to
+ * count what compiling costs: one per instruction, and one per stack entry,
+ * label or type a loop of the compiler visits; it checks that the count is
+ * within a bound per byte of the module. */
+#ifdef WASM_COUNT_WORK
+extern uint64_t wasm_compile_work;
+#define WORK(n) (wasm_compile_work += (n))
+#else
+#define WORK(n) ((void)0)
+#endif
+
 #define T_ANY 0 /* the unknown type of the polymorphic stack */
 #define MAX_DEPTH 65536u
 /* Entries that may wait unsettled above `settled`: far more than compiled
@@ -168,6 +179,7 @@ static inline uint32_t unsettled(const comp *c) {
 }
 
 static inline void settle_all(comp *c) {
+  WORK(c->nvs - unsettled(c));
   for (uint32_t i = unsettled(c); i < c->nvs; i++) settle(c, i);
   c->settled = c->nvs;
 }
@@ -190,6 +202,23 @@ static inline vent *push(comp *c, uint8_t t) {
   c->nvs++;
   if (c->nvs > c->maxvs) c->maxvs = c->nvs;
   return v;
+}
+
+/* Push n values of types t, each in its own slot (results, params): one
+ * bound check, and they need no settling. */
+static inline bool push_n(comp *c, uint32_t n, const uint8_t *t) {
+  if (c->capvs - c->nvs < n) {
+    c->full = true;
+    return false;
+  }
+  bool clean = unsettled(c) == c->nvs;
+  WORK(n);
+  for (uint32_t i = 0; i < n; i++)
+    c->vs[c->nvs + i] = (vent){t[i], false, canon(c, c->nvs + i), 0};
+  c->nvs += n;
+  if (c->nvs > c->maxvs) c->maxvs = c->nvs;
+  if (clean) c->settled = c->nvs;
+  return true;
 }
 
 /* Pop for validation only: a constant stays a constant. */
@@ -217,12 +246,15 @@ static inline vent pop(comp *c, uint8_t expect) {
 
 /* Before local x is written: entries that read it lazily get their own copy. */
 static inline void settle_local(comp *c, uint32_t x) {
+  WORK(c->nvs - unsettled(c));
   for (uint32_t i = unsettled(c); i < c->nvs; i++)
     if (!c->vs[i].is_const && c->vs[i].loc == x) settle(c, i);
 }
 
 static inline bool lazy_refs(const comp *c, uint32_t x, uint32_t below) {
-  for (uint32_t i = c->settled < below ? c->settled : below; i < below; i++)
+  uint32_t from = c->settled < below ? c->settled : below;
+  WORK(below - from);
+  for (uint32_t i = from; i < below; i++)
     if (!c->vs[i].is_const && c->vs[i].loc == x) return true;
   return false;
 }

@@ -258,6 +258,9 @@ def _module(*sections):
     return b"\0asm\1\0\0\0" + b"".join(sections)
 
 
+ARITY_MAX = 128  # realm/wasm/decode.h: WASM_MAX_ARITY
+
+
 def wasm_load_shapes(size=1 << 20):
     """Modules of about `size` bytes whose loading was once quadratic
     (issue 15): each shape, named, as it was reported. tests/unit/
@@ -303,9 +306,40 @@ def wasm_load_shapes(size=1 << 20):
         _sec(1, [_functype([I32] * params, []), void]),
         _sec(3, [b"\x01"] * n),
         _sec(10, [_body([]) for _ in range(n)]))
-    return {"br-table-arity": br_table, "local-tee-deep": local_tee,
-            "block-entry-deep": block_entry, "many-types": many_types,
-            "wide-type": wide_type}
+    shapes = {"br-table-arity": br_table, "local-tee-deep": local_tee,
+              "block-entry-deep": block_entry, "many-types": many_types,
+              "wide-type": wide_type}
+    # The same at the engine's limit of params and results, and the
+    # instructions whose cost that limit bounds: each below does `arity`
+    # work for a few bytes.
+    arity = min(ARITY_MAX, size // 32)
+    wide = _functype([], [I32] * arity)
+    br_table = one_func(
+        [void, wide], [0x02, 1, UNREACHABLE, C32, 0, 0x0E] +
+        list(_uleb(fit(arity + 64, 1))) + [0] * (fit(arity + 64, 1) + 1) +
+        [END, UNREACHABLE])
+    n = fit(arity + 64, 4)
+    wide_type = _module(_sec(1, [_functype([I32] * arity, []), void]),
+                        _sec(3, [b"\x01"] * n), _sec(10, [_body([]) for _ in range(n)]))
+    n = fit(arity + 64, 3)
+    call_results = _module(  # call a function of `arity` results, drop them
+        _sec(1, [void, wide]), _sec(3, [b"\x00", b"\x01"]),
+        _sec(10, [_body([0x10, 1, UNREACHABLE] * n), _body([UNREACHABLE])]))
+    n = fit(arity + 64, 3)
+    br_results = one_func(  # br to a label of `arity` results, unreachable
+        [void, wide], [0x02, 1] + [UNREACHABLE, 0x0C, 0] * n +
+        [END, UNREACHABLE])
+    # Nested blocks of `arity` results, a br_table naming each once; their
+    # ends then pass the results out, each checked.
+    n = fit(arity + 64, 7)
+    br_labels = one_func(
+        [void, wide], [0x02, 1] * n + [UNREACHABLE, C32, 0, 0x0E] +
+        list(_uleb(n - 1)) + list(b"".join(_uleb(i) for i in range(n))) +
+        [END] * n + [UNREACHABLE])
+    shapes.update({"br-table-arity-limit": br_table, "wide-type-limit": wide_type,
+                   "call-results": call_results, "br-results": br_results,
+                   "br-table-labels": br_labels})
+    return shapes
 
 
 def wasm_seeds():
