@@ -140,8 +140,13 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
   return false;
 }
 
-/* n bytes from the arena as wasm_arena_alloc gives them, but not zeroed. */
-static void *scratch(wasm_arena *a, size_t n, size_t align) {
+/* count items of size bytes from the arena as wasm_arena_alloc gives
+ * them, but not zeroed; NULL when they do not fit (or their size does not
+ * fit a size_t, as on 32-bit targets a body's count could make it). */
+static void *scratch(wasm_arena *a, size_t count, size_t size, size_t align) {
+  if (size && count > SIZE_MAX / size)
+    return NULL;
+  size_t n = count * size;
   uintptr_t at = (uintptr_t)a->base + a->used;
   size_t pad = (size_t)(-at & (align - 1));
   size_t left = a->size - a->used;
@@ -172,14 +177,22 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *er
   uint64_t capvs = (uint64_t)def->body_len * (m->max_arity ? m->max_arity : 1) + 16;
   c.capvs = capvs > MAX_DEPTH ? MAX_DEPTH : (uint32_t)capvs;
   c.capcs = def->body_len / 2 + 2;
-  c.vs = scratch(a, (size_t)c.capvs * sizeof(vent), 8);
-  c.cs = scratch(a, (size_t)c.capcs * sizeof(ctrl), 8);
-  c.code = scratch(a, 0, sizeof(uintptr_t));
-  if (!c.vs || !c.cs || !c.code) {
+  c.vs = scratch(a, c.capvs, sizeof(vent), 8);
+  c.cs = scratch(a, c.capcs, sizeof(ctrl), 8);
+  c.locals = scratch(a, def->nlocal_decls, sizeof(local_run), 8);
+  c.code = scratch(a, 0, 1, sizeof(uintptr_t));
+  if (!c.vs || !c.cs || !c.locals || !c.code) {
     a->used = mark;
     wasm_error_set(err, WASM_ERR_LIMIT, "code", def->body_offset, "out of memory");
     return false;
   }
+  wasm_reader decls = {def->local_decls, def->body, m->bytes, NULL};
+  WORK(def->nlocal_decls);
+  for (uint32_t i = 0, end = 0; i < def->nlocal_decls; i++) {
+    end += wr_u32(&decls); /* checked when decoded: at most MAX_LOCALS */
+    c.locals[i] = (local_run){end, wr_u8(&decls)};
+  }
+  c.nlocal_runs = def->nlocal_decls;
   c.capcode = (uint32_t)((a->size - a->used) / sizeof(uintptr_t) > 0xfffffff0u
                              ? 0xfffffff0u
                              : (a->size - a->used) / sizeof(uintptr_t));

@@ -68,6 +68,13 @@ typedef struct ctrl {
                          label itself, 2 a stub to emit, else its cell +3 */
 } ctrl;
 
+/* A run of locals of one type: the locals before `end` (params excluded)
+ * from the previous run's end. */
+typedef struct local_run {
+  uint32_t end;
+  uint8_t type;
+} local_run;
+
 typedef struct comp {
   wasm_module *m;
   const wasm_functype *ft;
@@ -77,6 +84,8 @@ typedef struct comp {
   bool invalid;
   uint32_t op_offset; /* of the instruction being compiled */
   uint32_t L;         /* params + locals */
+  local_run *locals;  /* the declarations, for wasm_cc_local_type */
+  uint32_t nlocal_runs;
   vent *vs;
   uint32_t nvs, capvs, maxvs;
   uint32_t settled; /* vs[0..settled) are in their own slots */

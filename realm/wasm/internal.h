@@ -67,7 +67,9 @@ typedef struct wasm_export {
 typedef struct wasm_funcdef {
   uint32_t type;          /* type index */
   uint32_t nlocals;       /* declared locals, params excluded */
-  uint8_t *local_types;   /* nlocals entries */
+  const uint8_t *local_decls; /* their declarations in the binary, checked:
+                                 nlocal_decls of (u32 count, type byte) */
+  uint32_t nlocal_decls;
   const uint8_t *body;    /* the expression after the locals, to its end */
   uint32_t body_len;
   uint32_t body_offset;   /* of body in the binary, for errors */

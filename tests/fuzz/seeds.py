@@ -8,8 +8,8 @@ fuzz_options: hosted command lines. fuzz_dhcp: a selector byte (the
 client's state, see fuzz_dhcp.c) and a server's reply. fuzz_virtq: op
 scripts for the virtqueue (see fuzz_virtq.c). fuzz_wasm: small Wasm modules
 assembled below (a recursive fib, one that uses most instruction groups, the
-spectest imports, traps), and the spec tests' modules when ../shared has
-them.
+spectest imports, traps), the shapes that once took quadratic time to load
+(wasm_load_shapes), and the spec tests' modules when ../shared has them.
 
     python3 tests/fuzz/seeds.py HARNESS DIR
 """
@@ -336,7 +336,14 @@ def wasm_load_shapes(size=1 << 20):
         [void, wide], [0x02, 1] * n + [UNREACHABLE, C32, 0, 0x0E] +
         list(_uleb(n - 1)) + list(b"".join(_uleb(i) for i in range(n))) +
         [END] * n + [UNREACHABLE])
-    shapes.update({"br-table-arity-limit": br_table, "wide-type-limit": wide_type,
+    # Many functions, each declaring 50,000 locals in 4 bytes.
+    n = fit(64, 14)
+    many_locals = _module(
+        _sec(1, [void]), _sec(3, [b"\x00"] * n),
+        _sec(10, [_body([GET] + list(_uleb(49999)) + [0x1A], ((50000, I32),))
+                  for _ in range(n)]))
+    shapes.update({"many-locals": many_locals,
+                   "br-table-arity-limit": br_table, "wide-type-limit": wide_type,
                    "call-results": call_results, "br-results": br_results,
                    "br-table-labels": br_labels})
     return shapes
@@ -420,6 +427,10 @@ def wasm_seeds():
                   _body([C32, 0x7F, 0x28, 2, 0x80, 0x80, 4])]))
     seeds = {"empty": empty, "fib": fib, "features": module,
              "imports": imports_all, "traps": traps}
+    # The shapes that once loaded in quadratic time, at 64 KiB (libFuzzer
+    # mutates small inputs faster; the shapes are the same).
+    for name, data in wasm_load_shapes(1 << 16).items():
+        seeds["load-" + name] = data
     # With the spec tests beside the repository (../shared, or WASM_SPEC),
     # their ~3,300 modules too: every feature, and many near-misses.
     spec = os.environ.get("WASM_SPEC") or os.path.join(

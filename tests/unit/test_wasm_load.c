@@ -218,6 +218,29 @@ static void br_table_labels(buf *m, size_t size, uint32_t results) {
   free(c.b);
 }
 
+/* Many functions, each declaring 50,000 locals in 4 bytes and reading
+ * the last. */
+static void many_locals(buf *m, size_t size, uint32_t a) {
+  (void)a;
+  buf s = {0};
+  uint32_t n = (uint32_t)((size - 64) / 12);
+  header(m);
+  uleb(&s, 1);
+  functype(&s, 0, 0);
+  section(m, 1, &s);
+  uleb(&s, n);
+  bytes(&s, 0, n);
+  section(m, 3, &s);
+  uleb(&s, n);
+  for (uint32_t i = 0; i < n; i++) {
+    static const uint8_t body[11] = {11, 1, 0xd0, 0x86, 0x03, I32, 0x20, 0xcf, 0x86, 0x03, 0x1a};
+    put(&s, body, sizeof body);
+    byte(&s, 0x0b);
+  }
+  section(m, 10, &s);
+  free(s.b);
+}
+
 /* ---- loading ---------------------------------------------------------------- */
 
 #define ARENA (64u << 20)
@@ -308,6 +331,21 @@ static void test_br_table_labels(void **state) {
 /* (func (param i32) (result i32)): n x local.get 0, local.set 0 to 7, then
  * add them all and the new local 0: n * p + 7. More than LAZY_MAX lazy
  * entries get settled early; the local's old value must stay in them. */
+/* Declared locals are not expanded: the arena a module takes follows its
+ * size, not its locals. */
+static void test_many_locals(void **state) {
+  (void)state;
+  loads_linearly(many_locals, 0);
+  buf m = {0};
+  many_locals(&m, 128u << 10, 0);
+  wasm_error err;
+  static wasm_arena a;
+  wasm_arena_init(&a, arena_mem, ARENA);
+  assert_non_null(wasm_module_load(m.b, m.n, &a, NULL, &err));
+  assert_true(a.used < 16 * m.n);
+  free(m.b);
+}
+
 static void test_lazy_past_bound(void **state) {
   (void)state;
   const uint32_t n = 200;
@@ -364,6 +402,7 @@ int main(void) {
     cmocka_unit_test(test_wide_type),
     cmocka_unit_test(test_call_results),
     cmocka_unit_test(test_br_table_labels),
+    cmocka_unit_test(test_many_locals),
     cmocka_unit_test(test_lazy_past_bound),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
