@@ -26,17 +26,6 @@
 #include "ops.h"
 #include "reader.h"
 
-/* tests/unit/test_wasm_load.c builds the engine with WASM_COUNT_WORK to
- * count what compiling costs: one per instruction, and one per stack entry,
- * label or type a loop of the compiler visits; it checks that the count is
- * within a bound per byte of the module. */
-#ifdef WASM_COUNT_WORK
-extern uint64_t wasm_compile_work;
-#define WORK(n) (wasm_compile_work += (n))
-#else
-#define WORK(n) ((void)0)
-#endif
-
 #define T_ANY 0 /* the unknown type of the polymorphic stack */
 #define MAX_DEPTH 65536u
 /* Entries that may wait unsettled above `settled`: far more than compiled

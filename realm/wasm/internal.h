@@ -6,6 +6,18 @@
 
 #include "wasm.h"
 
+/* tests/unit/test_wasm_load.c builds the engine with WASM_COUNT_WORK to
+ * count what loading costs: one per instruction compiled, and one per
+ * stack entry, label, local declaration or name comparison a loop of the
+ * decoder or compiler visits; it checks the count against a bound per
+ * byte of the module. */
+#ifdef WASM_COUNT_WORK
+extern uint64_t wasm_compile_work;
+#define WORK(n) (wasm_compile_work += (n))
+#else
+#define WORK(n) ((void)0)
+#endif
+
 #define WASM_PAGE 65536u
 #define WASM_MAX_PAGES 65536u
 

@@ -342,7 +342,27 @@ def wasm_load_shapes(size=1 << 20):
         _sec(1, [void]), _sec(3, [b"\x00"] * n),
         _sec(10, [_body([GET] + list(_uleb(49999)) + [0x1A], ((50000, I32),))
                   for _ in range(n)]))
-    shapes.update({"many-locals": many_locals,
+    # Exports whose 4-byte ASCII names collide in FNV-1a's low bits (see
+    # test_wasm_load.c): the hash set that once checked them probed n^2.
+    # Two free bytes per name make about 16k such names: 8,192 are used.
+    n = min(fit(64, 8), 8192)
+    mask, P, target = 1 << (2 * n - 1).bit_length(), 16777619, 0x2B5A3
+    mask -= 1
+    u = (target * pow(P, -1, 1 << 32)) & mask
+    names = []
+    for p in range(128 * 128):
+        h0 = ((((2166136261 ^ (p >> 7)) * P) & 0xFFFFFFFF) ^ (p & 127)) * P
+        for b1 in range(128):
+            h1 = ((h0 ^ b1) * P) & 0xFFFFFFFF
+            b2 = (h1 ^ u) & 0xFF
+            if not ((h1 ^ u) & mask) >> 8 and b2 < 128:
+                names.append(bytes([p >> 7, p & 127, b1, b2]))
+        if len(names) >= n:
+            break
+    exports = _module(_sec(1, [void]), _sec(3, [b"\x00"]),
+                      _sec(7, [_uleb(4) + x + b"\x00\x00" for x in names[:n]]),
+                      _sec(10, [_body([])]))
+    shapes.update({"many-locals": many_locals, "colliding-exports": exports,
                    "br-table-arity-limit": br_table, "wide-type-limit": wide_type,
                    "call-results": call_results, "br-results": br_results,
                    "br-table-labels": br_labels})
