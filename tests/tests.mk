@@ -31,6 +31,13 @@ $(filter build/unit/test_wasm%,$(UNIT_TESTS)): build/unit/%: tests/unit/%.c $(wi
 	$(Q)$(CC) $(UNIT_CFLAGS) -fno-math-errno -Irealm/wasm -o $@ $< \
 	  $(wildcard realm/wasm/*.c) -lcmocka
 
+# Load time: the engine built to count the compiler's work (compile.h).
+build/unit/test_wasm_load: tests/unit/test_wasm_load.c $(wildcard realm/wasm/*.[ch])
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -fno-math-errno -DWASM_COUNT_WORK -Irealm/wasm -o $@ $< \
+	  $(wildcard realm/wasm/*.c) -lcmocka
+
 test-unit: deps $(UNIT_TESTS)
 	@mkdir -p $(RESULTS)
 	@tests/unit/run.sh $(RESULTS)/unit $(UNIT_TESTS)

@@ -5,6 +5,10 @@
  */
 #include "compile.h"
 
+#ifdef WASM_COUNT_WORK
+uint64_t wasm_compile_work;
+#endif
+
 /* ---- the instruction loop ------------------------------------------------ */
 
 static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
@@ -136,6 +140,23 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
   return false;
 }
 
+/* count items of size bytes from the arena as wasm_arena_alloc gives
+ * them, but not zeroed; NULL when they do not fit (or their size does not
+ * fit a size_t, as on 32-bit targets a body's count could make it). */
+static void *scratch(wasm_arena *a, size_t count, size_t size, size_t align) {
+  if (size && count > SIZE_MAX / size)
+    return NULL;
+  size_t n = count * size;
+  uintptr_t at = (uintptr_t)a->base + a->used;
+  size_t pad = (size_t)(-at & (align - 1));
+  size_t left = a->size - a->used;
+  if (pad > left || n > left - pad)
+    return NULL;
+  void *p = a->base + a->used + pad;
+  a->used += pad + n;
+  return p;
+}
+
 bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *err) {
   wasm_funcdef *def = &m->funcdefs[defidx];
   comp c = {0};
@@ -148,24 +169,30 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *er
   c.r = (wasm_reader){def->body, def->body + def->body_len, m->bytes, NULL};
 
   /* Scratch first (operand and control stacks), then the code takes the
-   * rest of the arena; at the end the code moves down over the scratch. */
+   * rest of the arena; at the end the code moves down over the scratch.
+   * The scratch is not zeroed (every entry is written before it is read),
+   * so that its size, which the module's widest type multiplies, costs
+   * nothing when a small body leaves it unused. */
   size_t mark = a->used;
-  uint32_t maxarity = 1;
-  for (uint32_t i = 0; i < m->ntypes; i++) {
-    if (m->types[i].nresults > maxarity) maxarity = m->types[i].nresults;
-    if (m->types[i].nparams > maxarity) maxarity = m->types[i].nparams;
-  }
-  uint64_t capvs = (uint64_t)def->body_len * maxarity + 16;
+  uint64_t capvs = (uint64_t)def->body_len * (m->max_arity ? m->max_arity : 1) + 16;
   c.capvs = capvs > MAX_DEPTH ? MAX_DEPTH : (uint32_t)capvs;
   c.capcs = def->body_len / 2 + 2;
-  c.vs = wasm_arena_alloc(a, (size_t)c.capvs * sizeof(vent), 8);
-  c.cs = wasm_arena_alloc(a, (size_t)c.capcs * sizeof(ctrl), 8);
-  c.code = wasm_arena_alloc(a, 0, sizeof(uintptr_t));
-  if (!c.vs || !c.cs || !c.code) {
+  c.vs = scratch(a, c.capvs, sizeof(vent), 8);
+  c.cs = scratch(a, c.capcs, sizeof(ctrl), 8);
+  c.locals = scratch(a, def->nlocal_decls, sizeof(local_run), 8);
+  c.code = scratch(a, 0, 1, sizeof(uintptr_t));
+  if (!c.vs || !c.cs || !c.locals || !c.code) {
     a->used = mark;
     wasm_error_set(err, WASM_ERR_LIMIT, "code", def->body_offset, "out of memory");
     return false;
   }
+  wasm_reader decls = {def->local_decls, def->body, m->bytes, NULL};
+  WORK(def->nlocal_decls);
+  for (uint32_t i = 0, end = 0; i < def->nlocal_decls; i++) {
+    end += wr_u32(&decls); /* checked when decoded: at most MAX_LOCALS */
+    c.locals[i] = (local_run){end, wr_u8(&decls)};
+  }
+  c.nlocal_runs = def->nlocal_decls;
   c.capcode = (uint32_t)((a->size - a->used) / sizeof(uintptr_t) > 0xfffffff0u
                              ? 0xfffffff0u
                              : (a->size - a->used) / sizeof(uintptr_t));
@@ -185,6 +212,7 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *er
     c.last_dst = 0;
     uint8_t opc = wr_u8(&c.r);
     c.ninstr++;
+    WORK(1);
     done = instr(&c, opc, prev);
   }
   if (done && !wr_done(&c.r)) wr_fail(&c.r, "section size mismatch");

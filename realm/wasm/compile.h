@@ -11,6 +11,12 @@
  * control-flow joins only ever see values in their own slots. An
  * instruction whose result is at once stored by local.set or local.tee
  * writes the local directly.
+ *
+ * Load time stays linear in the body's size (issue 15): the entries below
+ * `settled` are known to be in their own slots, so settling scans only
+ * those above; and no more than LAZY_MAX entries stay above it (a push
+ * past that settles them all), so a local.set scans at most that many.
+ * What else an instruction costs is bounded by WASM_MAX_ARITY (decode.h).
  */
 #ifndef REALM_WASM_COMPILE_H
 #define REALM_WASM_COMPILE_H
@@ -22,6 +28,10 @@
 
 #define T_ANY 0 /* the unknown type of the polymorphic stack */
 #define MAX_DEPTH 65536u
+/* Entries that may wait unsettled above `settled`: far more than compiled
+ * code keeps (an expression's operands), few enough that a local.set's scan
+ * for lazy copies of its local is short. */
+#define LAZY_MAX 64u
 
 typedef struct vent {
   uint8_t type;
@@ -42,7 +52,17 @@ typedef struct ctrl {
   uint32_t fuel_from;  /* loop: instructions before it */
   uint32_t patch;     /* forward branch sites to patch at end, chained, +1 */
   uint32_t else_site; /* if: the BR_UNLESS offset cell, +1 */
+  uint32_t table_at;  /* br_table: the instruction that last took it (ninstr) */
+  uint32_t table_to;  /* and where its targets go: 0 not known yet, 1 the
+                         label itself, 2 a stub to emit, else its cell +3 */
 } ctrl;
+
+/* A run of locals of one type: the locals before `end` (params excluded)
+ * from the previous run's end. */
+typedef struct local_run {
+  uint32_t end;
+  uint8_t type;
+} local_run;
 
 typedef struct comp {
   wasm_module *m;
@@ -53,8 +73,11 @@ typedef struct comp {
   bool invalid;
   uint32_t op_offset; /* of the instruction being compiled */
   uint32_t L;         /* params + locals */
+  local_run *locals;  /* the declarations, for wasm_cc_local_type */
+  uint32_t nlocal_runs;
   vent *vs;
   uint32_t nvs, capvs, maxvs;
+  uint32_t settled; /* vs[0..settled) are in their own slots */
   ctrl *cs;
   uint32_t ncs, capcs;
   uintptr_t *code;
@@ -138,18 +161,62 @@ static inline void move(comp *c, const vent *v, uint32_t dst) {
 
 static inline uint32_t canon(const comp *c, uint32_t depth) { return c->L + depth; }
 
+/* Put entry i in its own slot. */
+static inline void settle(comp *c, uint32_t i) {
+  uint32_t own = canon(c, i);
+  if (c->vs[i].is_const || c->vs[i].loc != own) {
+    if (!dead(c)) move(c, &c->vs[i], own);
+    c->vs[i].loc = own;
+    c->vs[i].is_const = false;
+  }
+}
+
+/* The first entry that may not be in its own slot. */
+static inline uint32_t unsettled(const comp *c) {
+  return c->settled < c->nvs ? c->settled : c->nvs;
+}
+
+static inline void settle_all(comp *c) {
+  WORK(c->nvs - unsettled(c));
+  for (uint32_t i = unsettled(c); i < c->nvs; i++) settle(c, i);
+  c->settled = c->nvs;
+}
+
+/* A new entry on top, in its own slot (the caller may make it lazy or a
+ * constant). Pushing past LAZY_MAX unsettled entries settles them first:
+ * the code for them comes before the instruction that pushes. */
 static inline vent *push(comp *c, uint8_t t) {
   if (c->nvs >= c->capvs) {
     c->full = true;
     c->nvs = 0; /* keep going harmlessly until the caller sees `full` */
   }
+  if (c->nvs - unsettled(c) >= LAZY_MAX) settle_all(c);
+  if (c->settled > c->nvs) c->settled = c->nvs;
   vent *v = &c->vs[c->nvs];
   v->type = t;
   v->is_const = false;
   v->loc = canon(c, c->nvs);
+  v->k = 0;
   c->nvs++;
   if (c->nvs > c->maxvs) c->maxvs = c->nvs;
   return v;
+}
+
+/* Push n values of types t, each in its own slot (results, params): one
+ * bound check, and they need no settling. */
+static inline bool push_n(comp *c, uint32_t n, const uint8_t *t) {
+  if (c->capvs - c->nvs < n) {
+    c->full = true;
+    return false;
+  }
+  bool clean = unsettled(c) == c->nvs;
+  WORK(n);
+  for (uint32_t i = 0; i < n; i++)
+    c->vs[c->nvs + i] = (vent){t[i], false, canon(c, c->nvs + i), 0};
+  c->nvs += n;
+  if (c->nvs > c->maxvs) c->maxvs = c->nvs;
+  if (clean) c->settled = c->nvs;
+  return true;
 }
 
 /* Pop for validation only: a constant stays a constant. */
@@ -175,28 +242,17 @@ static inline vent pop(comp *c, uint8_t expect) {
   return v;
 }
 
-/* Put entry i in its own slot. */
-static inline void settle(comp *c, uint32_t i) {
-  uint32_t own = canon(c, i);
-  if (c->vs[i].is_const || c->vs[i].loc != own) {
-    if (!dead(c)) move(c, &c->vs[i], own);
-    c->vs[i].loc = own;
-    c->vs[i].is_const = false;
-  }
-}
-
-static inline void settle_all(comp *c) {
-  for (uint32_t i = 0; i < c->nvs; i++) settle(c, i);
-}
-
 /* Before local x is written: entries that read it lazily get their own copy. */
 static inline void settle_local(comp *c, uint32_t x) {
-  for (uint32_t i = 0; i < c->nvs; i++)
+  WORK(c->nvs - unsettled(c));
+  for (uint32_t i = unsettled(c); i < c->nvs; i++)
     if (!c->vs[i].is_const && c->vs[i].loc == x) settle(c, i);
 }
 
 static inline bool lazy_refs(const comp *c, uint32_t x, uint32_t below) {
-  for (uint32_t i = 0; i < below; i++)
+  uint32_t from = c->settled < below ? c->settled : below;
+  WORK(below - from);
+  for (uint32_t i = from; i < below; i++)
     if (!c->vs[i].is_const && c->vs[i].loc == x) return true;
   return false;
 }

@@ -62,6 +62,7 @@ static void patch_to_here(comp *c, uint32_t chain) {
 
 /* Do the top `n` values need copying to reach label f's slots? */
 static bool needs_moves(const comp *c, const ctrl *f, uint32_t n) {
+  WORK(n);
   for (uint32_t i = 0; i < n; i++) {
     const vent *v = &c->vs[c->nvs - n + i];
     if (v->is_const || v->loc != canon(c, f->height + i)) return true;
@@ -72,6 +73,7 @@ static bool needs_moves(const comp *c, const ctrl *f, uint32_t n) {
 /* Copy the top n values to label f's slots, in ascending order: a source is
  * a local (never a target) or a slot at least as high as its target. */
 static void moves(comp *c, const ctrl *f, uint32_t n) {
+  WORK(n);
   for (uint32_t i = 0; i < n; i++)
     move(c, &c->vs[c->nvs - n + i], canon(c, f->height + i));
 }
@@ -92,16 +94,42 @@ static void jump_to(comp *c, ctrl *f) {
   if (f->op == 0x03) wasm_cc_fuel_cell(c, f);
 }
 
-/* Pop values of types t and push them back: as they were where they were
- * real (`typed`: with the types t), fresh where the stack was polymorphic. */
-static void check_top(comp *c, uint32_t n, const uint8_t *t, bool typed) {
-  uint32_t before = c->nvs;
-  for (uint32_t i = 0; i < n; i++) pop_raw(c, t[n - 1 - i]);
-  uint32_t real = before - c->nvs;
-  for (uint32_t i = 0; i < n - real; i++) push(c, typed ? t[i] : T_ANY);
-  c->nvs += real;
-  if (typed)
-    for (uint32_t i = 0; i < n; i++) c->vs[c->nvs - n + i].type = t[i];
+/* Check that the top n values have types t (a polymorphic stack supplies
+ * any that are missing). With `keep` (br_if) they stay, typed t: the real
+ * ones on top of fresh ones; without, the caller makes the rest of the
+ * block unreachable and the stack is left as it was. The check costs the
+ * real values only, which the code had to push. */
+static void check_top(comp *c, uint32_t n, const uint8_t *t, bool keep) {
+  const ctrl *f = &c->cs[c->ncs - 1];
+  uint32_t above = c->nvs - f->height;
+  uint32_t real = above < n ? above : n;
+  WORK(keep ? real + n : real);
+  for (uint32_t i = 1; i <= real; i++) {
+    uint8_t have = c->vs[c->nvs - i].type;
+    if (have != T_ANY && have != t[n - i]) {
+      bad(c, "type mismatch");
+      return;
+    }
+  }
+  if (real < n && !f->unreachable) {
+    bad(c, "type mismatch");
+    return;
+  }
+  if (!keep) return;
+  uint32_t base = c->nvs - real, fresh = n - real;
+  if (fresh) { /* only where the stack is polymorphic: nothing is emitted */
+    if (c->capvs - base < n) {
+      c->full = true;
+      return;
+    }
+    __builtin_memmove(&c->vs[base + fresh], &c->vs[base], (size_t)real * sizeof(vent));
+    for (uint32_t i = 0; i < fresh; i++)
+      c->vs[base + i] = (vent){t[i], false, canon(c, base + i), 0};
+    if (c->settled > base) c->settled = base;
+    c->nvs = base + n;
+    if (c->nvs > c->maxvs) c->maxvs = c->nvs;
+  }
+  for (uint32_t i = 0; i < n; i++) c->vs[c->nvs - n + i].type = t[i];
 }
 
 static ctrl *label(comp *c, uint32_t depth) {
@@ -145,12 +173,13 @@ void wasm_cc_enter(comp *c, uint8_t opc) {
   vent cond = {WASM_I32, false, 0, 0};
   if (opc == 0x04) cond = pop(c, WASM_I32);
   uint32_t before = c->nvs;
+  WORK(np);
   for (uint32_t i = 0; i < np; i++) pop_raw(c, p[np - 1 - i]);
   if (failed(c)) return;
   if (before - c->nvs == np) {
     c->nvs = before; /* the params stay where they are */
   } else {
-    for (uint32_t i = 0; i < np; i++) push(c, p[i]);
+    push_n(c, np, p);
   }
   uint32_t mark = c->ncode, fused_if = 0;
   settle_all(c);
@@ -177,15 +206,14 @@ void wasm_cc_enter(comp *c, uint8_t opc) {
  * exactly them. */
 static void finish_arm(comp *c) {
   ctrl *f = &c->cs[c->ncs - 1];
-  uint32_t before = c->nvs;
-  for (uint32_t i = 0; i < f->nresults; i++) pop_raw(c, f->results[f->nresults - 1 - i]);
-  if (c->nvs != f->height) bad(c, "type mismatch");
+  check_top(c, f->nresults, f->results, false);
+  if (c->nvs - f->height > f->nresults) bad(c, "type mismatch");
   if (failed(c)) return;
   if (!f->unreachable) {
-    c->nvs = before;
-    for (uint32_t i = 0; i < f->nresults; i++) settle(c, f->height + i);
+    settle_all(c); /* the results: what is below them was settled at entry */
   } else {
-    for (uint32_t i = 0; i < f->nresults; i++) push(c, f->results[i]);
+    c->nvs = f->height;
+    push_n(c, f->nresults, f->results);
   }
 }
 
@@ -203,7 +231,7 @@ void wasm_cc_else(comp *c) {
   f->op = 0x05;
   f->unreachable = false;
   c->nvs = f->height;
-  for (uint32_t i = 0; i < f->nparams; i++) push(c, f->params[i]);
+  push_n(c, f->nparams, f->params);
 }
 
 /* Returns true when the function's final end was reached. */
@@ -214,6 +242,7 @@ bool wasm_cc_end(comp *c) {
     return false;
   }
   if (f->op == 0x04) {
+    WORK(f->nparams);
     for (uint32_t i = 0; i < f->nparams; i++)
       if (f->params[i] != f->results[i]) bad(c, "type mismatch");
   }
@@ -242,7 +271,7 @@ void wasm_cc_br(comp *c, uint32_t depth) {
   ctrl *f = label(c, depth);
   if (!f) return;
   uint32_t n = label_arity(f);
-  check_top(c, n, label_types(f), true);
+  check_top(c, n, label_types(f), false);
   if (failed(c)) return;
   if (!dead(c)) {
     moves(c, f, n);
@@ -280,6 +309,9 @@ void wasm_cc_br_if(comp *c, uint32_t depth) {
   patch_to_here(c, skip + 1);
 }
 
+/* Each label is checked, and gets its stub, once per br_table however many
+ * targets name it (ctrl.table_at): the work is the targets plus the
+ * labels' arities, not their product. */
 void wasm_cc_br_table(comp *c) {
   uint32_t n = wr_u32(&c->r);
   if (c->r.err) return;
@@ -288,6 +320,7 @@ void wasm_cc_br_table(comp *c) {
     return;
   }
   const uint8_t *targets = c->r.p;
+  WORK(3 * ((uint64_t)n + 1)); /* three passes over the targets */
   for (uint32_t i = 0; i <= n; i++) wr_u32(&c->r);
   if (c->r.err) return;
   vent idx = pop(c, WASM_I32);
@@ -296,7 +329,7 @@ void wasm_cc_br_table(comp *c) {
   for (uint32_t i = 0; i < n; i++) d = wr_u32(&t); /* the default is last */
   ctrl *def = label(c, d);
   if (!def) return;
-  uint32_t arity = label_arity(def);
+  uint32_t arity = label_arity(def), me = c->ninstr;
   t.p = targets;
   for (uint32_t i = 0; i <= n; i++) {
     ctrl *f = label(c, wr_u32(&t));
@@ -305,27 +338,35 @@ void wasm_cc_br_table(comp *c) {
       bad(c, "type mismatch");
       return;
     }
+    if (f->table_at == me) continue;
+    f->table_at = me;
+    f->table_to = 0;
     check_top(c, arity, label_types(f), false);
+    if (failed(c)) return;
   }
-  if (failed(c)) return;
   if (!dead(c)) {
     op(c, IOP_BR_TABLE);
     cell(c, idx.loc);
     cell(c, n);
     uint32_t table = c->ncode;
     for (uint32_t i = 0; i <= n; i++) cell(c, 0);
-    /* Targets whose values must move, and loops (which take fuel), get a
-     * stub after the table. */
+    /* Targets whose values must move, and loops (which take fuel), go to
+     * a stub after the table, one per label. */
     t.p = targets;
     for (uint32_t i = 0; i <= n && !c->full; i++) {
       ctrl *f = label(c, wr_u32(&t));
-      if (f->op != 0x03 && !needs_moves(c, f, arity)) {
+      if (!f->table_to)
+        f->table_to = f->op != 0x03 && !needs_moves(c, f, arity) ? 1 : 2;
+      if (f->table_to == 1) {
         branch_to(c, f, table + i);
-      } else {
-        c->code[table + i] = (uintptr_t)((intptr_t)c->ncode - (intptr_t)(table + i));
+        continue;
+      }
+      if (f->table_to == 2) {
+        f->table_to = c->ncode + 3;
         moves(c, f, arity);
         jump_to(c, f);
       }
+      c->code[table + i] = (uintptr_t)((intptr_t)(f->table_to - 3) - (intptr_t)(table + i));
     }
   }
   set_unreachable(c);
@@ -333,9 +374,10 @@ void wasm_cc_br_table(comp *c) {
 
 void wasm_cc_return(comp *c) {
   uint32_t n = c->ft->nresults;
-  check_top(c, n, c->ft->results, true);
+  check_top(c, n, c->ft->results, false);
   if (failed(c)) return;
   if (!dead(c)) {
+    WORK(n);
     for (uint32_t i = c->nvs - n; i < c->nvs; i++) settle(c, i);
     op(c, IOP_RET);
     cell(c, canon(c, c->nvs - n));
@@ -348,6 +390,7 @@ void wasm_cc_return(comp *c) {
 /* Pop the arguments of t (they must sit in their own slots, in order) and
  * push its results; returns the first argument's slot. */
 static uint32_t call_args(comp *c, const wasm_functype *t) {
+  WORK(2 * (uint64_t)t->nparams);
   for (uint32_t i = 0; i < t->nparams; i++) pop_raw(c, t->params[t->nparams - 1 - i]);
   uint32_t base = c->nvs;
   if (!dead(c) && !failed(c)) {
@@ -355,7 +398,7 @@ static uint32_t call_args(comp *c, const wasm_functype *t) {
     for (uint32_t i = base; i < c->nvs; i++) settle(c, i);
     c->nvs = base;
   }
-  for (uint32_t i = 0; i < t->nresults; i++) push(c, t->results[i]);
+  push_n(c, t->nresults, t->results);
   return canon(c, base);
 }
 

@@ -7,9 +7,18 @@
 
 uint8_t wasm_cc_local_type(comp *c, uint32_t x) {
   if (x < c->ft->nparams) return c->ft->params[x];
-  if (x < c->L) return c->def->local_types[x - c->ft->nparams];
-  bad(c, "unknown local");
-  return 0;
+  if (x >= c->L) {
+    bad(c, "unknown local");
+    return 0;
+  }
+  x -= c->ft->nparams;
+  uint32_t lo = 0, hi = c->nlocal_runs; /* the first run that ends past x */
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (c->locals[mid].end > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return c->locals[lo].type;
 }
 
 /* local.set / local.tee x of the top value. */

@@ -7,6 +7,12 @@
 #include "internal.h"
 #include "reader.h"
 
+/* The most params, and the most results, a function type may have (an
+ * engine limit, as in browsers; the spec's tests need 100). Validating an
+ * instruction costs up to this much (a call pushes its results, a branch
+ * checks its label's), so it bounds load time per byte of code. */
+#define WASM_MAX_ARITY 128u
+
 typedef struct wasm_decoder {
   wasm_module *m;
   wasm_arena *a;

@@ -33,6 +33,12 @@ bool wd_types(wasm_decoder *d) {
     if (!valtypes(d, &ft->nparams, &ft->params) ||
         !valtypes(d, &ft->nresults, &ft->results))
       return false;
+    if (ft->nparams > WASM_MAX_ARITY || ft->nresults > WASM_MAX_ARITY)
+      return wd_limit(d, "too many params or results");
+    if (ft->nparams > m->max_arity)
+      m->max_arity = ft->nparams;
+    if (ft->nresults > m->max_arity)
+      m->max_arity = ft->nresults;
     m->ntypes = i + 1;
   }
   return true;
@@ -250,37 +256,57 @@ bool wd_globals(wasm_decoder *d) {
   return true;
 }
 
-static uint32_t name_hash(const char *s, uint32_t n) {
-  uint32_t h = 2166136261u; /* FNV-1a */
-  for (uint32_t i = 0; i < n; i++)
-    h = (h ^ (uint8_t)s[i]) * 16777619u;
-  return h;
+/* Export names ordered by length, then bytes. */
+static int name_cmp(const wasm_export *a, const wasm_export *b) {
+  WORK(1);
+  if (a->len != b->len)
+    return a->len < b->len ? -1 : 1;
+  return a->len ? __builtin_memcmp(a->name, b->name, a->len) : 0;
 }
 
-/* spec 3.4.8 and 3.4.10: export names are distinct; a hash set keeps the
- * check linear however many exports there are. */
+/* Heap sort's sift-down of ix[root] within ix[0..n). */
+static void sift(const wasm_export *e, uint32_t *ix, uint32_t root, uint32_t n) {
+  for (;;) {
+    uint32_t child = 2 * root + 1;
+    if (child >= n)
+      return;
+    if (child + 1 < n && name_cmp(&e[ix[child]], &e[ix[child + 1]]) < 0)
+      child++;
+    if (name_cmp(&e[ix[root]], &e[ix[child]]) >= 0)
+      return;
+    uint32_t t = ix[root];
+    ix[root] = ix[child];
+    ix[child] = t;
+    root = child;
+  }
+}
+
+/* spec 3.4.8 and 3.4.10: export names are distinct. The names are sorted
+ * (heap sort: no recursion, n log n comparisons whatever the names) and
+ * neighbours compared. A hash set was linear only for names it had not
+ * been chosen against: FNV-1a's low bits depend on the low bits alone, so
+ * colliding names are cheap to make, and each probed all the others. */
 static bool unique_names(wasm_decoder *d, uint32_t off) {
   wasm_module *m = d->m;
-  uint32_t cap = 16;
-  if (m->nexports > (1u << 28))
-    return wd_limit(d, "too many exports");
-  while (cap < 2 * m->nexports)
-    cap *= 2;
-  uint32_t *slot = wd_alloc(d, cap, sizeof *slot, 4);
-  if (!slot)
+  uint32_t n = m->nexports;
+  uint32_t *ix = wd_alloc(d, n, sizeof *ix, 4);
+  if (!ix)
     return false;
-  for (uint32_t i = 0; i < m->nexports; i++) {
-    const wasm_export *e = &m->exports[i];
-    uint32_t h = name_hash(e->name, e->len) & (cap - 1);
-    for (; slot[h]; h = (h + 1) & (cap - 1)) {
-      const wasm_export *o = &m->exports[slot[h] - 1];
-      if (o->len == e->len && !__builtin_memcmp(o->name, e->name, e->len)) {
-        wd_invalid(d, off, "duplicate export name", false, 0);
-        return true;
-      }
-    }
-    slot[h] = i + 1;
+  for (uint32_t i = 0; i < n; i++)
+    ix[i] = i;
+  for (uint32_t i = n / 2; i-- > 0;)
+    sift(m->exports, ix, i, n);
+  for (uint32_t end = n; end > 1; end--) {
+    uint32_t t = ix[0];
+    ix[0] = ix[end - 1];
+    ix[end - 1] = t;
+    sift(m->exports, ix, 0, end - 1);
   }
+  for (uint32_t i = 1; i < n; i++)
+    if (name_cmp(&m->exports[ix[i - 1]], &m->exports[ix[i]]) == 0) {
+      wd_invalid(d, off, "duplicate export name", false, 0);
+      break;
+    }
   return true;
 }
 

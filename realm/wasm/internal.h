@@ -6,6 +6,18 @@
 
 #include "wasm.h"
 
+/* tests/unit/test_wasm_load.c builds the engine with WASM_COUNT_WORK to
+ * count what loading costs: one per instruction compiled, and one per
+ * stack entry, label, local declaration or name comparison a loop of the
+ * decoder or compiler visits; it checks the count against a bound per
+ * byte of the module. */
+#ifdef WASM_COUNT_WORK
+extern uint64_t wasm_compile_work;
+#define WORK(n) (wasm_compile_work += (n))
+#else
+#define WORK(n) ((void)0)
+#endif
+
 #define WASM_PAGE 65536u
 #define WASM_MAX_PAGES 65536u
 
@@ -67,7 +79,9 @@ typedef struct wasm_export {
 typedef struct wasm_funcdef {
   uint32_t type;          /* type index */
   uint32_t nlocals;       /* declared locals, params excluded */
-  uint8_t *local_types;   /* nlocals entries */
+  const uint8_t *local_decls; /* their declarations in the binary, checked:
+                                 nlocal_decls of (u32 count, type byte) */
+  uint32_t nlocal_decls;
   const uint8_t *body;    /* the expression after the locals, to its end */
   uint32_t body_len;
   uint32_t body_offset;   /* of body in the binary, for errors */
@@ -102,6 +116,7 @@ struct wasm_module {
   size_t len;
   uint32_t ntypes;
   wasm_functype *types;
+  uint32_t max_arity;       /* the most params or results of any type */
   uint32_t nimports;
   wasm_import *imports;
   /* index spaces: imports first, then definitions */

@@ -8,8 +8,8 @@ fuzz_options: hosted command lines. fuzz_dhcp: a selector byte (the
 client's state, see fuzz_dhcp.c) and a server's reply. fuzz_virtq: op
 scripts for the virtqueue (see fuzz_virtq.c). fuzz_wasm: small Wasm modules
 assembled below (a recursive fib, one that uses most instruction groups, the
-spectest imports, traps), and the spec tests' modules when ../shared has
-them.
+spectest imports, traps), the shapes that once took quadratic time to load
+(wasm_load_shapes), and the spec tests' modules when ../shared has them.
 
     python3 tests/fuzz/seeds.py HARNESS DIR
 """
@@ -258,6 +258,117 @@ def _module(*sections):
     return b"\0asm\1\0\0\0" + b"".join(sections)
 
 
+ARITY_MAX = 128  # realm/wasm/decode.h: WASM_MAX_ARITY
+
+
+def wasm_load_shapes(size=1 << 20):
+    """Modules of about `size` bytes whose loading was once quadratic
+    (issue 15): each shape, named, as it was reported. tests/unit/
+    test_wasm_load.c builds the same shapes in C; scripts that time a load
+    (see docs/wasm.md, "Load time") take these at 1 MiB."""
+    I32, UNREACHABLE, END = 0x7F, 0x00, 0x0B
+    GET, TEE, C32 = 0x20, 0x22, 0x41
+    void = _functype([], [])
+
+    def one_func(types, code, locals_=()):
+        return _module(_sec(1, types), _sec(3, [b"\x00"]),
+                       _sec(10, [_body(code, locals_)]))
+
+    def fit(fixed, per):  # how many items of `per` bytes fit beside `fixed`
+        return max(1, (size - fixed) // per)
+
+    # br_table of many targets into a block of many results.
+    results = min(30000, size // 32)
+    targets = fit(results + 64, 1)
+    br_table = one_func(
+        [void, _functype([], [I32] * results)],
+        [0x02, 1, UNREACHABLE, C32, 0, 0x0E] + list(_uleb(targets)) +
+        [0] * (targets + 1) + [END, UNREACHABLE])
+    # A deep operand stack of lazy local.gets, then many local.tees.
+    depth = min(60000, size // 16)
+    tees = fit(2 * depth + 64, 2)
+    local_tee = one_func([void], [GET, 0] * depth + [TEE, 0] * tees +
+                         [UNREACHABLE], ((1, I32),))
+    # The same deep stack, then many empty blocks (each settles the stack).
+    blocks = fit(2 * depth + 64, 3)
+    block_entry = one_func([void], [GET, 0] * depth + [0x02, 0x40, END] * blocks +
+                           [UNREACHABLE], ((1, I32),))
+    # Many types and as many functions, function i of type i.
+    n = fit(64, 10)
+    many_types = _module(
+        _sec(1, [_functype([], []) if i % 2 else _functype([I32], []) for i in range(n)]),
+        _sec(3, [_uleb(i) for i in range(n)]),
+        _sec(10, [_body([]) for _ in range(n)]))
+    # One type of 65,535 params beside many empty functions.
+    params = min(65535, size // 16)
+    n = fit(params + 64, 4)
+    wide_type = _module(
+        _sec(1, [_functype([I32] * params, []), void]),
+        _sec(3, [b"\x01"] * n),
+        _sec(10, [_body([]) for _ in range(n)]))
+    shapes = {"br-table-arity": br_table, "local-tee-deep": local_tee,
+              "block-entry-deep": block_entry, "many-types": many_types,
+              "wide-type": wide_type}
+    # The same at the engine's limit of params and results, and the
+    # instructions whose cost that limit bounds: each below does `arity`
+    # work for a few bytes.
+    arity = min(ARITY_MAX, size // 32)
+    wide = _functype([], [I32] * arity)
+    br_table = one_func(
+        [void, wide], [0x02, 1, UNREACHABLE, C32, 0, 0x0E] +
+        list(_uleb(fit(arity + 64, 1))) + [0] * (fit(arity + 64, 1) + 1) +
+        [END, UNREACHABLE])
+    n = fit(arity + 64, 4)
+    wide_type = _module(_sec(1, [_functype([I32] * arity, []), void]),
+                        _sec(3, [b"\x01"] * n), _sec(10, [_body([]) for _ in range(n)]))
+    n = fit(arity + 64, 3)
+    call_results = _module(  # call a function of `arity` results, drop them
+        _sec(1, [void, wide]), _sec(3, [b"\x00", b"\x01"]),
+        _sec(10, [_body([0x10, 1, UNREACHABLE] * n), _body([UNREACHABLE])]))
+    n = fit(arity + 64, 3)
+    br_results = one_func(  # br to a label of `arity` results, unreachable
+        [void, wide], [0x02, 1] + [UNREACHABLE, 0x0C, 0] * n +
+        [END, UNREACHABLE])
+    # Nested blocks of `arity` results, a br_table naming each once; their
+    # ends then pass the results out, each checked.
+    n = fit(arity + 64, 7)
+    br_labels = one_func(
+        [void, wide], [0x02, 1] * n + [UNREACHABLE, C32, 0, 0x0E] +
+        list(_uleb(n - 1)) + list(b"".join(_uleb(i) for i in range(n))) +
+        [END] * n + [UNREACHABLE])
+    # Many functions, each declaring 50,000 locals in 4 bytes.
+    n = fit(64, 14)
+    many_locals = _module(
+        _sec(1, [void]), _sec(3, [b"\x00"] * n),
+        _sec(10, [_body([GET] + list(_uleb(49999)) + [0x1A], ((50000, I32),))
+                  for _ in range(n)]))
+    # Exports whose 4-byte ASCII names collide in FNV-1a's low bits (see
+    # test_wasm_load.c): the hash set that once checked them probed n^2.
+    # Two free bytes per name make about 16k such names: 8,192 are used.
+    n = min(fit(64, 8), 8192)
+    mask, P, target = 1 << (2 * n - 1).bit_length(), 16777619, 0x2B5A3
+    mask -= 1
+    u = (target * pow(P, -1, 1 << 32)) & mask
+    names = []
+    for p in range(128 * 128):
+        h0 = ((((2166136261 ^ (p >> 7)) * P) & 0xFFFFFFFF) ^ (p & 127)) * P
+        for b1 in range(128):
+            h1 = ((h0 ^ b1) * P) & 0xFFFFFFFF
+            b2 = (h1 ^ u) & 0xFF
+            if not ((h1 ^ u) & mask) >> 8 and b2 < 128:
+                names.append(bytes([p >> 7, p & 127, b1, b2]))
+        if len(names) >= n:
+            break
+    exports = _module(_sec(1, [void]), _sec(3, [b"\x00"]),
+                      _sec(7, [_uleb(4) + x + b"\x00\x00" for x in names[:n]]),
+                      _sec(10, [_body([])]))
+    shapes.update({"many-locals": many_locals, "colliding-exports": exports,
+                   "br-table-arity-limit": br_table, "wide-type-limit": wide_type,
+                   "call-results": call_results, "br-results": br_results,
+                   "br-table-labels": br_labels})
+    return shapes
+
+
 def wasm_seeds():
     """Small modules, assembled here (the opcodes are the spec's):
     import names are spectest's, as fuzz_wasm.c's resolver knows them."""
@@ -336,6 +447,10 @@ def wasm_seeds():
                   _body([C32, 0x7F, 0x28, 2, 0x80, 0x80, 4])]))
     seeds = {"empty": empty, "fib": fib, "features": module,
              "imports": imports_all, "traps": traps}
+    # The shapes that once loaded in quadratic time, at 64 KiB (libFuzzer
+    # mutates small inputs faster; the shapes are the same).
+    for name, data in wasm_load_shapes(1 << 16).items():
+        seeds["load-" + name] = data
     # With the spec tests beside the repository (../shared, or WASM_SPEC),
     # their ~3,300 modules too: every feature, and many near-misses.
     spec = os.environ.get("WASM_SPEC") or os.path.join(
