@@ -442,9 +442,12 @@ static void test_lazy_past_bound(void **state) {
   assert_non_null(in);
   wasm_extern e;
   assert_true(wasm_instance_export(in, "f", 1, &e));
-  wasm_value arg = {.i32 = 3}, res = {0};
-  assert_int_equal(wasm_call(x, e.u.func, &arg, 1, &res, 1), WASM_OK);
-  assert_int_equal(res.i32, n * 3 + 7);
+  wasm_value arg = {.i32 = 3};
+  assert_int_equal(wasm_call(x, e.u.func, &arg, 1), WASM_OK);
+  uint32_t nres = 0;
+  const wasm_value *res = wasm_exec_results(x, &nres);
+  assert_int_equal(nres, 1);
+  assert_int_equal(res[0].i32, n * 3 + 7);
   free(m.b);
   free(s.b);
   free(c.b);
