@@ -162,6 +162,8 @@ static kerr_t udp_submit(kdevice_t *dev, kwork_t *w) {
       kdev_complete(dev, w, KERR_OK);
     return err;
   }
+  if (kwork_op_info[w->op].handle_at == 0) /* an op of the class not here */
+    return KERR_UNSUPPORTED;
   hosted_udp_sock_t *s = lookup(u, kwork_handle(w));
   if (s == NULL)
     return KERR_NOT_BOUND;
@@ -174,10 +176,12 @@ static kerr_t udp_submit(kdevice_t *dev, kwork_t *w) {
     kwork_list_push(&s->recvs, w);
     serve(u, s);
     return KERR_OK;
-  default: /* KWORK_OP_UDP_SEND: goes out at kick, in submit order */
+  case KWORK_OP_UDP_SEND: /* goes out at kick, in submit order */
     kwork_list_push(&s->sends, w);
     s->nsends++;
     return KERR_OK;
+  default:
+    return KERR_UNSUPPORTED;
   }
 }
 
