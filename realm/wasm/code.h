@@ -62,9 +62,10 @@ enum wasm_iop {
   IOP_BR_EQZ64_BACK,
   IOP_BR_NEZ32_BACK,
   IOP_BR_NEZ64_BACK,
-  IOP_IMM = 0x140,      /* + (opc - 0x45): binary op with an immediate [a imm dst] */
-  IOP_BR = 0x190,       /* + (opc - 0x45): compare and branch [a b off] */
-  IOP_BRI = 0x1b0,      /* + (opc - 0x45): compare with immediate and branch [a imm off] */
+  /* The three below are bases, + (opc - 0x45): */
+  IOP_IMM = 0x140,      /* binary op with an immediate [a imm dst] */
+  IOP_BR = 0x190,       /* compare and branch [a b off] */
+  IOP_BRI = 0x1b0,      /* compare with immediate and branch [a imm off] */
   IOP_BR_BACK = 0x1d0,  /* IOP_BR, IOP_BRI back to a loop: [a b off n] */
   IOP_BRI_BACK = 0x1f0,
   IOP_COUNT = 0x210

@@ -54,11 +54,13 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
     break;
   }
   case 0x3f:
-    if (wasm_cc_zero_byte(c) && wasm_cc_need_memory(c)) wasm_cc_emit_n(c, 0x3f, 0, NULL, 0, NULL, WASM_I32);
+    if (wasm_cc_zero_byte(c) && wasm_cc_need_memory(c))
+      wasm_cc_emit_n(c, 0x3f, 0, NULL, 0, NULL, WASM_I32);
     break;
   case 0x40: {
     static const uint8_t in = WASM_I32;
-    if (wasm_cc_zero_byte(c) && wasm_cc_need_memory(c)) wasm_cc_emit_n(c, 0x40, 0, NULL, 1, &in, WASM_I32);
+    if (wasm_cc_zero_byte(c) && wasm_cc_need_memory(c))
+      wasm_cc_emit_n(c, 0x40, 0, NULL, 1, &in, WASM_I32);
     break;
   }
   case 0x41: case 0x43: {
@@ -157,7 +159,8 @@ static void *scratch(wasm_arena *a, size_t count, size_t size, size_t align) {
   return p;
 }
 
-bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *err) {
+bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a,
+                  wasm_error *err) {
   wasm_funcdef *def = &m->funcdefs[defidx];
   comp c = {0};
   c.m = m;
@@ -174,7 +177,8 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *er
    * so that its size, which the module's widest type multiplies, costs
    * nothing when a small body leaves it unused. */
   size_t mark = a->used;
-  uint64_t capvs = (uint64_t)def->body_len * (m->max_arity ? m->max_arity : 1) + 16;
+  uint64_t capvs =
+      (uint64_t)def->body_len * (m->max_arity ? m->max_arity : 1) + 16;
   c.capvs = capvs > MAX_DEPTH ? MAX_DEPTH : (uint32_t)capvs;
   c.capcs = def->body_len / 2 + 2;
   c.vs = scratch(a, c.capvs, sizeof(vent), 8);
@@ -183,7 +187,8 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *er
   c.code = scratch(a, 0, 1, sizeof(uintptr_t));
   if (!c.vs || !c.cs || !c.locals || !c.code) {
     a->used = mark;
-    wasm_error_set(err, WASM_ERR_LIMIT, "code", def->body_offset, "out of memory");
+    wasm_error_set(err, WASM_ERR_LIMIT, "code", def->body_offset,
+                   "out of memory");
     return false;
   }
   wasm_reader decls = {def->local_decls, def->body, m->bytes, NULL};
@@ -227,10 +232,12 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *er
     else if (c.r.err)
       wasm_error_set(err, WASM_ERR_MALFORMED, "code", c.op_offset, c.r.err);
     else if (c.full)
-      wasm_error_set(err, WASM_ERR_LIMIT, "code", def->body_offset, "out of memory");
+      wasm_error_set(err, WASM_ERR_LIMIT, "code", def->body_offset,
+                     "out of memory");
     return false;
   }
-  uintptr_t *dst = (uintptr_t *)(a->base + ((mark + sizeof(uintptr_t) - 1) & ~(sizeof(uintptr_t) - 1)));
+  uintptr_t *dst = (uintptr_t *)(a->base + ((mark + sizeof(uintptr_t) - 1) &
+                                            ~(sizeof(uintptr_t) - 1)));
   __builtin_memmove(dst, c.code, (size_t)c.ncode * sizeof(uintptr_t));
   a->used = (size_t)((uint8_t *)(dst + c.ncode) - a->base);
   def->code = dst;

@@ -103,7 +103,9 @@ static inline bool bad(comp *c, const char *why) {
   return false;
 }
 
-static inline bool failed(const comp *c) { return c->invalid || c->r.err || c->full; }
+static inline bool failed(const comp *c) {
+  return c->invalid || c->r.err || c->full;
+}
 
 /* ---- emitting ------------------------------------------------------------ */
 
@@ -159,7 +161,9 @@ static inline void move(comp *c, const vent *v, uint32_t dst) {
 
 /* ---- the operand stack --------------------------------------------------- */
 
-static inline uint32_t canon(const comp *c, uint32_t depth) { return c->L + depth; }
+static inline uint32_t canon(const comp *c, uint32_t depth) {
+  return c->L + depth;
+}
 
 /* Put entry i in its own slot. */
 static inline void settle(comp *c, uint32_t i) {
@@ -227,7 +231,8 @@ static inline vent pop_raw(comp *c, uint8_t expect) {
     return (vent){T_ANY, false, canon(c, c->nvs), 0};
   }
   vent v = c->vs[--c->nvs];
-  if (expect != T_ANY && v.type != T_ANY && v.type != expect) bad(c, "type mismatch");
+  if (expect != T_ANY && v.type != T_ANY && v.type != expect)
+    bad(c, "type mismatch");
   return v;
 }
 

@@ -4,8 +4,9 @@
  * is reached; loops are targets already known. */
 #include "compile.h"
 
-static const uint8_t vt_one[6][1] = {{WASM_I32}, {WASM_I64}, {WASM_F32},
-                                     {WASM_F64}, {WASM_FUNCREF}, {WASM_EXTERNREF}};
+static const uint8_t vt_one[6][1] = {{WASM_I32},     {WASM_I64},
+                                     {WASM_F32},     {WASM_F64},
+                                     {WASM_FUNCREF}, {WASM_EXTERNREF}};
 
 static const uint8_t *single(uint8_t t) {
   switch (t) {
@@ -20,8 +21,12 @@ static const uint8_t *single(uint8_t t) {
 
 /* ---- control ------------------------------------------------------------- */
 
-static uint32_t label_arity(const ctrl *f) { return f->op == 0x03 ? f->nparams : f->nresults; }
-static const uint8_t *label_types(const ctrl *f) { return f->op == 0x03 ? f->params : f->results; }
+static uint32_t label_arity(const ctrl *f) {
+  return f->op == 0x03 ? f->nparams : f->nresults;
+}
+static const uint8_t *label_types(const ctrl *f) {
+  return f->op == 0x03 ? f->params : f->results;
+}
 
 void wasm_cc_push_ctrl(comp *c, uint8_t opc, uint32_t np, const uint8_t *p,
                        uint32_t nr, const uint8_t *r) {
@@ -37,7 +42,8 @@ void wasm_cc_push_ctrl(comp *c, uint8_t opc, uint32_t np, const uint8_t *p,
   f->nresults = nr;
   f->results = r;
   f->height = c->nvs - np;
-  f->dead_in = c->ncs > 1 && (c->cs[c->ncs - 2].unreachable || c->cs[c->ncs - 2].dead_in);
+  f->dead_in = c->ncs > 1 &&
+               (c->cs[c->ncs - 2].unreachable || c->cs[c->ncs - 2].dead_in);
 }
 
 
@@ -122,7 +128,8 @@ static void check_top(comp *c, uint32_t n, const uint8_t *t, bool keep) {
       c->full = true;
       return;
     }
-    __builtin_memmove(&c->vs[base + fresh], &c->vs[base], (size_t)real * sizeof(vent));
+    __builtin_memmove(&c->vs[base + fresh], &c->vs[base],
+                      (size_t)real * sizeof(vent));
     for (uint32_t i = 0; i < fresh; i++)
       c->vs[base + i] = (vent){t[i], false, canon(c, base + i), 0};
     if (c->settled > base) c->settled = base;
@@ -250,7 +257,8 @@ bool wasm_cc_end(comp *c) {
   if (failed(c)) return false;
   if (f->op == 0x03)
     for (uint32_t chain = f->fuel_chain; chain && !c->full;) {
-      uint32_t site = chain - 1; /* a branch back: what one more iteration costs */
+      /* a branch back: what one more iteration costs */
+      uint32_t site = chain - 1;
       chain = (uint32_t)c->code[site];
       c->code[site] = c->ninstr - f->fuel_from;
     }
@@ -366,7 +374,8 @@ void wasm_cc_br_table(comp *c) {
         moves(c, f, arity);
         jump_to(c, f);
       }
-      c->code[table + i] = (uintptr_t)((intptr_t)(f->table_to - 3) - (intptr_t)(table + i));
+      c->code[table + i] =
+          (uintptr_t)((intptr_t)(f->table_to - 3) - (intptr_t)(table + i));
     }
   }
   set_unreachable(c);
@@ -391,7 +400,8 @@ void wasm_cc_return(comp *c) {
  * push its results; returns the first argument's slot. */
 static uint32_t call_args(comp *c, const wasm_functype *t) {
   WORK(2 * (uint64_t)t->nparams);
-  for (uint32_t i = 0; i < t->nparams; i++) pop_raw(c, t->params[t->nparams - 1 - i]);
+  for (uint32_t i = 0; i < t->nparams; i++)
+    pop_raw(c, t->params[t->nparams - 1 - i]);
   uint32_t base = c->nvs;
   if (!dead(c) && !failed(c)) {
     c->nvs += t->nparams;

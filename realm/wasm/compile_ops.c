@@ -171,7 +171,8 @@ void wasm_cc_fc(comp *c) {
   }
   case 8: /* memory.init */
     a = wr_u32(&c->r);
-    if (!wasm_cc_zero_byte(c) || !wasm_cc_need_memory(c) || !data_idx(c, a)) return;
+    if (!wasm_cc_zero_byte(c) || !wasm_cc_need_memory(c) || !data_idx(c, a))
+      return;
     wasm_cc_emit_n(c, IOP_MEM_INIT, 1, &a, 3, i3, 0);
     return;
   case 9:
@@ -180,7 +181,9 @@ void wasm_cc_fc(comp *c) {
     wasm_cc_emit_n(c, IOP_DATA_DROP, 1, &a, 0, NULL, 0);
     return;
   case 10:
-    if (!wasm_cc_zero_byte(c) || !wasm_cc_zero_byte(c) || !wasm_cc_need_memory(c)) return;
+    if (!wasm_cc_zero_byte(c) || !wasm_cc_zero_byte(c) ||
+        !wasm_cc_need_memory(c))
+      return;
     wasm_cc_emit_n(c, IOP_MEM_COPY, 0, NULL, 3, i3, 0);
     return;
   case 11:
@@ -288,7 +291,8 @@ bool wasm_cc_imm_form(comp *c, uint8_t opc) {
   uint8_t in, out;
   ops_numeric(opc, &in, &out, NULL);
   if (top->type != in) return false;
-  if (in == WASM_I64 && top->k != (uint64_t)(int64_t)(int32_t)top->k) return false;
+  if (in == WASM_I64 && top->k != (uint64_t)(int64_t)(int32_t)top->k)
+    return false;
   vent b = pop_raw(c, in);
   vent a = pop(c, in);
   vent *r = push(c, out);

@@ -231,10 +231,12 @@ static bool finish(wasm_decoder *d) {
   wasm_module *m = d->m;
   d->sec = "";
   if (d->nfuncdefs && !d->has_code)
-    return wd_malformed(d, "function and code section have inconsistent lengths");
+    return wd_malformed(d,
+                        "function and code section have inconsistent lengths");
   if (m->has_datacount && !d->has_data && m->ndatas) {
     d->sec = "datacount";
-    return wd_malformed(d, "data count and data section have inconsistent lengths");
+    return wd_malformed(
+        d, "data count and data section have inconsistent lengths");
   }
   if (d->invalid) {
     *d->err = d->inv;
@@ -247,7 +249,8 @@ static bool finish(wasm_decoder *d) {
           m->funcdefs[i].body_offset, "invalid function body");
       /* An invalid body: a later one may still be malformed, which the
        * spec (decoding before validating) reports instead. */
-      for (uint32_t j = i + 1; d->err->kind == WASM_ERR_INVALID && j < d->nfuncdefs; j++) {
+      for (uint32_t j = i + 1;
+           d->err->kind == WASM_ERR_INVALID && j < d->nfuncdefs; j++) {
         uint32_t at = 0;
         const char *why = wasm_scan_body(m, &m->funcdefs[j], &at);
         if (why) wasm_error_set(d->err, WASM_ERR_MALFORMED, "code", at, why);

@@ -61,7 +61,8 @@ static bool tabletype(wasm_decoder *d, wasm_tabletype *t) {
   if (!wd_reftype(d, &t->elem) || !limits(d, &t->lim, &hasmax))
     return false;
   if (hasmax && t->lim.min > t->lim.max)
-    wd_invalid(d, off, "size minimum must not be greater than maximum", false, 0);
+    wd_invalid(d, off, "size minimum must not be greater than maximum", false,
+               0);
   return true;
 }
 
@@ -71,9 +72,11 @@ static bool memtype(wasm_decoder *d, wasm_lim *l) {
   if (!limits(d, l, &hasmax))
     return false;
   if (l->min > WASM_MAX_PAGES || (hasmax && l->max > WASM_MAX_PAGES))
-    wd_invalid(d, off, "memory size must be at most 65536 pages (4GiB)", false, 0);
+    wd_invalid(d, off, "memory size must be at most 65536 pages (4GiB)", false,
+               0);
   else if (hasmax && l->min > l->max)
-    wd_invalid(d, off, "size minimum must not be greater than maximum", false, 0);
+    wd_invalid(d, off, "size minimum must not be greater than maximum", false,
+               0);
   return true;
 }
 
@@ -265,7 +268,8 @@ static int name_cmp(const wasm_export *a, const wasm_export *b) {
 }
 
 /* Heap sort's sift-down of ix[root] within ix[0..n). */
-static void sift(const wasm_export *e, uint32_t *ix, uint32_t root, uint32_t n) {
+static void sift(const wasm_export *e, uint32_t *ix, uint32_t root,
+                 uint32_t n) {
   for (;;) {
     uint32_t child = 2 * root + 1;
     if (child >= n)

@@ -263,7 +263,8 @@ bool wd_code(wasm_decoder *d) {
   if (d->r.err)
     return false;
   if (n != d->nfuncdefs)
-    return wd_malformed(d, "function and code section have inconsistent lengths");
+    return wd_malformed(d,
+                        "function and code section have inconsistent lengths");
   d->has_code = true;
   for (uint32_t i = 0; i < n; i++)
     if (!code_entry(d, &m->funcdefs[i]))
@@ -310,7 +311,8 @@ bool wd_datas(wasm_decoder *d) {
   if (d->r.err)
     return false;
   if (m->has_datacount && n != m->ndatas)
-    return wd_malformed(d, "data count and data section have inconsistent lengths");
+    return wd_malformed(
+        d, "data count and data section have inconsistent lengths");
   if (!(m->datas = wd_alloc(d, n, sizeof *m->datas, 8)))
     return false;
   m->ndatas = n;

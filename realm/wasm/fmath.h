@@ -6,10 +6,26 @@
 
 #include <stdint.h>
 
-static inline uint32_t f32_bits(float f) { uint32_t u; __builtin_memcpy(&u, &f, 4); return u; }
-static inline float f32_from(uint32_t u) { float f; __builtin_memcpy(&f, &u, 4); return f; }
-static inline uint64_t f64_bits(double d) { uint64_t u; __builtin_memcpy(&u, &d, 8); return u; }
-static inline double f64_from(uint64_t u) { double d; __builtin_memcpy(&d, &u, 8); return d; }
+static inline uint32_t f32_bits(float f) {
+  uint32_t u;
+  __builtin_memcpy(&u, &f, 4);
+  return u;
+}
+static inline float f32_from(uint32_t u) {
+  float f;
+  __builtin_memcpy(&f, &u, 4);
+  return f;
+}
+static inline uint64_t f64_bits(double d) {
+  uint64_t u;
+  __builtin_memcpy(&u, &d, 8);
+  return u;
+}
+static inline double f64_from(uint64_t u) {
+  double d;
+  __builtin_memcpy(&d, &u, 8);
+  return d;
+}
 
 static inline float f32_trunc(float x) {
   uint32_t u = f32_bits(x);

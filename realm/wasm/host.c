@@ -28,7 +28,8 @@ wasm_func *wasm_host_func_new(wasm_arena *a, const wasm_functype *type,
   return f;
 }
 
-wasm_global *wasm_global_new(wasm_arena *a, uint8_t type, bool mut, wasm_value v) {
+wasm_global *wasm_global_new(wasm_arena *a, uint8_t type, bool mut,
+                             wasm_value v) {
   wasm_global *g = wasm_arena_alloc(a, sizeof *g, _Alignof(wasm_global));
   if (!g)
     return NULL;
@@ -72,7 +73,8 @@ wasm_memory *wasm_memory_new(wasm_arena *a, const wasm_limits *lim,
   uint32_t cap = lim->resize ? min_pages : max;
   if (cap) {
     if (lim->resize)
-      mem->data = storage(lim->resize, lim->resize_env, NULL, 0, cap, WASM_PAGE);
+      mem->data =
+          storage(lim->resize, lim->resize_env, NULL, 0, cap, WASM_PAGE);
     else if ((uint64_t)cap * WASM_PAGE <= SIZE_MAX)
       mem->data = wasm_arena_alloc(a, (size_t)cap * WASM_PAGE, 16);
     if (!mem->data)
@@ -169,7 +171,8 @@ bool wasm_memory_read(wasm_memory *m, uint64_t addr, void *dst, uint64_t len) {
   return true;
 }
 
-bool wasm_memory_write(wasm_memory *m, uint64_t addr, const void *src, uint64_t len) {
+bool wasm_memory_write(wasm_memory *m, uint64_t addr, const void *src,
+                       uint64_t len) {
   if (!m || addr > m->bytes || len > m->bytes - addr)
     return false;
   if (len)

@@ -23,10 +23,12 @@ static bool import_ok(const wasm_module *m, const wasm_import *im,
     return false;
   switch (im->kind) {
   case WASM_EXTERN_FUNC:
-    return x->u.func && wasm_functype_eq(x->u.func->type, &m->types[im->d.type]);
+    return x->u.func &&
+           wasm_functype_eq(x->u.func->type, &m->types[im->d.type]);
   case WASM_EXTERN_TABLE:
     return x->u.table && x->u.table->elem == im->d.table.elem &&
-      limits_match(x->u.table->size, x->u.table->declared_max, &im->d.table.lim);
+           limits_match(x->u.table->size, x->u.table->declared_max,
+                        &im->d.table.lim);
   case WASM_EXTERN_MEMORY:
     return x->u.memory &&
       limits_match(x->u.memory->pages, x->u.memory->declared_max, &im->d.mem);
@@ -38,8 +40,8 @@ static bool import_ok(const wasm_module *m, const wasm_import *im,
 }
 
 /* Resolves and checks every import into the instance's index spaces. */
-static bool link(const wasm_module *m, wasm_instance *in, wasm_resolve_fn resolve,
-    void *env, wasm_error *err) {
+static bool link(const wasm_module *m, wasm_instance *in,
+                 wasm_resolve_fn resolve, void *env, wasm_error *err) {
   uint32_t f = 0, t = 0, g = 0;
   for (uint32_t i = 0; i < m->nimports; i++) {
     const wasm_import *im = &m->imports[i];
@@ -85,7 +87,8 @@ static bool define(const wasm_module *m, wasm_instance *in, wasm_arena *a,
   }
   for (uint32_t i = m->ntables_imported; i < m->ntables; i++) {
     const wasm_tabletype *tt = &m->tables[i];
-    if (!(in->tables[i] = wasm_table_new(a, lim, tt->elem, tt->lim.min, tt->lim.max)))
+    if (!(in->tables[i] =
+              wasm_table_new(a, lim, tt->elem, tt->lim.min, tt->lim.max)))
       return fail(err, WASM_ERR_LIMIT, "table too large");
   }
   if (m->nmems > m->nmems_imported &&
@@ -138,7 +141,8 @@ static bool segments(const wasm_module *m, wasm_instance *in, wasm_exec *x,
       if (off + e->count > t->size)
         return trap(x, WASM_TRAP_TABLE_OOB, err);
       if (e->count)
-        __builtin_memcpy(t->elems + off, in->elem_vals[i], (size_t)e->count * 8);
+        __builtin_memcpy(t->elems + off, in->elem_vals[i],
+                         (size_t)e->count * 8);
     }
     if (e->mode != WASM_SEG_PASSIVE)
       in->elem_dropped[i] = 1;
@@ -162,7 +166,8 @@ static bool segments(const wasm_module *m, wasm_instance *in, wasm_exec *x,
  * back, and so does the arena. After a segment or the start function
  * trapped this is not done: the instance's functions may be in imported
  * tables by then (spec 2.0), and stay callable. */
-static void undo(const wasm_module *m, wasm_instance *in, wasm_arena *a, size_t mark) {
+static void undo(const wasm_module *m, wasm_instance *in, wasm_arena *a,
+                 size_t mark) {
   for (uint32_t i = m->ntables_imported; i < m->ntables; i++) {
     wasm_table *t = in->tables[i];
     if (t && t->resize && t->elems)
@@ -190,8 +195,10 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
   in->m = m;
   in->funcs = wasm_arena_array(a, m->nfuncs, sizeof(void *), sizeof(void *));
   in->tables = wasm_arena_array(a, m->ntables, sizeof(void *), sizeof(void *));
-  in->globals = wasm_arena_array(a, m->nglobals, sizeof(void *), sizeof(void *));
-  in->elem_vals = wasm_arena_array(a, m->nelems, sizeof(void *), sizeof(void *));
+  in->globals =
+      wasm_arena_array(a, m->nglobals, sizeof(void *), sizeof(void *));
+  in->elem_vals =
+      wasm_arena_array(a, m->nelems, sizeof(void *), sizeof(void *));
   in->elem_dropped = wasm_arena_alloc(a, m->nelems, 1);
   in->data_dropped = wasm_arena_alloc(a, m->ndatas, 1);
   if (!in->funcs || !in->tables || !in->globals || !in->elem_vals ||
@@ -221,7 +228,8 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
       return fail(err, WASM_ERR_LIMIT, "no exec for the start function"), NULL;
     wasm_status s = wasm_call(x, in->funcs[m->start], NULL, 0);
     if (s == WASM_TRAPPED)
-      return fail(err, WASM_ERR_TRAP, wasm_trap_string(wasm_exec_trap(x))), NULL;
+      return fail(err, WASM_ERR_TRAP, wasm_trap_string(wasm_exec_trap(x))),
+             NULL;
     if (s == WASM_OUT_OF_FUEL)
       wasm_exec_reset(x); /* the call cannot go on: free the context */
     if (s != WASM_OK)
@@ -231,8 +239,8 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
   return in;
 }
 
-bool wasm_instance_export(const wasm_instance *in, const char *name, uint32_t len,
-    wasm_extern *out) {
+bool wasm_instance_export(const wasm_instance *in, const char *name,
+                          uint32_t len, wasm_extern *out) {
   const wasm_module *m = in->m;
   for (uint32_t i = 0; i < m->nexports; i++) {
     const wasm_export *e = &m->exports[i];

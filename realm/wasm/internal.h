@@ -47,7 +47,12 @@ typedef struct wasm_globaltype {
 } wasm_globaltype;
 
 /* A constant expression of 2.0: one instruction, then end. */
-enum { WASM_CE_CONST = 1, WASM_CE_GLOBAL_GET, WASM_CE_REF_NULL, WASM_CE_REF_FUNC };
+enum {
+  WASM_CE_CONST = 1,
+  WASM_CE_GLOBAL_GET,
+  WASM_CE_REF_NULL,
+  WASM_CE_REF_FUNC
+};
 typedef struct wasm_constexpr {
   uint8_t op;    /* WASM_CE_* */
   uint8_t type;  /* the value's type */
@@ -139,7 +144,7 @@ struct wasm_module {
   bool has_datacount;
   uint32_t ndatas;          /* from the data count section if present */
   wasm_data *datas;
-  uint8_t *func_declared;   /* nfuncs flags: may be named by ref.func (C.refs) */
+  uint8_t *func_declared; /* nfuncs flags: may be named by ref.func (C.refs) */
 };
 
 /* ---- runtime objects ----------------------------------------------------- */
@@ -192,7 +197,8 @@ struct wasm_instance {
 void *wasm_arena_array(wasm_arena *a, size_t n, size_t size, size_t align);
 
 /* compile.c: validate function defidx of m and compile it into the arena. */
-bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a, wasm_error *err);
+bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a,
+                  wasm_error *err);
 
 /* scan.c: why a function body is malformed (and where), or NULL. */
 const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,

@@ -55,8 +55,13 @@
 /* Load the current function's instance. */
 #define LOAD_INST() do {                                   \
     inst = cur->inst;                                      \
-    if (inst && inst->mem) { mem = inst->mem->data; memsize = inst->mem->bytes; } \
-    else { mem = NULL; memsize = 0; }                      \
+    if (inst && inst->mem) {                               \
+      mem = inst->mem->data;                               \
+      memsize = inst->mem->bytes;                          \
+    } else {                                               \
+      mem = NULL;                                          \
+      memsize = 0;                                         \
+    }                                                      \
   } while (0)
 
 /* Effective address of an access of n bytes: the operand plus the memarg
@@ -104,15 +109,29 @@
     R(3).i64 = b == -1 ? 0 : (U)(a % b);                              \
     STEP(4);                                                          \
   }
-#define DIV_U(opc, F, U) \
-  op_##opc: { U a = R(1).F, b = R(2).F; if (b == 0) TRAP(WASM_TRAP_DIV_ZERO); R(3).i64 = a / b; STEP(4); }
-#define REM_U(opc, F, U) \
-  op_##opc: { U a = R(1).F, b = R(2).F; if (b == 0) TRAP(WASM_TRAP_DIV_ZERO); R(3).i64 = a % b; STEP(4); }
+#define DIV_U(opc, F, U)                                              \
+  op_##opc: {                                                         \
+    U a = R(1).F, b = R(2).F;                                         \
+    if (b == 0) TRAP(WASM_TRAP_DIV_ZERO);                             \
+    R(3).i64 = a / b;                                                 \
+    STEP(4);                                                          \
+  }
+#define REM_U(opc, F, U)                                              \
+  op_##opc: {                                                         \
+    U a = R(1).F, b = R(2).F;                                         \
+    if (b == 0) TRAP(WASM_TRAP_DIV_ZERO);                             \
+    R(3).i64 = a % b;                                                 \
+    STEP(4);                                                          \
+  }
 
 /* Float to integer type T: the value truncated (in a double, which holds
  * every f32 exactly) must lie in [lo, hi); both bounds are powers of two,
  * exact as doubles. Trapping: NaN and out of range trap. Saturating: NaN
  * is 0, out of range clamps. */
+/* Powers of two, the bounds of the integer types as doubles. */
+#define P31 2147483648.0
+#define P63 9223372036854775808.0
+#define P64 18446744073709551616.0
 #define TRUNC(opc, IN, T, U, lo, hi)                                 \
   op_##opc: {                                                        \
     double t = f64_trunc((double)R(1).IN);                           \
@@ -139,7 +158,8 @@
 #define OPS32I uint32_t a = R(1).i32, b = (uint32_t)ip[2]
 #define OPS64 uint64_t a = R(1).i64, b = R(2).i64
 #define OPS64I uint64_t a = R(1).i64, b = (uint64_t)(int64_t)(intptr_t)ip[2]
-#define IMM32(opc, expr) op_imm_##opc: { OPS32I; R(3).i64 = (uint32_t)(expr); STEP(4); }
+#define IMM32(opc, expr) \
+  op_imm_##opc: { OPS32I; R(3).i64 = (uint32_t)(expr); STEP(4); }
 #define IMM64(opc, expr) op_imm_##opc: { OPS64I; R(3).i64 = (expr); STEP(4); }
 
 /* [a b off] or, back to a loop, [a b off n]. A branch back pays for the
@@ -154,19 +174,34 @@
   } while (0)
 #define BRANCH_IF(cond) \
   do { if (cond) { ip = &ip[3] + (intptr_t)ip[3]; NEXT(); } STEP(4); } while (0)
-#define BRANCH_BACK_IF2(cond) \
-  do { if (cond) { CHARGE(ip[3]); ip = &ip[2] + (intptr_t)ip[2]; NEXT(); } STEP(4); } while (0)
-#define BRANCH_BACK_IF3(cond) \
-  do { if (cond) { CHARGE(ip[4]); ip = &ip[3] + (intptr_t)ip[3]; NEXT(); } STEP(5); } while (0)
+#define BRANCH_BACK_IF2(cond)                                                  \
+  do {                                                                         \
+    if (cond) {                                                                \
+      CHARGE(ip[3]);                                                           \
+      ip = &ip[2] + (intptr_t)ip[2];                                           \
+      NEXT();                                                                  \
+    }                                                                          \
+    STEP(4);                                                                   \
+  } while (0)
+#define BRANCH_BACK_IF3(cond)                                                  \
+  do {                                                                         \
+    if (cond) {                                                                \
+      CHARGE(ip[4]);                                                           \
+      ip = &ip[3] + (intptr_t)ip[3];                                           \
+      NEXT();                                                                  \
+    }                                                                          \
+    STEP(5);                                                                   \
+  } while (0)
 #define CMP_BRANCH(label, OPS, BRANCH, expr) label: { OPS; BRANCH(expr); }
 #define BR32(opc, expr) CMP_BRANCH(op_br_##opc, OPS32, BRANCH_IF, expr)
 #define BRI32(opc, expr) CMP_BRANCH(op_bri_##opc, OPS32I, BRANCH_IF, expr)
 #define BR64(opc, expr) CMP_BRANCH(op_br_##opc, OPS64, BRANCH_IF, expr)
 #define BRI64(opc, expr) CMP_BRANCH(op_bri_##opc, OPS64I, BRANCH_IF, expr)
-#define BR32_BACK(opc, expr) CMP_BRANCH(op_brb_##opc, OPS32, BRANCH_BACK_IF3, expr)
-#define BRI32_BACK(opc, expr) CMP_BRANCH(op_brib_##opc, OPS32I, BRANCH_BACK_IF3, expr)
-#define BR64_BACK(opc, expr) CMP_BRANCH(op_brb_##opc, OPS64, BRANCH_BACK_IF3, expr)
-#define BRI64_BACK(opc, expr) CMP_BRANCH(op_brib_##opc, OPS64I, BRANCH_BACK_IF3, expr)
+#define BACK_IF BRANCH_BACK_IF3
+#define BR32_BACK(opc, expr) CMP_BRANCH(op_brb_##opc, OPS32, BACK_IF, expr)
+#define BRI32_BACK(opc, expr) CMP_BRANCH(op_brib_##opc, OPS32I, BACK_IF, expr)
+#define BR64_BACK(opc, expr) CMP_BRANCH(op_brb_##opc, OPS64, BACK_IF, expr)
+#define BRI64_BACK(opc, expr) CMP_BRANCH(op_brib_##opc, OPS64I, BACK_IF, expr)
 
 /* The integer operations that also have an immediate form (and, for
  * compares, a fused compare-and-branch form), each written once. */
@@ -198,14 +233,34 @@
 #define T_BR_BACK(opc, expr) [IOP_BR_BACK + (opc) - 0x45] = &&op_brb_##opc, \
                              [IOP_BRI_BACK + (opc) - 0x45] = &&op_brib_##opc,
 
-static uint32_t rotl32(uint32_t a, uint32_t b) { b &= 31; return (a << b) | (a >> ((32 - b) & 31)); }
-static uint32_t rotr32(uint32_t a, uint32_t b) { b &= 31; return (a >> b) | (a << ((32 - b) & 31)); }
-static uint64_t rotl64(uint64_t a, uint64_t b) { b &= 63; return (a << b) | (a >> ((64 - b) & 63)); }
-static uint64_t rotr64(uint64_t a, uint64_t b) { b &= 63; return (a >> b) | (a << ((64 - b) & 63)); }
-static uint32_t clz32(uint32_t a) { return a ? (uint32_t)__builtin_clz(a) : 32; }
-static uint32_t ctz32(uint32_t a) { return a ? (uint32_t)__builtin_ctz(a) : 32; }
-static uint64_t clz64(uint64_t a) { return a ? (uint64_t)__builtin_clzll(a) : 64; }
-static uint64_t ctz64(uint64_t a) { return a ? (uint64_t)__builtin_ctzll(a) : 64; }
+static uint32_t rotl32(uint32_t a, uint32_t b) {
+  b &= 31;
+  return (a << b) | (a >> ((32 - b) & 31));
+}
+static uint32_t rotr32(uint32_t a, uint32_t b) {
+  b &= 31;
+  return (a >> b) | (a << ((32 - b) & 31));
+}
+static uint64_t rotl64(uint64_t a, uint64_t b) {
+  b &= 63;
+  return (a << b) | (a >> ((64 - b) & 63));
+}
+static uint64_t rotr64(uint64_t a, uint64_t b) {
+  b &= 63;
+  return (a >> b) | (a << ((64 - b) & 63));
+}
+static uint32_t clz32(uint32_t a) {
+  return a ? (uint32_t)__builtin_clz(a) : 32;
+}
+static uint32_t ctz32(uint32_t a) {
+  return a ? (uint32_t)__builtin_ctz(a) : 32;
+}
+static uint64_t clz64(uint64_t a) {
+  return a ? (uint64_t)__builtin_clzll(a) : 64;
+}
+static uint64_t ctz64(uint64_t a) {
+  return a ? (uint64_t)__builtin_ctzll(a) : 64;
+}
 static float f32_copysign(float a, float b) {
   return f32_from((f32_bits(a) & 0x7fffffffu) | (f32_bits(b) & 0x80000000u));
 }
@@ -251,7 +306,8 @@ wasm_status wasm_run(wasm_exec *x) {
     [IOP_COPY] = &&op_copy, [IOP_JMP] = &&op_jmp, [IOP_BR_IF] = &&op_br_if,
     [IOP_BR_UNLESS] = &&op_br_unless, [IOP_BR_TABLE] = &&op_br_table,
     [IOP_RET] = &&op_ret, [IOP_CALL] = &&op_call,
-    [IOP_CALL_INDIRECT] = &&op_call_indirect, [IOP_UNREACHABLE] = &&op_unreachable,
+    [IOP_CALL_INDIRECT] = &&op_call_indirect,
+    [IOP_UNREACHABLE] = &&op_unreachable,
     [IOP_SELECT] = &&op_select, [IOP_GLOBAL_GET] = &&op_global_get,
     [IOP_GLOBAL_SET] = &&op_global_set, [IOP_JMP_BACK] = &&op_jmp_back,
     [IOP_BR_IF_BACK] = &&op_br_if_back,
@@ -265,8 +321,10 @@ wasm_status wasm_run(wasm_exec *x) {
     [IOP_EXIT] = &&op_exit,
     I32_CMP(T_IMM) I32_ARITH(T_IMM) I64_CMP(T_IMM) I64_ARITH(T_IMM)
     I32_CMP(T_BR) I64_CMP(T_BR) I32_CMP(T_BR_BACK) I64_CMP(T_BR_BACK)
-    [IOP_BR_EQZ32_BACK] = &&op_br_eqz32_back, [IOP_BR_EQZ64_BACK] = &&op_br_eqz64_back,
-    [IOP_BR_NEZ32_BACK] = &&op_br_nez32_back, [IOP_BR_NEZ64_BACK] = &&op_br_nez64_back,
+    [IOP_BR_EQZ32_BACK] = &&op_br_eqz32_back,
+    [IOP_BR_EQZ64_BACK] = &&op_br_eqz64_back,
+    [IOP_BR_NEZ32_BACK] = &&op_br_nez32_back,
+    [IOP_BR_NEZ64_BACK] = &&op_br_nez64_back,
     [IOP_BR_EQZ32] = &&op_br_eqz32,
     [IOP_BR_EQZ64] = &&op_br_eqz64,
     [IOP_BR_NEZ32] = &&op_br_nez32,
@@ -404,16 +462,16 @@ op_0x42:
 
   /* ---- conversions ---- */
   UN(0xa7, i64, i64, uint64_t, (uint32_t)a)
-  TRUNC(0xa8, f32, int32_t, uint32_t, -2147483648.0, 2147483648.0)
+  TRUNC(0xa8, f32, int32_t, uint32_t, -P31, P31)
   TRUNC(0xa9, f32, uint32_t, uint32_t, 0.0, 4294967296.0)
-  TRUNC(0xaa, f64, int32_t, uint32_t, -2147483648.0, 2147483648.0)
+  TRUNC(0xaa, f64, int32_t, uint32_t, -P31, P31)
   TRUNC(0xab, f64, uint32_t, uint32_t, 0.0, 4294967296.0)
   UN(0xac, i32, i64, uint32_t, (uint64_t)(int64_t)S32(a))
   UN(0xad, i32, i64, uint32_t, (uint64_t)a)
-  TRUNC(0xae, f32, int64_t, uint64_t, -9223372036854775808.0, 9223372036854775808.0)
-  TRUNC(0xaf, f32, uint64_t, uint64_t, 0.0, 18446744073709551616.0)
-  TRUNC(0xb0, f64, int64_t, uint64_t, -9223372036854775808.0, 9223372036854775808.0)
-  TRUNC(0xb1, f64, uint64_t, uint64_t, 0.0, 18446744073709551616.0)
+  TRUNC(0xae, f32, int64_t, uint64_t, -P63, P63)
+  TRUNC(0xaf, f32, uint64_t, uint64_t, 0.0, P64)
+  TRUNC(0xb0, f64, int64_t, uint64_t, -P63, P63)
+  TRUNC(0xb1, f64, uint64_t, uint64_t, 0.0, P64)
   UN(0xb2, i32, f32, uint32_t, (float)S32(a))
   UN(0xb3, i32, f32, uint32_t, (float)a)
   UN(0xb4, i64, f32, uint64_t, (float)S64(a))
@@ -429,14 +487,14 @@ op_0x42:
   UN(0xc2, i64, i64, uint64_t, (uint64_t)(int64_t)(int8_t)a)
   UN(0xc3, i64, i64, uint64_t, (uint64_t)(int64_t)(int16_t)a)
   UN(0xc4, i64, i64, uint64_t, (uint64_t)(int64_t)(int32_t)a)
-  TRUNC_SAT(0xe0, f32, int32_t, uint32_t, -2147483648.0, 2147483648.0, INT32_MIN, INT32_MAX)
+  TRUNC_SAT(0xe0, f32, int32_t, uint32_t, -P31, P31, INT32_MIN, INT32_MAX)
   TRUNC_SAT(0xe1, f32, uint32_t, uint32_t, 0.0, 4294967296.0, 0, UINT32_MAX)
-  TRUNC_SAT(0xe2, f64, int32_t, uint32_t, -2147483648.0, 2147483648.0, INT32_MIN, INT32_MAX)
+  TRUNC_SAT(0xe2, f64, int32_t, uint32_t, -P31, P31, INT32_MIN, INT32_MAX)
   TRUNC_SAT(0xe3, f64, uint32_t, uint32_t, 0.0, 4294967296.0, 0, UINT32_MAX)
-  TRUNC_SAT(0xe4, f32, int64_t, uint64_t, -9223372036854775808.0, 9223372036854775808.0, INT64_MIN, INT64_MAX)
-  TRUNC_SAT(0xe5, f32, uint64_t, uint64_t, 0.0, 18446744073709551616.0, 0, UINT64_MAX)
-  TRUNC_SAT(0xe6, f64, int64_t, uint64_t, -9223372036854775808.0, 9223372036854775808.0, INT64_MIN, INT64_MAX)
-  TRUNC_SAT(0xe7, f64, uint64_t, uint64_t, 0.0, 18446744073709551616.0, 0, UINT64_MAX)
+  TRUNC_SAT(0xe4, f32, int64_t, uint64_t, -P63, P63, INT64_MIN, INT64_MAX)
+  TRUNC_SAT(0xe5, f32, uint64_t, uint64_t, 0.0, P64, 0, UINT64_MAX)
+  TRUNC_SAT(0xe6, f64, int64_t, uint64_t, -P63, P63, INT64_MIN, INT64_MAX)
+  TRUNC_SAT(0xe7, f64, uint64_t, uint64_t, 0.0, P64, 0, UINT64_MAX)
 
   /* ---- moves and control ---- */
 op_copy:
@@ -590,7 +648,8 @@ op_table_copy: {
   wasm_table *td = inst->tables[ip[1]], *ts = inst->tables[ip[2]];
   uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32, at = x->bulk_done;
   NEED_FUEL();
-  if ((uint64_t)d + n > td->size || (uint64_t)s + n > ts->size) TRAP(WASM_TRAP_TABLE_OOB);
+  if ((uint64_t)d + n > td->size || (uint64_t)s + n > ts->size)
+    TRAP(WASM_TRAP_TABLE_OOB);
   BULK_TAKE(n - at, 0);
   if (now) { /* an empty table or memory may have no storage at all */
     /* overlapping with d > s: the slices go from the end */
@@ -605,7 +664,8 @@ op_table_init: {
   uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32, at = x->bulk_done;
   uint32_t len = inst->elem_dropped[seg] ? 0 : inst->m->elems[seg].count;
   NEED_FUEL();
-  if ((uint64_t)s + n > len || (uint64_t)d + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
+  if ((uint64_t)s + n > len || (uint64_t)d + n > t->size)
+    TRAP(WASM_TRAP_TABLE_OOB);
   BULK_TAKE(n - at, 0);
   if (now) /* an empty table or memory may have no storage at all */
     __builtin_memmove(t->elems + d + at, inst->elem_vals[seg] + s + at,
@@ -623,7 +683,8 @@ op_mem_init: {
   const wasm_data *ds = &inst->m->datas[seg];
   uint32_t len = inst->data_dropped[seg] ? 0 : ds->len;
   NEED_FUEL();
-  if ((uint64_t)s + n > len || (uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
+  if ((uint64_t)s + n > len || (uint64_t)d + n > memsize)
+    TRAP(WASM_TRAP_MEMORY_OOB);
   BULK_TAKE(n - at, 3);
   if (now) /* an empty table or memory may have no storage at all */
     __builtin_memmove(mem + d + at, ds->bytes + s + at, now);
@@ -635,7 +696,8 @@ op_data_drop:
 op_mem_copy: {
   uint32_t d = R(1).i32, s = R(2).i32, n = R(3).i32, at = x->bulk_done;
   NEED_FUEL();
-  if ((uint64_t)s + n > memsize || (uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
+  if ((uint64_t)s + n > memsize || (uint64_t)d + n > memsize)
+    TRAP(WASM_TRAP_MEMORY_OOB);
   BULK_TAKE(n - at, 3);
   if (now) { /* an empty table or memory may have no storage at all */
     /* overlapping with d > s: the slices go from the end */

@@ -76,7 +76,9 @@ static inline int64_t wr_sleb(wasm_reader *r, unsigned bits) {
   }
 }
 
-static inline uint32_t wr_u32(wasm_reader *r) { return (uint32_t)wr_uleb(r, 32); }
+static inline uint32_t wr_u32(wasm_reader *r) {
+  return (uint32_t)wr_uleb(r, 32);
+}
 static inline int32_t wr_s32(wasm_reader *r) { return (int32_t)wr_sleb(r, 32); }
 static inline int64_t wr_s64(wasm_reader *r) { return wr_sleb(r, 64); }
 

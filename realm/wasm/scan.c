@@ -38,7 +38,8 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
     switch (op) {
     case 0x02: case 0x03: case 0x04:
       if (r.p < r.end && (*r.p == 0x40 || wasm_is_valtype(*r.p))) r.p++;
-      else if (wr_sleb(&r, 33) < 0 && !r.err) wr_fail(&r, "malformed block type");
+      else if (wr_sleb(&r, 33) < 0 && !r.err)
+        wr_fail(&r, "malformed block type");
       depth++;
       break;
     case 0x0b: depth--; break;
@@ -57,7 +58,8 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
     case 0x1c: {
       uint32_t n = wr_u32(&r);
       for (uint32_t i = 0; i < n && !r.err; i++)
-        if (!wasm_is_valtype(wr_u8(&r)) && !r.err) wr_fail(&r, "malformed value type");
+        if (!wasm_is_valtype(wr_u8(&r)) && !r.err)
+          wr_fail(&r, "malformed value type");
       break;
     }
     case 0x3f: case 0x40: zero(&r); break;

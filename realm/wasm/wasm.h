@@ -31,7 +31,8 @@ void *wasm_arena_alloc(wasm_arena *a, size_t n, size_t align);
  * allocates. With a hook, it is asked for new_bytes (old contents kept, the
  * new part need not be zeroed); it returns NULL to refuse. new_bytes == 0
  * frees. */
-typedef void *(*wasm_resize_fn)(void *env, void *old, size_t old_bytes, size_t new_bytes);
+typedef void *(*wasm_resize_fn)(void *env, void *old, size_t old_bytes,
+                                size_t new_bytes);
 
 typedef struct wasm_limits {
   uint32_t max_module_bytes; /* size of the binary */
@@ -153,7 +154,8 @@ typedef wasm_status (*wasm_host_fn)(wasm_host_call *c, const wasm_value *args,
 /* type is copied. NULL when the arena is full. */
 wasm_func *wasm_host_func_new(wasm_arena *a, const wasm_functype *type,
   wasm_host_fn fn, void *env);
-wasm_global *wasm_global_new(wasm_arena *a, uint8_t type, bool mut, wasm_value v);
+wasm_global *wasm_global_new(wasm_arena *a, uint8_t type, bool mut,
+                             wasm_value v);
 /* max == UINT32_MAX: no maximum. */
 wasm_memory *wasm_memory_new(wasm_arena *a, const wasm_limits *lim,
    uint32_t min_pages, uint32_t max_pages);
@@ -168,7 +170,8 @@ wasm_memory *wasm_host_memory(wasm_host_call *c);
  * the memory grows. */
 void *wasm_memory_ptr(wasm_memory *m, uint64_t addr, uint64_t len);
 bool wasm_memory_read(wasm_memory *m, uint64_t addr, void *dst, uint64_t len);
-bool wasm_memory_write(wasm_memory *m, uint64_t addr, const void *src, uint64_t len);
+bool wasm_memory_write(wasm_memory *m, uint64_t addr, const void *src,
+                       uint64_t len);
 uint32_t wasm_memory_pages(const wasm_memory *m);
 /* A host function that returns WASM_TRAPPED traps with WASM_TRAP_HOST. */
 
@@ -197,8 +200,8 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
   const wasm_limits *lim, wasm_resolve_fn resolve,
   void *resolve_env, wasm_exec *x, wasm_error *err);
 
-bool wasm_instance_export(const wasm_instance *in, const char *name, uint32_t len,
-  wasm_extern *out);
+bool wasm_instance_export(const wasm_instance *in, const char *name,
+                          uint32_t len, wasm_extern *out);
 
 /* ---- execution ----------------------------------------------------------- */
 

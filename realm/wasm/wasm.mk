@@ -19,7 +19,8 @@ WASM_HDRS := $(wildcard realm/wasm/*.h)
 WASM_OBJS = $(call obj,$(WASM_SRCS))
 WASM_AR := $(firstword $(shell command -v llvm-ar llvm-ar-14 ar 2>/dev/null))
 WASM_NM := $(firstword $(shell command -v llvm-nm llvm-nm-14 nm 2>/dev/null))
-WASM_SIZE := $(firstword $(shell command -v llvm-size llvm-size-14 size 2>/dev/null))
+WASM_SIZE := $(firstword \
+  $(shell command -v llvm-size llvm-size-14 size 2>/dev/null))
 # f32.sqrt and f64.sqrt are __builtin_sqrt[f]: a call to libm's sqrt unless
 # errno need not be set, then the instruction (every target has one).
 WASM_CFLAGS := -Irealm/wasm -fno-math-errno
@@ -49,24 +50,29 @@ wasm-lib-all:
 	done
 	@for p in $(PLATFORMS); do \
 	  a=build/$$p/libwasm.a; [ -f $$a ] || continue; \
-	  $(WASM_SIZE) -t $$a | awk -v p=$$p 'END {printf "%-7s libwasm.a text %7d, data %5d, bss %5d\n", p, $$1, $$2, $$3}'; \
+	  $(WASM_SIZE) -t $$a | awk -v p=$$p 'END {printf \
+	    "%-7s libwasm.a text %7d, data %5d, bss %5d\n", \
+	    p, $$1, $$2, $$3}'; \
 	  $(WASM_NM) -u -j $$a | sort -u > build/$$p/libwasm.undef; \
 	  $(WASM_NM) --defined-only -j $$a | sort -u > build/$$p/libwasm.def; \
-	  echo "        needs: $$(comm -23 build/$$p/libwasm.undef build/$$p/libwasm.def | tr '\n' ' ')"; \
+	  echo "        needs: $$(comm -23 build/$$p/libwasm.undef \
+	    build/$$p/libwasm.def | tr '\n' ' ')"; \
 	done
 
 # The test program that runs a module on the kernel: the core, the program
 # and the engine, all as objects, so that the link fails on any symbol the
 # engine needs and the platform does not have.
 $(BUILD)/tests/programs/wasm_hello.o: KERNEL_CFLAGS += -Irealm/wasm
-$(BUILD)/wasm_hello.elf: $(CORE_OBJS) $(BUILD)/tests/programs/wasm_hello.o $(WASM_OBJS) $(LINKER_SCRIPT)
+$(BUILD)/wasm_hello.elf: $(CORE_OBJS) $(BUILD)/tests/programs/wasm_hello.o \
+                         $(WASM_OBJS) $(LINKER_SCRIPT)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(call link,$@,$(filter %.o,$^))
 
 # ---- bench-wasm: on the host, no sanitizers, -O2 -DNDEBUG ----------------
 BENCH_WASM := build/bench-wasm
 BENCH_WASM_CFLAGS := -std=c11 $(WARN) -O2 -DNDEBUG -MMD -MP
-BENCH_WASM_OBJS := $(patsubst realm/wasm/%.c,$(BENCH_WASM)/realm/wasm/%.o,$(WASM_SRCS))
+BENCH_WASM_OBJS := $(patsubst realm/wasm/%.c,$(BENCH_WASM)/realm/wasm/%.o,\
+                              $(WASM_SRCS))
 # cpubench.c as a Wasm module: no libc, no entry point, "run" exported.
 WASM_TARGET_CFLAGS := --target=wasm32 -nostdlib -O2 $(WARN) \
                       -Wl,--no-entry -Wl,--export=run
@@ -79,7 +85,8 @@ $(BENCH_WASM)/%.o: bench/wasm/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(BENCH_WASM_CFLAGS) -D_GNU_SOURCE -Irealm/wasm -c $< -o $@
-$(BENCH_WASM)/host: $(BENCH_WASM)/host.o $(BENCH_WASM)/cpubench.o $(BENCH_WASM_OBJS)
+$(BENCH_WASM)/host: $(BENCH_WASM)/host.o $(BENCH_WASM)/cpubench.o \
+                    $(BENCH_WASM_OBJS)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(CC) -o $@ $^
 $(BENCH_WASM)/cpubench.wasm: bench/wasm/cpubench.c
