@@ -26,8 +26,6 @@ enum wasm_iop {
   IOP_TRUNC_SAT = 0xe0, /* 0xe0..0xe7: 0xfc 0..7, unary */
   IOP_COPY = 0x100,     /* [src dst] */
   IOP_JMP,              /* [off] */
-  IOP_BR_IF,            /* [cond off] */
-  IOP_BR_UNLESS,        /* [cond off] */
   IOP_BR_TABLE,         /* [idx n off*(n+1)] */
   IOP_RET,              /* [base]: results at fp[base..] */
   IOP_CALL,             /* [func base] */
@@ -37,7 +35,6 @@ enum wasm_iop {
   IOP_GLOBAL_GET,       /* [idx dst] */
   IOP_GLOBAL_SET,       /* [idx src] */
   IOP_JMP_BACK,         /* [off n]: a branch back to a loop; n is its fuel */
-  IOP_BR_IF_BACK,       /* [cond off n] */
   IOP_TABLE_GET,        /* [table idx dst] */
   IOP_TABLE_SET,        /* [table idx val] */
   IOP_TABLE_SIZE,       /* [table dst] */
@@ -53,7 +50,8 @@ enum wasm_iop {
   IOP_REF_FUNC,         /* [func dst] */
   IOP_CALL_DIRECT,      /* [wasm_func* base]: exec.c's entry trampoline */
   IOP_EXIT,             /* []: the trampoline's end, back to the embedder */
-  /* compile.c's peepholes */
+  /* Conditional branches: br_if and if (on an i32), and compile.c's
+   * peephole of eqz then br_if/if (on either width). */
   IOP_BR_EQZ32,         /* [a off]: branch if a == 0 */
   IOP_BR_EQZ64,
   IOP_BR_NEZ32,         /* [a off]: branch if a != 0 */

@@ -51,7 +51,7 @@ typedef struct ctrl {
   uint32_t fuel_chain; /* loop: the fuel cells of branches back to it, +1 */
   uint32_t fuel_from;  /* loop: instructions before it */
   uint32_t patch;     /* forward branch sites to patch at end, chained, +1 */
-  uint32_t else_site; /* if: the BR_UNLESS offset cell, +1 */
+  uint32_t else_site; /* if: the BR_EQZ32 offset cell, +1 */
   uint32_t table_at;  /* br_table: the instruction that last took it (ninstr) */
   uint32_t table_to;  /* and where its targets go: 0 not known yet, 1 the
                          label itself, 2 a stub to emit, else its cell +3 */

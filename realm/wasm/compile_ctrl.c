@@ -201,7 +201,7 @@ void wasm_cc_enter(comp *c, uint8_t opc) {
   } else if (opc == 0x04 && !dead(c)) {
     f->else_site = fused_if ? fused_if + 1 : 0;
     if (!fused_if) {
-      op(c, IOP_BR_UNLESS);
+      op(c, IOP_BR_EQZ32);
       cell(c, cond.loc);
       f->else_site = c->ncode + 1;
       cell(c, 0);
@@ -299,7 +299,7 @@ void wasm_cc_br_if(comp *c, uint32_t depth) {
     bool back = f->op == 0x03;
     uint32_t site = wasm_cc_fuse(c, &cond, false, back);
     if (!site) {
-      op(c, back ? IOP_BR_IF_BACK : IOP_BR_IF);
+      op(c, back ? IOP_BR_NEZ32_BACK : IOP_BR_NEZ32);
       cell(c, cond.loc);
       site = c->ncode;
       cell(c, 0);
@@ -308,7 +308,7 @@ void wasm_cc_br_if(comp *c, uint32_t depth) {
     if (back) wasm_cc_fuel_cell(c, f);
     return;
   }
-  op(c, IOP_BR_UNLESS);
+  op(c, IOP_BR_EQZ32);
   cell(c, cond.loc);
   uint32_t skip = c->ncode;
   cell(c, 0);

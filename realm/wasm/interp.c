@@ -303,14 +303,12 @@ wasm_status wasm_run(wasm_exec *x) {
     H(0xb5), H(0xb6), H(0xb7), H(0xb8), H(0xb9), H(0xba), H(0xbb),
     H(0xc0), H(0xc1), H(0xc2), H(0xc3), H(0xc4),
     H(0xe0), H(0xe1), H(0xe2), H(0xe3), H(0xe4), H(0xe5), H(0xe6), H(0xe7),
-    [IOP_COPY] = &&op_copy, [IOP_JMP] = &&op_jmp, [IOP_BR_IF] = &&op_br_if,
-    [IOP_BR_UNLESS] = &&op_br_unless, [IOP_BR_TABLE] = &&op_br_table,
+    [IOP_COPY] = &&op_copy, [IOP_JMP] = &&op_jmp, [IOP_BR_TABLE] = &&op_br_table,
     [IOP_RET] = &&op_ret, [IOP_CALL] = &&op_call,
     [IOP_CALL_INDIRECT] = &&op_call_indirect,
     [IOP_UNREACHABLE] = &&op_unreachable,
     [IOP_SELECT] = &&op_select, [IOP_GLOBAL_GET] = &&op_global_get,
     [IOP_GLOBAL_SET] = &&op_global_set, [IOP_JMP_BACK] = &&op_jmp_back,
-    [IOP_BR_IF_BACK] = &&op_br_if_back,
     [IOP_TABLE_GET] = &&op_table_get, [IOP_TABLE_SET] = &&op_table_set,
     [IOP_TABLE_SIZE] = &&op_table_size, [IOP_TABLE_GROW] = &&op_table_grow,
     [IOP_TABLE_FILL] = &&op_table_fill, [IOP_TABLE_COPY] = &&op_table_copy,
@@ -503,10 +501,10 @@ op_copy:
 op_jmp:
   ip = &ip[1] + (intptr_t)ip[1];
   NEXT();
-op_br_if:
+op_br_nez32:
   if (R(1).i32) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
   STEP(3);
-op_br_unless:
+op_br_eqz32:
   if (!R(1).i32) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
   STEP(3);
 op_br_table: {
@@ -524,7 +522,7 @@ op_jmp_back:
   CHARGE(ip[2]);
   ip = &ip[1] + (intptr_t)ip[1];
   NEXT();
-op_br_if_back:
+op_br_nez32_back:
   BRANCH_BACK_IF2(R(1).i32);
 op_global_get:
   R(2) = inst->globals[ip[1]]->v;
@@ -724,18 +722,10 @@ op_br_eqz32_back:
   BRANCH_BACK_IF2(!R(1).i32);
 op_br_eqz64_back:
   BRANCH_BACK_IF2(!R(1).i64);
-op_br_nez32_back:
-  BRANCH_BACK_IF2(R(1).i32);
 op_br_nez64_back:
   BRANCH_BACK_IF2(R(1).i64);
-op_br_eqz32:
-  if (!R(1).i32) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
-  STEP(3);
 op_br_eqz64:
   if (!R(1).i64) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
-  STEP(3);
-op_br_nez32:
-  if (R(1).i32) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
   STEP(3);
 op_br_nez64:
   if (R(1).i64) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
