@@ -4,6 +4,7 @@
  * compile.h the stack model, compile_ctrl.c and compile_ops.c the rest.
  */
 #include "compile.h"
+#include "opcodes.h"
 
 #ifdef WASM_COUNT_WORK
 uint64_t wasm_compile_work;
@@ -14,24 +15,24 @@ uint64_t wasm_compile_work;
 static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
   uint32_t x;
   switch (opc) {
-  case 0x00:
+  case OP_unreachable:
     if (!dead(c)) op(c, IOP_UNREACHABLE);
     set_unreachable(c);
     break;
-  case 0x01: break;
-  case 0x02: case 0x03: case 0x04: wasm_cc_enter(c, opc); break;
-  case 0x05: wasm_cc_else(c); break;
-  case 0x0b: return wasm_cc_end(c);
-  case 0x0c: x = wr_u32(&c->r); if (!c->r.err) wasm_cc_br(c, x); break;
-  case 0x0d: x = wr_u32(&c->r); if (!c->r.err) wasm_cc_br_if(c, x); break;
-  case 0x0e: wasm_cc_br_table(c); break;
-  case 0x0f: wasm_cc_return(c); break;
-  case 0x10: wasm_cc_call(c); break;
-  case 0x11: wasm_cc_call_indirect(c); break;
-  case 0x1a: pop_raw(c, T_ANY); break;
-  case 0x1b: wasm_cc_select(c, false); break;
-  case 0x1c: wasm_cc_select(c, true); break;
-  case 0x20: {
+  case OP_nop: break;
+  case OP_block: case OP_loop: case OP_if: wasm_cc_enter(c, opc); break;
+  case OP_else: wasm_cc_else(c); break;
+  case OP_end: return wasm_cc_end(c);
+  case OP_br: x = wr_u32(&c->r); if (!c->r.err) wasm_cc_br(c, x); break;
+  case OP_br_if: x = wr_u32(&c->r); if (!c->r.err) wasm_cc_br_if(c, x); break;
+  case OP_br_table: wasm_cc_br_table(c); break;
+  case OP_return: wasm_cc_return(c); break;
+  case OP_call: wasm_cc_call(c); break;
+  case OP_call_indirect: wasm_cc_call_indirect(c); break;
+  case OP_drop: pop_raw(c, T_ANY); break;
+  case OP_select: wasm_cc_select(c, false); break;
+  case OP_select_t: wasm_cc_select(c, true); break;
+  case OP_local_get: {
     x = wr_u32(&c->r);
     if (c->r.err) break;
     uint8_t t = wasm_cc_local_type(c, x);
@@ -40,44 +41,47 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
     v->loc = x;
     break;
   }
-  case 0x21: case 0x22:
+  case OP_local_set: case OP_local_tee:
     x = wr_u32(&c->r);
     if (!c->r.err) wasm_cc_set_local(c, x, opc == 0x22, prev_dst);
     break;
-  case 0x23: wasm_cc_global(c, false); break;
-  case 0x24: wasm_cc_global(c, true); break;
-  case 0x25: case 0x26: {
+  case OP_global_get: wasm_cc_global(c, false); break;
+  case OP_global_set: wasm_cc_global(c, true); break;
+  case OP_table_get: case OP_table_set: {
     if (!wasm_cc_table_idx(c, &x)) break;
     uint8_t in[2] = {WASM_I32, c->m->tables[x].elem};
     if (opc == 0x25) wasm_cc_emit_n(c, IOP_TABLE_GET, 1, &x, 1, in, in[1]);
     else wasm_cc_emit_n(c, IOP_TABLE_SET, 1, &x, 2, in, 0);
     break;
   }
-  case 0x3f:
+  case OP_memory_size:
     if (wasm_cc_zero_byte(c) && wasm_cc_need_memory(c))
       wasm_cc_emit_n(c, 0x3f, 0, NULL, 0, NULL, WASM_I32);
     break;
-  case 0x40: {
+  case OP_memory_grow: {
     static const uint8_t in = WASM_I32;
     if (wasm_cc_zero_byte(c) && wasm_cc_need_memory(c))
       wasm_cc_emit_n(c, 0x40, 0, NULL, 1, &in, WASM_I32);
     break;
   }
-  case 0x41: case 0x43: {
+  case OP_i32_const: case OP_f32_const: {
     uint32_t v = opc == 0x41 ? (uint32_t)wr_s32(&c->r) : wr_fixed32(&c->r);
     vent *r = push(c, opc == 0x41 ? WASM_I32 : WASM_F32);
     r->is_const = true; /* emitted where it is used */
     r->k = v;
     break;
   }
-  case 0x42: case 0x44: {
+  case OP_i64_const: case OP_f64_const: {
     uint64_t v = opc == 0x42 ? (uint64_t)wr_s64(&c->r) : wr_fixed64(&c->r);
     vent *r = push(c, opc == 0x42 ? WASM_I64 : WASM_F64);
     r->is_const = true;
     r->k = v;
     break;
   }
-  case 0xbc: case 0xbd: case 0xbe: case 0xbf: { /* reinterpret: the bits stay */
+  case OP_i32_reinterpret_f32:
+  case OP_i64_reinterpret_f64:
+  case OP_f32_reinterpret_i32:
+  case OP_f64_reinterpret_i64: { /* reinterpret: the bits stay */
     uint8_t in, out;
     ops_numeric(opc, &in, &out, NULL);
     vent v = pop_raw(c, in);
@@ -87,7 +91,7 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
     r->k = v.k;
     break;
   }
-  case 0xd0: {
+  case OP_ref_null: {
     uint8_t t = wr_u8(&c->r);
     if (c->r.err) break;
     if (!wasm_is_reftype(t)) {
@@ -99,7 +103,7 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
     r->k = 0;
     break;
   }
-  case 0xd1: {
+  case OP_ref_is_null: {
     vent v = pop(c, T_ANY);
     if (v.type != T_ANY && !wasm_is_reftype(v.type)) {
       bad(c, "type mismatch");
@@ -112,7 +116,7 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
     dst(c, r);
     break;
   }
-  case 0xd2:
+  case OP_ref_func:
     x = wr_u32(&c->r);
     if (c->r.err) break;
     if (x >= c->m->nfuncs) {
@@ -125,7 +129,7 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
     }
     wasm_cc_emit_n(c, IOP_REF_FUNC, 1, &x, 0, NULL, WASM_FUNCREF);
     break;
-  case 0xfc: wasm_cc_fc(c); break;
+  case OP_prefix_fc: wasm_cc_fc(c); break;
   default:
     if (opc >= 0x28 && opc <= 0x3e) {
       wasm_cc_load_store(c, opc);

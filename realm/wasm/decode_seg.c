@@ -1,6 +1,7 @@
 /* decode_seg.c: constant expressions (spec 3.3.10, 5.4), element and data
  * segments, the data count and the code section (spec 5.5.12 to 5.5.16). */
 #include "decode.h"
+#include "opcodes.h"
 
 #define MAX_LOCALS 50000u /* declared locals per function (an engine limit) */
 
@@ -50,19 +51,20 @@ bool wd_constexpr(wasm_decoder *d, uint8_t want, wasm_constexpr *ce) {
     if (op == 0x0b)
       break;
     switch (op) {
-    case 0x41:
+    case OP_i32_const:
       c.type = WASM_I32, c.bits = (uint32_t)wr_s32(r);
       break;
-    case 0x42:
+    case OP_i64_const:
       c.type = WASM_I64, c.bits = (uint64_t)wr_s64(r);
       break;
-    case 0x43:
+    case OP_f32_const:
       c.type = WASM_F32, c.bits = wr_fixed32(r);
       break;
-    case 0x44:
+    case OP_f64_const:
       c.type = WASM_F64, c.bits = wr_fixed64(r);
       break;
-    case 0x23: /* C.globals holds only the imported globals (spec 3.4.10) */
+    /* C.globals holds only the imported globals (spec 3.4.10) */
+    case OP_global_get:
       c.op = WASM_CE_GLOBAL_GET, c.type = want, c.idx = wr_u32(r);
       if (r->err)
         return false;
@@ -74,12 +76,12 @@ bool wd_constexpr(wasm_decoder *d, uint8_t want, wasm_constexpr *ce) {
           wd_invalid(d, off, "constant expression required", false, 0);
       }
       break;
-    case 0xd0:
+    case OP_ref_null:
       c.op = WASM_CE_REF_NULL;
       if (!wd_reftype(d, &c.type))
         return false;
       break;
-    case 0xd2:
+    case OP_ref_func:
       c.op = WASM_CE_REF_FUNC, c.type = WASM_FUNCREF, c.idx = wr_u32(r);
       if (r->err)
         return false;
@@ -88,7 +90,7 @@ bool wd_constexpr(wasm_decoder *d, uint8_t want, wasm_constexpr *ce) {
       else
         m->func_declared[c.idx] = 1; /* C.refs */
       break;
-    case 0xfc: {
+    case OP_prefix_fc: {
       uint32_t sub = wr_u32(r);
       if (r->err)
         return false;

@@ -13,6 +13,7 @@
 #include "exec.h"
 #include "code.h"
 #include "fmath.h"
+#include "opcodes.h"
 
 #define R(k) fp[ip[k]]
 #define NEXT() goto *(const void *)ip[0]
@@ -206,32 +207,59 @@
 /* The integer operations that also have an immediate form (and, for
  * compares, a fused compare-and-branch form), each written once. */
 #define I32_CMP(X)                                                        \
-  X(0x46, a == b) X(0x47, a != b) X(0x48, S32(a) < S32(b)) X(0x49, a < b)  \
-  X(0x4a, S32(a) > S32(b)) X(0x4b, a > b) X(0x4c, S32(a) <= S32(b))       \
-  X(0x4d, a <= b) X(0x4e, S32(a) >= S32(b)) X(0x4f, a >= b)
+  X(i32_eq, a == b)                                                       \
+  X(i32_ne, a != b)                                                       \
+  X(i32_lt_s, S32(a) < S32(b))                                            \
+  X(i32_lt_u, a < b)                                                      \
+  X(i32_gt_s, S32(a) > S32(b))                                            \
+  X(i32_gt_u, a > b)                                                      \
+  X(i32_le_s, S32(a) <= S32(b))                                           \
+  X(i32_le_u, a <= b)                                                     \
+  X(i32_ge_s, S32(a) >= S32(b))                                           \
+  X(i32_ge_u, a >= b)
 #define I32_ARITH(X)                                                      \
-  X(0x6a, a + b) X(0x6b, a - b) X(0x6c, a * b) X(0x71, a & b)             \
-  X(0x72, a | b) X(0x73, a ^ b) X(0x74, a << (b & 31))                    \
-  X(0x75, (uint32_t)(S32(a) >> (b & 31))) X(0x76, a >> (b & 31))           \
-  X(0x77, rotl32(a, b)) X(0x78, rotr32(a, b))
+  X(i32_add, a + b)                                                       \
+  X(i32_sub, a - b)                                                       \
+  X(i32_mul, a * b)                                                       \
+  X(i32_and, a & b)                                                       \
+  X(i32_or, a | b)                                                        \
+  X(i32_xor, a ^ b)                                                       \
+  X(i32_shl, a << (b & 31))                                               \
+  X(i32_shr_s, (uint32_t)(S32(a) >> (b & 31)))                            \
+  X(i32_shr_u, a >> (b & 31))                                             \
+  X(i32_rotl, rotl32(a, b))                                               \
+  X(i32_rotr, rotr32(a, b))
 #define I64_CMP(X)                                                        \
-  X(0x51, a == b) X(0x52, a != b) X(0x53, S64(a) < S64(b)) X(0x54, a < b)  \
-  X(0x55, S64(a) > S64(b)) X(0x56, a > b) X(0x57, S64(a) <= S64(b))       \
-  X(0x58, a <= b) X(0x59, S64(a) >= S64(b)) X(0x5a, a >= b)
+  X(i64_eq, a == b)                                                       \
+  X(i64_ne, a != b)                                                       \
+  X(i64_lt_s, S64(a) < S64(b))                                            \
+  X(i64_lt_u, a < b)                                                      \
+  X(i64_gt_s, S64(a) > S64(b))                                            \
+  X(i64_gt_u, a > b)                                                      \
+  X(i64_le_s, S64(a) <= S64(b))                                           \
+  X(i64_le_u, a <= b)                                                     \
+  X(i64_ge_s, S64(a) >= S64(b))                                           \
+  X(i64_ge_u, a >= b)
 #define I64_ARITH(X)                                                      \
-  X(0x7c, a + b) X(0x7d, a - b) X(0x7e, a * b) X(0x83, a & b)             \
-  X(0x84, a | b) X(0x85, a ^ b) X(0x86, a << (b & 63))                    \
-  X(0x87, (uint64_t)(S64(a) >> (b & 63))) X(0x88, a >> (b & 63))           \
-  X(0x89, rotl64(a, b)) X(0x8a, rotr64(a, b))
-
+  X(i64_add, a + b)                                                       \
+  X(i64_sub, a - b)                                                       \
+  X(i64_mul, a * b)                                                       \
+  X(i64_and, a & b)                                                       \
+  X(i64_or, a | b)                                                        \
+  X(i64_xor, a ^ b)                                                       \
+  X(i64_shl, a << (b & 63))                                               \
+  X(i64_shr_s, (uint64_t)(S64(a) >> (b & 63)))                            \
+  X(i64_shr_u, a >> (b & 63))                                             \
+  X(i64_rotl, rotl64(a, b))                                               \
+  X(i64_rotr, rotr64(a, b))
 #define BIN32(opc, expr) BIN(opc, i32, i64, uint32_t, (uint32_t)(expr))
 #define BIN64(opc, expr) BIN(opc, i64, i64, uint64_t, (uint64_t)(expr))
 /* handler table entries */
-#define T_IMM(opc, expr) [IOP_IMM + (opc) - 0x45] = &&op_imm_##opc,
-#define T_BR(opc, expr) [IOP_BR + (opc) - 0x45] = &&op_br_##opc, \
-                        [IOP_BRI + (opc) - 0x45] = &&op_bri_##opc,
-#define T_BR_BACK(opc, expr) [IOP_BR_BACK + (opc) - 0x45] = &&op_brb_##opc, \
-                             [IOP_BRI_BACK + (opc) - 0x45] = &&op_brib_##opc,
+#define T_IMM(opc, expr) [IOP_IMM + OP_##opc - 0x45] = &&op_imm_##opc,
+#define T_BR(opc, expr) [IOP_BR + OP_##opc - 0x45] = &&op_br_##opc, \
+                        [IOP_BRI + OP_##opc - 0x45] = &&op_bri_##opc,
+#define T_BR_BACK(opc, expr) [IOP_BR_BACK + OP_##opc - 0x45] = &&op_brb_##opc, \
+                             [IOP_BRI_BACK + OP_##opc - 0x45] = &&op_brib_##opc,
 
 static uint32_t rotl32(uint32_t a, uint32_t b) {
   b &= 31;
@@ -282,28 +310,13 @@ const void *const *wasm_handlers(void) {
 
 wasm_status wasm_run(wasm_exec *x) {
   static const void *const table[IOP_COUNT] = {
-#define H(opc) [opc] = &&op_##opc
-    H(0x28), H(0x29), H(0x2c), H(0x2d), H(0x2e), H(0x2f), H(0x30), H(0x31),
-    H(0x32), H(0x33), H(0x34), H(0x35), H(0x36), H(0x37), H(0x3a), H(0x3b),
-    H(0x3c), H(0x3d), H(0x3e), H(0x3f), H(0x40), H(0x41), H(0x42),
-    H(0x45), H(0x46), H(0x47), H(0x48), H(0x49), H(0x4a), H(0x4b), H(0x4c),
-    H(0x4d), H(0x4e), H(0x4f), H(0x50), H(0x51), H(0x52), H(0x53), H(0x54),
-    H(0x55), H(0x56), H(0x57), H(0x58), H(0x59), H(0x5a), H(0x5b), H(0x5c),
-    H(0x5d), H(0x5e), H(0x5f), H(0x60), H(0x61), H(0x62), H(0x63), H(0x64),
-    H(0x65), H(0x66), H(0x67), H(0x68), H(0x69), H(0x6a), H(0x6b), H(0x6c),
-    H(0x6d), H(0x6e), H(0x6f), H(0x70), H(0x71), H(0x72), H(0x73), H(0x74),
-    H(0x75), H(0x76), H(0x77), H(0x78), H(0x79), H(0x7a), H(0x7b), H(0x7c),
-    H(0x7d), H(0x7e), H(0x7f), H(0x80), H(0x81), H(0x82), H(0x83), H(0x84),
-    H(0x85), H(0x86), H(0x87), H(0x88), H(0x89), H(0x8a), H(0x8b), H(0x8c),
-    H(0x8d), H(0x8e), H(0x8f), H(0x90), H(0x91), H(0x92), H(0x93), H(0x94),
-    H(0x95), H(0x96), H(0x97), H(0x98), H(0x99), H(0x9a), H(0x9b), H(0x9c),
-    H(0x9d), H(0x9e), H(0x9f), H(0xa0), H(0xa1), H(0xa2), H(0xa3), H(0xa4),
-    H(0xa5), H(0xa6), H(0xa7), H(0xa8), H(0xa9), H(0xaa), H(0xab), H(0xac),
-    H(0xad), H(0xae), H(0xaf), H(0xb0), H(0xb1), H(0xb2), H(0xb3), H(0xb4),
-    H(0xb5), H(0xb6), H(0xb7), H(0xb8), H(0xb9), H(0xba), H(0xbb),
-    H(0xc0), H(0xc1), H(0xc2), H(0xc3), H(0xc4),
-    H(0xe0), H(0xe1), H(0xe2), H(0xe3), H(0xe4), H(0xe5), H(0xe6), H(0xe7),
-    [IOP_COPY] = &&op_copy, [IOP_JMP] = &&op_jmp, [IOP_BR_TABLE] = &&op_br_table,
+#define HANDLER_0(name)
+#define HANDLER_1(name) [OP_##name] = &&op_##name,
+#define HANDLER(name, byte, run) HANDLER_##run(name)
+#define SAT_HANDLER(name, sub) [IOP_TRUNC_SAT + (sub)] = &&op_##name,
+    WASM_OPCODES(HANDLER) WASM_TRUNC_SAT_OPCODES(SAT_HANDLER)
+    [IOP_COPY] = &&op_copy, [IOP_JMP] = &&op_jmp,
+    [IOP_BR_TABLE] = &&op_br_table,
     [IOP_RET] = &&op_ret, [IOP_CALL] = &&op_call,
     [IOP_CALL_INDIRECT] = &&op_call_indirect,
     [IOP_UNREACHABLE] = &&op_unreachable,
@@ -327,7 +340,10 @@ wasm_status wasm_run(wasm_exec *x) {
     [IOP_BR_EQZ64] = &&op_br_eqz64,
     [IOP_BR_NEZ32] = &&op_br_nez32,
     [IOP_BR_NEZ64] = &&op_br_nez64,
-#undef H
+#undef HANDLER
+#undef HANDLER_0
+#undef HANDLER_1
+#undef SAT_HANDLER
   };
   if (!x) {
     handlers = table;
@@ -350,29 +366,29 @@ wasm_status wasm_run(wasm_exec *x) {
   NEXT();
 
   /* ---- memory ---- */
-  LOAD(0x28, uint32_t, i32, )
-  LOAD(0x29, uint64_t, i64, )
-  LOAD(0x2c, int8_t, i32, (uint32_t))
-  LOAD(0x2d, uint8_t, i32, (uint32_t))
-  LOAD(0x2e, int16_t, i32, (uint32_t))
-  LOAD(0x2f, uint16_t, i32, (uint32_t))
-  LOAD(0x30, int8_t, i64, (uint64_t))
-  LOAD(0x31, uint8_t, i64, (uint64_t))
-  LOAD(0x32, int16_t, i64, (uint64_t))
-  LOAD(0x33, uint16_t, i64, (uint64_t))
-  LOAD(0x34, int32_t, i64, (uint64_t))
-  LOAD(0x35, uint32_t, i64, (uint64_t))
-  STORE(0x36, uint32_t, i32)
-  STORE(0x37, uint64_t, i64)
-  STORE(0x3a, uint8_t, i32)
-  STORE(0x3b, uint16_t, i32)
-  STORE(0x3c, uint8_t, i64)
-  STORE(0x3d, uint16_t, i64)
-  STORE(0x3e, uint32_t, i64)
-op_0x3f:
+  LOAD(i32_load, uint32_t, i32, )
+  LOAD(i64_load, uint64_t, i64, )
+  LOAD(i32_load8_s, int8_t, i32, (uint32_t))
+  LOAD(i32_load8_u, uint8_t, i32, (uint32_t))
+  LOAD(i32_load16_s, int16_t, i32, (uint32_t))
+  LOAD(i32_load16_u, uint16_t, i32, (uint32_t))
+  LOAD(i64_load8_s, int8_t, i64, (uint64_t))
+  LOAD(i64_load8_u, uint8_t, i64, (uint64_t))
+  LOAD(i64_load16_s, int16_t, i64, (uint64_t))
+  LOAD(i64_load16_u, uint16_t, i64, (uint64_t))
+  LOAD(i64_load32_s, int32_t, i64, (uint64_t))
+  LOAD(i64_load32_u, uint32_t, i64, (uint64_t))
+  STORE(i32_store, uint32_t, i32)
+  STORE(i64_store, uint64_t, i64)
+  STORE(i32_store8, uint8_t, i32)
+  STORE(i32_store16, uint16_t, i32)
+  STORE(i64_store8, uint8_t, i64)
+  STORE(i64_store16, uint16_t, i64)
+  STORE(i64_store32, uint32_t, i64)
+op_memory_size:
   R(1).i64 = (uint32_t)(memsize / WASM_PAGE);
   STEP(2);
-op_0x40: {
+op_memory_grow: {
   NEED_FUEL();
   int64_t old = wasm_memory_grow(inst->mem, R(1).i32);
   if (old >= 0) PAY((uint64_t)R(1).i32 * WASM_PAGE); /* a unit per byte */
@@ -380,119 +396,127 @@ op_0x40: {
   LOAD_INST();
   STEP(3);
 }
-op_0x41:
+op_i32_const:
   R(1).i64 = (uint32_t)ip[2];
   STEP(3);
-op_0x42:
+op_i64_const:
   if (WASM_IMM64_CELLS == 1) R(1).i64 = (uint64_t)ip[2];
   else R(1).i64 = (uint64_t)(uint32_t)ip[2] | (uint64_t)(uint32_t)ip[3] << 32;
   STEP(2 + WASM_IMM64_CELLS);
 
   /* ---- comparisons ---- */
-  UN(0x45, i32, i64, uint32_t, a == 0)
+  UN(i32_eqz, i32, i64, uint32_t, a == 0)
   I32_CMP(BIN32)
-  UN(0x50, i64, i64, uint64_t, a == 0)
+  UN(i64_eqz, i64, i64, uint64_t, a == 0)
   I64_CMP(BIN64)
-  BIN(0x5b, f32, i64, float, a == b)
-  BIN(0x5c, f32, i64, float, a != b)
-  BIN(0x5d, f32, i64, float, a < b)
-  BIN(0x5e, f32, i64, float, a > b)
-  BIN(0x5f, f32, i64, float, a <= b)
-  BIN(0x60, f32, i64, float, a >= b)
-  BIN(0x61, f64, i64, double, a == b)
-  BIN(0x62, f64, i64, double, a != b)
-  BIN(0x63, f64, i64, double, a < b)
-  BIN(0x64, f64, i64, double, a > b)
-  BIN(0x65, f64, i64, double, a <= b)
-  BIN(0x66, f64, i64, double, a >= b)
+  BIN(f32_eq, f32, i64, float, a == b)
+  BIN(f32_ne, f32, i64, float, a != b)
+  BIN(f32_lt, f32, i64, float, a < b)
+  BIN(f32_gt, f32, i64, float, a > b)
+  BIN(f32_le, f32, i64, float, a <= b)
+  BIN(f32_ge, f32, i64, float, a >= b)
+  BIN(f64_eq, f64, i64, double, a == b)
+  BIN(f64_ne, f64, i64, double, a != b)
+  BIN(f64_lt, f64, i64, double, a < b)
+  BIN(f64_gt, f64, i64, double, a > b)
+  BIN(f64_le, f64, i64, double, a <= b)
+  BIN(f64_ge, f64, i64, double, a >= b)
 
   /* ---- i32 ---- */
-  UN(0x67, i32, i64, uint32_t, clz32(a))
-  UN(0x68, i32, i64, uint32_t, ctz32(a))
-  UN(0x69, i32, i64, uint32_t, (uint32_t)__builtin_popcount(a))
+  UN(i32_clz, i32, i64, uint32_t, clz32(a))
+  UN(i32_ctz, i32, i64, uint32_t, ctz32(a))
+  UN(i32_popcnt, i32, i64, uint32_t, (uint32_t)__builtin_popcount(a))
   I32_ARITH(BIN32)
-  DIV_S(0x6d, i32, int32_t, uint32_t, INT32_MIN)
-  DIV_U(0x6e, i32, uint32_t)
-  REM_S(0x6f, i32, int32_t, uint32_t)
-  REM_U(0x70, i32, uint32_t)
+  DIV_S(i32_div_s, i32, int32_t, uint32_t, INT32_MIN)
+  DIV_U(i32_div_u, i32, uint32_t)
+  REM_S(i32_rem_s, i32, int32_t, uint32_t)
+  REM_U(i32_rem_u, i32, uint32_t)
 
   /* ---- i64 ---- */
-  UN(0x79, i64, i64, uint64_t, clz64(a))
-  UN(0x7a, i64, i64, uint64_t, ctz64(a))
-  UN(0x7b, i64, i64, uint64_t, (uint64_t)__builtin_popcountll(a))
+  UN(i64_clz, i64, i64, uint64_t, clz64(a))
+  UN(i64_ctz, i64, i64, uint64_t, ctz64(a))
+  UN(i64_popcnt, i64, i64, uint64_t, (uint64_t)__builtin_popcountll(a))
   I64_ARITH(BIN64)
-  DIV_S(0x7f, i64, int64_t, uint64_t, INT64_MIN)
-  DIV_U(0x80, i64, uint64_t)
-  REM_S(0x81, i64, int64_t, uint64_t)
-  REM_U(0x82, i64, uint64_t)
+  DIV_S(i64_div_s, i64, int64_t, uint64_t, INT64_MIN)
+  DIV_U(i64_div_u, i64, uint64_t)
+  REM_S(i64_rem_s, i64, int64_t, uint64_t)
+  REM_U(i64_rem_u, i64, uint64_t)
 
   /* ---- f32 ---- (abs, neg and copysign work on the sign bit alone) */
-  UN(0x8b, i32, i64, uint32_t, a & 0x7fffffffu)
-  UN(0x8c, i32, i64, uint32_t, a ^ 0x80000000u)
-  UN(0x8d, f32, f32, float, f32_ceil(a))
-  UN(0x8e, f32, f32, float, f32_floor(a))
-  UN(0x8f, f32, f32, float, f32_trunc(a))
-  UN(0x90, f32, f32, float, f32_nearest(a))
-  UN(0x91, f32, f32, float, __builtin_sqrtf(a))
-  BIN(0x92, f32, f32, float, a + b)
-  BIN(0x93, f32, f32, float, a - b)
-  BIN(0x94, f32, f32, float, a * b)
-  BIN(0x95, f32, f32, float, a / b)
-  BIN(0x96, f32, f32, float, f32_min(a, b))
-  BIN(0x97, f32, f32, float, f32_max(a, b))
-  BIN(0x98, f32, f32, float, f32_copysign(a, b))
+  UN(f32_abs, i32, i64, uint32_t, a & 0x7fffffffu)
+  UN(f32_neg, i32, i64, uint32_t, a ^ 0x80000000u)
+  UN(f32_ceil, f32, f32, float, f32_ceil(a))
+  UN(f32_floor, f32, f32, float, f32_floor(a))
+  UN(f32_trunc, f32, f32, float, f32_trunc(a))
+  UN(f32_nearest, f32, f32, float, f32_nearest(a))
+  UN(f32_sqrt, f32, f32, float, __builtin_sqrtf(a))
+  BIN(f32_add, f32, f32, float, a + b)
+  BIN(f32_sub, f32, f32, float, a - b)
+  BIN(f32_mul, f32, f32, float, a * b)
+  BIN(f32_div, f32, f32, float, a / b)
+  BIN(f32_min, f32, f32, float, f32_min(a, b))
+  BIN(f32_max, f32, f32, float, f32_max(a, b))
+  BIN(f32_copysign, f32, f32, float, f32_copysign(a, b))
 
   /* ---- f64 ---- */
-  UN(0x99, i64, i64, uint64_t, a & ~(1ull << 63))
-  UN(0x9a, i64, i64, uint64_t, a ^ (1ull << 63))
-  UN(0x9b, f64, f64, double, f64_ceil(a))
-  UN(0x9c, f64, f64, double, f64_floor(a))
-  UN(0x9d, f64, f64, double, f64_trunc(a))
-  UN(0x9e, f64, f64, double, f64_nearest(a))
-  UN(0x9f, f64, f64, double, __builtin_sqrt(a))
-  BIN(0xa0, f64, f64, double, a + b)
-  BIN(0xa1, f64, f64, double, a - b)
-  BIN(0xa2, f64, f64, double, a * b)
-  BIN(0xa3, f64, f64, double, a / b)
-  BIN(0xa4, f64, f64, double, f64_min(a, b))
-  BIN(0xa5, f64, f64, double, f64_max(a, b))
-  BIN(0xa6, f64, f64, double, f64_copysign(a, b))
+  UN(f64_abs, i64, i64, uint64_t, a & ~(1ull << 63))
+  UN(f64_neg, i64, i64, uint64_t, a ^ (1ull << 63))
+  UN(f64_ceil, f64, f64, double, f64_ceil(a))
+  UN(f64_floor, f64, f64, double, f64_floor(a))
+  UN(f64_trunc, f64, f64, double, f64_trunc(a))
+  UN(f64_nearest, f64, f64, double, f64_nearest(a))
+  UN(f64_sqrt, f64, f64, double, __builtin_sqrt(a))
+  BIN(f64_add, f64, f64, double, a + b)
+  BIN(f64_sub, f64, f64, double, a - b)
+  BIN(f64_mul, f64, f64, double, a * b)
+  BIN(f64_div, f64, f64, double, a / b)
+  BIN(f64_min, f64, f64, double, f64_min(a, b))
+  BIN(f64_max, f64, f64, double, f64_max(a, b))
+  BIN(f64_copysign, f64, f64, double, f64_copysign(a, b))
 
   /* ---- conversions ---- */
-  UN(0xa7, i64, i64, uint64_t, (uint32_t)a)
-  TRUNC(0xa8, f32, int32_t, uint32_t, -P31, P31)
-  TRUNC(0xa9, f32, uint32_t, uint32_t, 0.0, 4294967296.0)
-  TRUNC(0xaa, f64, int32_t, uint32_t, -P31, P31)
-  TRUNC(0xab, f64, uint32_t, uint32_t, 0.0, 4294967296.0)
-  UN(0xac, i32, i64, uint32_t, (uint64_t)(int64_t)S32(a))
-  UN(0xad, i32, i64, uint32_t, (uint64_t)a)
-  TRUNC(0xae, f32, int64_t, uint64_t, -P63, P63)
-  TRUNC(0xaf, f32, uint64_t, uint64_t, 0.0, P64)
-  TRUNC(0xb0, f64, int64_t, uint64_t, -P63, P63)
-  TRUNC(0xb1, f64, uint64_t, uint64_t, 0.0, P64)
-  UN(0xb2, i32, f32, uint32_t, (float)S32(a))
-  UN(0xb3, i32, f32, uint32_t, (float)a)
-  UN(0xb4, i64, f32, uint64_t, (float)S64(a))
-  UN(0xb5, i64, f32, uint64_t, (float)a)
-  UN(0xb6, f64, f32, double, (float)a)
-  UN(0xb7, i32, f64, uint32_t, (double)S32(a))
-  UN(0xb8, i32, f64, uint32_t, (double)a)
-  UN(0xb9, i64, f64, uint64_t, (double)S64(a))
-  UN(0xba, i64, f64, uint64_t, (double)a)
-  UN(0xbb, f32, f64, float, (double)a)
-  UN(0xc0, i32, i64, uint32_t, (uint32_t)(int32_t)(int8_t)a)
-  UN(0xc1, i32, i64, uint32_t, (uint32_t)(int32_t)(int16_t)a)
-  UN(0xc2, i64, i64, uint64_t, (uint64_t)(int64_t)(int8_t)a)
-  UN(0xc3, i64, i64, uint64_t, (uint64_t)(int64_t)(int16_t)a)
-  UN(0xc4, i64, i64, uint64_t, (uint64_t)(int64_t)(int32_t)a)
-  TRUNC_SAT(0xe0, f32, int32_t, uint32_t, -P31, P31, INT32_MIN, INT32_MAX)
-  TRUNC_SAT(0xe1, f32, uint32_t, uint32_t, 0.0, 4294967296.0, 0, UINT32_MAX)
-  TRUNC_SAT(0xe2, f64, int32_t, uint32_t, -P31, P31, INT32_MIN, INT32_MAX)
-  TRUNC_SAT(0xe3, f64, uint32_t, uint32_t, 0.0, 4294967296.0, 0, UINT32_MAX)
-  TRUNC_SAT(0xe4, f32, int64_t, uint64_t, -P63, P63, INT64_MIN, INT64_MAX)
-  TRUNC_SAT(0xe5, f32, uint64_t, uint64_t, 0.0, P64, 0, UINT64_MAX)
-  TRUNC_SAT(0xe6, f64, int64_t, uint64_t, -P63, P63, INT64_MIN, INT64_MAX)
-  TRUNC_SAT(0xe7, f64, uint64_t, uint64_t, 0.0, P64, 0, UINT64_MAX)
+  UN(i32_wrap_i64, i64, i64, uint64_t, (uint32_t)a)
+  TRUNC(i32_trunc_f32_s, f32, int32_t, uint32_t, -P31, P31)
+  TRUNC(i32_trunc_f32_u, f32, uint32_t, uint32_t, 0.0, 4294967296.0)
+  TRUNC(i32_trunc_f64_s, f64, int32_t, uint32_t, -P31, P31)
+  TRUNC(i32_trunc_f64_u, f64, uint32_t, uint32_t, 0.0, 4294967296.0)
+  UN(i64_extend_i32_s, i32, i64, uint32_t, (uint64_t)(int64_t)S32(a))
+  UN(i64_extend_i32_u, i32, i64, uint32_t, (uint64_t)a)
+  TRUNC(i64_trunc_f32_s, f32, int64_t, uint64_t, -P63, P63)
+  TRUNC(i64_trunc_f32_u, f32, uint64_t, uint64_t, 0.0, P64)
+  TRUNC(i64_trunc_f64_s, f64, int64_t, uint64_t, -P63, P63)
+  TRUNC(i64_trunc_f64_u, f64, uint64_t, uint64_t, 0.0, P64)
+  UN(f32_convert_i32_s, i32, f32, uint32_t, (float)S32(a))
+  UN(f32_convert_i32_u, i32, f32, uint32_t, (float)a)
+  UN(f32_convert_i64_s, i64, f32, uint64_t, (float)S64(a))
+  UN(f32_convert_i64_u, i64, f32, uint64_t, (float)a)
+  UN(f32_demote_f64, f64, f32, double, (float)a)
+  UN(f64_convert_i32_s, i32, f64, uint32_t, (double)S32(a))
+  UN(f64_convert_i32_u, i32, f64, uint32_t, (double)a)
+  UN(f64_convert_i64_s, i64, f64, uint64_t, (double)S64(a))
+  UN(f64_convert_i64_u, i64, f64, uint64_t, (double)a)
+  UN(f64_promote_f32, f32, f64, float, (double)a)
+  UN(i32_extend8_s, i32, i64, uint32_t, (uint32_t)(int32_t)(int8_t)a)
+  UN(i32_extend16_s, i32, i64, uint32_t, (uint32_t)(int32_t)(int16_t)a)
+  UN(i64_extend8_s, i64, i64, uint64_t, (uint64_t)(int64_t)(int8_t)a)
+  UN(i64_extend16_s, i64, i64, uint64_t, (uint64_t)(int64_t)(int16_t)a)
+  UN(i64_extend32_s, i64, i64, uint64_t, (uint64_t)(int64_t)(int32_t)a)
+  TRUNC_SAT(i32_trunc_sat_f32_s, f32, int32_t, uint32_t,
+            -P31, P31, INT32_MIN, INT32_MAX)
+  TRUNC_SAT(i32_trunc_sat_f32_u, f32, uint32_t, uint32_t,
+            0.0, 4294967296.0, 0, UINT32_MAX)
+  TRUNC_SAT(i32_trunc_sat_f64_s, f64, int32_t, uint32_t,
+            -P31, P31, INT32_MIN, INT32_MAX)
+  TRUNC_SAT(i32_trunc_sat_f64_u, f64, uint32_t, uint32_t,
+            0.0, 4294967296.0, 0, UINT32_MAX)
+  TRUNC_SAT(i64_trunc_sat_f32_s, f32, int64_t, uint64_t,
+            -P63, P63, INT64_MIN, INT64_MAX)
+  TRUNC_SAT(i64_trunc_sat_f32_u, f32, uint64_t, uint64_t,
+            0.0, P64, 0, UINT64_MAX)
+  TRUNC_SAT(i64_trunc_sat_f64_s, f64, int64_t, uint64_t,
+            -P63, P63, INT64_MIN, INT64_MAX)
+  TRUNC_SAT(i64_trunc_sat_f64_u, f64, uint64_t, uint64_t,
+            0.0, P64, 0, UINT64_MAX)
 
   /* ---- moves and control ---- */
 op_copy:

@@ -4,6 +4,7 @@
  * validates as it decodes and stops at the first invalid instruction; then
  * this scan of the rest tells whether a decoding error comes later. */
 #include "internal.h"
+#include "opcodes.h"
 #include "reader.h"
 
 static void zero(wasm_reader *r) {
@@ -36,44 +37,59 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
     *offset = wr_offset(&r);
     uint8_t op = wr_u8(&r);
     switch (op) {
-    case 0x02: case 0x03: case 0x04:
+    case OP_block: case OP_loop: case OP_if:
       if (r.p < r.end && (*r.p == 0x40 || wasm_is_valtype(*r.p))) r.p++;
       else if (wr_sleb(&r, 33) < 0 && !r.err)
         wr_fail(&r, "malformed block type");
       depth++;
       break;
-    case 0x0b: depth--; break;
-    case 0x00: case 0x01: case 0x05: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
+    case OP_end: depth--; break;
+    case OP_unreachable:
+    case OP_nop:
+    case OP_else:
+    case OP_return:
+    case OP_drop:
+    case OP_select:
+    case OP_ref_is_null:
       break;
-    case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22:
-    case 0x23: case 0x24: case 0x25: case 0x26: case 0xd2:
+    case OP_br:
+    case OP_br_if:
+    case OP_call:
+    case OP_local_get:
+    case OP_local_set:
+    case OP_local_tee:
+    case OP_global_get:
+    case OP_global_set:
+    case OP_table_get:
+    case OP_table_set:
+    case OP_ref_func:
       wr_u32(&r);
       break;
-    case 0x0e: {
+    case OP_br_table: {
       uint32_t n = wr_u32(&r);
       for (uint64_t i = 0; i <= n && !r.err; i++) wr_u32(&r);
       break;
     }
-    case 0x11: wr_u32(&r); wr_u32(&r); break;
-    case 0x1c: {
+    case OP_call_indirect: wr_u32(&r); wr_u32(&r); break;
+    case OP_select_t: {
       uint32_t n = wr_u32(&r);
       for (uint32_t i = 0; i < n && !r.err; i++)
         if (!wasm_is_valtype(wr_u8(&r)) && !r.err)
           wr_fail(&r, "malformed value type");
       break;
     }
-    case 0x3f: case 0x40: zero(&r); break;
-    case 0x41: wr_s32(&r); break;
-    case 0x42: wr_s64(&r); break;
-    case 0x43: wr_fixed32(&r); break;
-    case 0x44: wr_fixed64(&r); break;
-    case 0xd0: {
+    case OP_memory_size: case OP_memory_grow: zero(&r); break;
+    case OP_i32_const: wr_s32(&r); break;
+    case OP_i64_const: wr_s64(&r); break;
+    case OP_f32_const: wr_fixed32(&r); break;
+    case OP_f64_const: wr_fixed64(&r); break;
+    case OP_ref_null: {
       uint8_t t = wr_u8(&r);
       if (!wasm_is_reftype(t) && !r.err)
         wr_fail(&r, "malformed reference type");
       break;
     }
-    case 0xfc: fc(&r, m); break;
+    case OP_prefix_fc: fc(&r, m); break;
     default:
       if (op >= 0x28 && op <= 0x3e) {
         wr_u32(&r);
