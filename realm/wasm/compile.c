@@ -12,7 +12,7 @@ uint64_t wasm_compile_work;
 
 /* ---- the instruction loop ------------------------------------------------ */
 
-static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
+static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
   uint32_t x;
   switch (opc) {
   case OP_unreachable:
@@ -37,7 +37,7 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
     if (c->r.err) break;
     uint8_t t = wasm_cc_local_type(c, x);
     if (failed(c)) break;
-    vent *v = push(c, t);
+    operand *v = push(c, t);
     v->loc = x;
     break;
   }
@@ -66,14 +66,14 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
   }
   case OP_i32_const: case OP_f32_const: {
     uint32_t v = opc == 0x41 ? (uint32_t)wr_s32(&c->r) : wr_fixed32(&c->r);
-    vent *r = push(c, opc == 0x41 ? WASM_I32 : WASM_F32);
+    operand *r = push(c, opc == 0x41 ? WASM_I32 : WASM_F32);
     r->is_const = true; /* emitted where it is used */
     r->k = v;
     break;
   }
   case OP_i64_const: case OP_f64_const: {
     uint64_t v = opc == 0x42 ? (uint64_t)wr_s64(&c->r) : wr_fixed64(&c->r);
-    vent *r = push(c, opc == 0x42 ? WASM_I64 : WASM_F64);
+    operand *r = push(c, opc == 0x42 ? WASM_I64 : WASM_F64);
     r->is_const = true;
     r->k = v;
     break;
@@ -84,8 +84,8 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
   case OP_f64_reinterpret_i64: { /* reinterpret: the bits stay */
     uint8_t in, out;
     ops_numeric(opc, &in, &out, NULL);
-    vent v = pop_raw(c, in);
-    vent *r = push(c, out);
+    operand v = pop_raw(c, in);
+    operand *r = push(c, out);
     r->loc = v.loc;
     r->is_const = v.is_const;
     r->k = v.k;
@@ -98,18 +98,18 @@ static bool instr(comp *c, uint8_t opc, uint32_t prev_dst) {
       wr_fail(&c->r, "malformed reference type");
       break;
     }
-    vent *r = push(c, t);
+    operand *r = push(c, t);
     r->is_const = true;
     r->k = 0;
     break;
   }
   case OP_ref_is_null: {
-    vent v = pop(c, T_ANY);
+    operand v = pop(c, T_ANY);
     if (v.type != T_ANY && !wasm_is_reftype(v.type)) {
       bad(c, "type mismatch");
       break;
     }
-    vent *r = push(c, WASM_I32);
+    operand *r = push(c, WASM_I32);
     if (failed(c) || dead(c)) break;
     op(c, 0x50); /* i64.eqz: null is 0 */
     cell(c, v.loc);
@@ -166,13 +166,13 @@ static void *scratch(wasm_arena *a, size_t count, size_t size, size_t align) {
 bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a,
                   wasm_error *err) {
   wasm_funcdef *def = &m->funcdefs[defidx];
-  comp c = {0};
+  compiler c = {0};
   c.m = m;
   c.def = def;
   c.ft = &m->types[def->type];
   c.err = err;
-  c.h = wasm_handlers();
-  c.L = c.ft->nparams + def->nlocals;
+  c.handlers = wasm_handlers();
+  c.stack_base = c.ft->nparams + def->nlocals;
   c.r = (wasm_reader){def->body, def->body + def->body_len, m->bytes, NULL};
 
   /* Scratch first (operand and control stacks), then the code takes the
@@ -185,7 +185,7 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a,
       (uint64_t)def->body_len * (m->max_arity ? m->max_arity : 1) + 16;
   c.capvs = capvs > MAX_DEPTH ? MAX_DEPTH : (uint32_t)capvs;
   c.capcs = def->body_len / 2 + 2;
-  c.vs = scratch(a, c.capvs, sizeof(vent), 8);
+  c.vs = scratch(a, c.capvs, sizeof(operand), 8);
   c.cs = scratch(a, c.capcs, sizeof(ctrl), 8);
   c.locals = scratch(a, def->nlocal_decls, sizeof(local_run), 8);
   c.code = scratch(a, 0, 1, sizeof(uintptr_t));
@@ -246,7 +246,7 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a,
   a->used = (size_t)((uint8_t *)(dst + c.ncode) - a->base);
   def->code = dst;
   def->code_len = c.ncode;
-  def->frame_slots = c.L + c.maxvs;
+  def->frame_slots = c.stack_base + c.maxvs;
   def->entry_fuel = c.ninstr;
   return true;
 }

@@ -33,12 +33,13 @@
  * for lazy copies of its local is short. */
 #define LAZY_MAX 64u
 
-typedef struct vent {
+/* An entry of the compile-time operand stack (vs). */
+typedef struct operand {
   uint8_t type;
   bool is_const; /* a constant not yet in any slot: k */
   uint32_t loc;  /* slot of the value */
   uint64_t k;
-} vent;
+} operand;
 
 typedef struct ctrl {
   uint8_t op; /* 0 function, 0x02 block, 0x03 loop, 0x04 if, 0x05 else */
@@ -64,7 +65,7 @@ typedef struct local_run {
   uint8_t type;
 } local_run;
 
-typedef struct comp {
+typedef struct compiler {
   wasm_module *m;
   const wasm_functype *ft;
   const wasm_funcdef *def;
@@ -72,10 +73,10 @@ typedef struct comp {
   wasm_error *err;
   bool invalid;
   uint32_t op_offset; /* of the instruction being compiled */
-  uint32_t L;         /* params + locals */
+  uint32_t stack_base; /* params + locals: the operand stack's first slot */
   local_run *locals;  /* the declarations, for wasm_cc_local_type */
   uint32_t nlocal_runs;
-  vent *vs;
+  operand *vs;
   uint32_t nvs, capvs, maxvs;
   uint32_t settled; /* vs[0..settled) are in their own slots */
   ctrl *cs;
@@ -89,12 +90,12 @@ typedef struct comp {
   uint32_t last_dst, last_start, last_iop;
   uint32_t prev_dst, prev_start, prev_iop;
   uint32_t ninstr;
-  const void *const *h;
-} comp;
+  const void *const *handlers; /* interp.c's, by internal op */
+} compiler;
 
 
 
-static inline bool bad(comp *c, const char *why) {
+static inline bool bad(compiler *c, const char *why) {
   if (!c->invalid && !c->r.err) {
     c->invalid = true;
     wasm_error_set(c->err, WASM_ERR_INVALID, "code", c->op_offset, why);
@@ -103,18 +104,18 @@ static inline bool bad(comp *c, const char *why) {
   return false;
 }
 
-static inline bool failed(const comp *c) {
+static inline bool failed(const compiler *c) {
   return c->invalid || c->r.err || c->full;
 }
 
 /* ---- emitting ------------------------------------------------------------ */
 
-static inline bool dead(const comp *c) {
+static inline bool dead(const compiler *c) {
   const ctrl *f = &c->cs[c->ncs - 1];
   return f->unreachable || f->dead_in;
 }
 
-static inline void cell(comp *c, uintptr_t v) {
+static inline void cell(compiler *c, uintptr_t v) {
   if (c->ncode >= c->capcode) {
     c->full = true;
     return;
@@ -122,13 +123,13 @@ static inline void cell(comp *c, uintptr_t v) {
   c->code[c->ncode++] = v;
 }
 
-static inline void op(comp *c, unsigned iop) {
+static inline void op(compiler *c, unsigned iop) {
   c->last_start = c->ncode;
   c->last_iop = iop;
-  cell(c, (uintptr_t)c->h[iop]);
+  cell(c, (uintptr_t)c->handlers[iop]);
 }
 
-static inline void imm64(comp *c, uint64_t v) {
+static inline void imm64(compiler *c, uint64_t v) {
   if (WASM_IMM64_CELLS == 1) {
     cell(c, (uintptr_t)v);
   } else {
@@ -137,7 +138,7 @@ static inline void imm64(comp *c, uint64_t v) {
   }
 }
 
-static inline void copy(comp *c, uint32_t src, uint32_t dst) {
+static inline void copy(compiler *c, uint32_t src, uint32_t dst) {
   if (src == dst) return;
   op(c, IOP_COPY);
   cell(c, src);
@@ -146,7 +147,8 @@ static inline void copy(comp *c, uint32_t src, uint32_t dst) {
 
 static inline bool is_32(uint8_t t) { return t == WASM_I32 || t == WASM_F32; }
 
-static inline void emit_const(comp *c, uint8_t t, uint64_t k, uint32_t dst) {
+static inline void emit_const(compiler *c, uint8_t t, uint64_t k,
+                              uint32_t dst) {
   op(c, is_32(t) ? 0x41 : 0x42);
   cell(c, dst);
   if (is_32(t)) cell(c, (uint32_t)k);
@@ -154,19 +156,19 @@ static inline void emit_const(comp *c, uint8_t t, uint64_t k, uint32_t dst) {
 }
 
 /* Put value v in slot dst. */
-static inline void move(comp *c, const vent *v, uint32_t dst) {
+static inline void move(compiler *c, const operand *v, uint32_t dst) {
   if (v->is_const) emit_const(c, v->type, v->k, dst);
   else copy(c, v->loc, dst);
 }
 
 /* ---- the operand stack --------------------------------------------------- */
 
-static inline uint32_t canon(const comp *c, uint32_t depth) {
-  return c->L + depth;
+static inline uint32_t canon(const compiler *c, uint32_t depth) {
+  return c->stack_base + depth;
 }
 
 /* Put entry i in its own slot. */
-static inline void settle(comp *c, uint32_t i) {
+static inline void settle(compiler *c, uint32_t i) {
   uint32_t own = canon(c, i);
   if (c->vs[i].is_const || c->vs[i].loc != own) {
     if (!dead(c)) move(c, &c->vs[i], own);
@@ -176,11 +178,11 @@ static inline void settle(comp *c, uint32_t i) {
 }
 
 /* The first entry that may not be in its own slot. */
-static inline uint32_t unsettled(const comp *c) {
+static inline uint32_t unsettled(const compiler *c) {
   return c->settled < c->nvs ? c->settled : c->nvs;
 }
 
-static inline void settle_all(comp *c) {
+static inline void settle_all(compiler *c) {
   WORK(c->nvs - unsettled(c));
   for (uint32_t i = unsettled(c); i < c->nvs; i++) settle(c, i);
   c->settled = c->nvs;
@@ -189,14 +191,14 @@ static inline void settle_all(comp *c) {
 /* A new entry on top, in its own slot (the caller may make it lazy or a
  * constant). Pushing past LAZY_MAX unsettled entries settles them first:
  * the code for them comes before the instruction that pushes. */
-static inline vent *push(comp *c, uint8_t t) {
+static inline operand *push(compiler *c, uint8_t t) {
   if (c->nvs >= c->capvs) {
     c->full = true;
     c->nvs = 0; /* keep going harmlessly until the caller sees `full` */
   }
   if (c->nvs - unsettled(c) >= LAZY_MAX) settle_all(c);
   if (c->settled > c->nvs) c->settled = c->nvs;
-  vent *v = &c->vs[c->nvs];
+  operand *v = &c->vs[c->nvs];
   v->type = t;
   v->is_const = false;
   v->loc = canon(c, c->nvs);
@@ -208,7 +210,7 @@ static inline vent *push(comp *c, uint8_t t) {
 
 /* Push n values of types t, each in its own slot (results, params): one
  * bound check, and they need no settling. */
-static inline bool push_n(comp *c, uint32_t n, const uint8_t *t) {
+static inline bool push_n(compiler *c, uint32_t n, const uint8_t *t) {
   if (c->capvs - c->nvs < n) {
     c->full = true;
     return false;
@@ -216,7 +218,7 @@ static inline bool push_n(comp *c, uint32_t n, const uint8_t *t) {
   bool clean = unsettled(c) == c->nvs;
   WORK(n);
   for (uint32_t i = 0; i < n; i++)
-    c->vs[c->nvs + i] = (vent){t[i], false, canon(c, c->nvs + i), 0};
+    c->vs[c->nvs + i] = (operand){t[i], false, canon(c, c->nvs + i), 0};
   c->nvs += n;
   if (c->nvs > c->maxvs) c->maxvs = c->nvs;
   if (clean) c->settled = c->nvs;
@@ -224,21 +226,21 @@ static inline bool push_n(comp *c, uint32_t n, const uint8_t *t) {
 }
 
 /* Pop for validation only: a constant stays a constant. */
-static inline vent pop_raw(comp *c, uint8_t expect) {
+static inline operand pop_raw(compiler *c, uint8_t expect) {
   ctrl *f = &c->cs[c->ncs - 1];
   if (c->nvs == f->height) {
     if (!f->unreachable) bad(c, "type mismatch");
-    return (vent){T_ANY, false, canon(c, c->nvs), 0};
+    return (operand){T_ANY, false, canon(c, c->nvs), 0};
   }
-  vent v = c->vs[--c->nvs];
+  operand v = c->vs[--c->nvs];
   if (expect != T_ANY && v.type != T_ANY && v.type != expect)
     bad(c, "type mismatch");
   return v;
 }
 
 /* Pop an operand: a constant is put in its own slot first. */
-static inline vent pop(comp *c, uint8_t expect) {
-  vent v = pop_raw(c, expect);
+static inline operand pop(compiler *c, uint8_t expect) {
+  operand v = pop_raw(c, expect);
   if (v.is_const) {
     v.loc = canon(c, c->nvs);
     if (!dead(c)) emit_const(c, v.type, v.k, v.loc);
@@ -248,13 +250,13 @@ static inline vent pop(comp *c, uint8_t expect) {
 }
 
 /* Before local x is written: entries that read it lazily get their own copy. */
-static inline void settle_local(comp *c, uint32_t x) {
+static inline void settle_local(compiler *c, uint32_t x) {
   WORK(c->nvs - unsettled(c));
   for (uint32_t i = unsettled(c); i < c->nvs; i++)
     if (!c->vs[i].is_const && c->vs[i].loc == x) settle(c, i);
 }
 
-static inline bool lazy_refs(const comp *c, uint32_t x, uint32_t below) {
+static inline bool lazy_refs(const compiler *c, uint32_t x, uint32_t below) {
   uint32_t from = c->settled < below ? c->settled : below;
   WORK(below - from);
   for (uint32_t i = from; i < below; i++)
@@ -264,45 +266,47 @@ static inline bool lazy_refs(const comp *c, uint32_t x, uint32_t below) {
 
 /* The result slot of a value-producing instruction: emit it and remember the
  * cell so that a following local.set can retarget it. */
-static inline void dst(comp *c, const vent *v) {
+static inline void dst(compiler *c, const operand *v) {
   if (dead(c)) return;
   c->last_dst = c->ncode + 1;
   cell(c, v->loc);
 }
 
-static inline void set_unreachable(comp *c) {
+static inline void set_unreachable(compiler *c) {
   ctrl *f = &c->cs[c->ncs - 1];
   c->nvs = f->height;
   f->unreachable = true;
 }
 
 /* compile_ctrl.c: blocks, branches, calls. */
-void wasm_cc_push_ctrl(comp *c, uint8_t opc, uint32_t np, const uint8_t *p,
+void wasm_cc_push_ctrl(compiler *c, uint8_t opc, uint32_t np, const uint8_t *p,
                        uint32_t nr, const uint8_t *r);
-void wasm_cc_fuel_cell(comp *c, ctrl *f);
-void wasm_cc_enter(comp *c, uint8_t opc);
-void wasm_cc_else(comp *c);
-bool wasm_cc_end(comp *c);
-void wasm_cc_br(comp *c, uint32_t depth);
-void wasm_cc_br_if(comp *c, uint32_t depth);
-void wasm_cc_br_table(comp *c);
-void wasm_cc_return(comp *c);
-void wasm_cc_call(comp *c);
-void wasm_cc_call_indirect(comp *c);
+void wasm_cc_fuel_cell(compiler *c, ctrl *f);
+void wasm_cc_enter(compiler *c, uint8_t opc);
+void wasm_cc_else(compiler *c);
+bool wasm_cc_end(compiler *c);
+void wasm_cc_br(compiler *c, uint32_t depth);
+void wasm_cc_br_if(compiler *c, uint32_t depth);
+void wasm_cc_br_table(compiler *c);
+void wasm_cc_return(compiler *c);
+void wasm_cc_call(compiler *c);
+void wasm_cc_call_indirect(compiler *c);
 
 /* compile_ops.c: locals, globals, memory, tables, and the peepholes. */
-uint8_t wasm_cc_local_type(comp *c, uint32_t x);
-void wasm_cc_set_local(comp *c, uint32_t x, bool tee, uint32_t prev_dst);
-void wasm_cc_global(comp *c, bool set);
-bool wasm_cc_need_memory(comp *c);
-bool wasm_cc_zero_byte(comp *c);
-void wasm_cc_load_store(comp *c, uint8_t opc);
-bool wasm_cc_table_idx(comp *c, uint32_t *t);
-void wasm_cc_emit_n(comp *c, unsigned iop, uint32_t nimm, const uint32_t *imm,
-                   uint32_t nin, const uint8_t *in, uint8_t out);
-void wasm_cc_fc(comp *c);
-void wasm_cc_select(comp *c, bool typed);
-bool wasm_cc_imm_form(comp *c, uint8_t opc);
-uint32_t wasm_cc_fuse(comp *c, const vent *cond, bool when_false, bool back);
+uint8_t wasm_cc_local_type(compiler *c, uint32_t x);
+void wasm_cc_set_local(compiler *c, uint32_t x, bool tee, uint32_t prev_dst);
+void wasm_cc_global(compiler *c, bool set);
+bool wasm_cc_need_memory(compiler *c);
+bool wasm_cc_zero_byte(compiler *c);
+void wasm_cc_load_store(compiler *c, uint8_t opc);
+bool wasm_cc_table_idx(compiler *c, uint32_t *t);
+void wasm_cc_emit_n(compiler *c, unsigned iop, uint32_t nimm,
+                    const uint32_t *imm, uint32_t nin, const uint8_t *in,
+                    uint8_t out);
+void wasm_cc_fc(compiler *c);
+void wasm_cc_select(compiler *c, bool typed);
+bool wasm_cc_imm_form(compiler *c, uint8_t opc);
+uint32_t wasm_cc_fuse(compiler *c, const operand *cond, bool when_false,
+                      bool back);
 
 #endif

@@ -28,7 +28,7 @@ static const uint8_t *label_types(const ctrl *f) {
   return f->op == 0x03 ? f->params : f->results;
 }
 
-void wasm_cc_push_ctrl(comp *c, uint8_t opc, uint32_t np, const uint8_t *p,
+void wasm_cc_push_ctrl(compiler *c, uint8_t opc, uint32_t np, const uint8_t *p,
                        uint32_t nr, const uint8_t *r) {
   if (c->ncs >= c->capcs) {
     bad(c, "nesting too deep");
@@ -48,7 +48,7 @@ void wasm_cc_push_ctrl(comp *c, uint8_t opc, uint32_t np, const uint8_t *p,
 
 
 /* A branch site at cell `site` to label f: loops are known, the rest wait. */
-static void branch_to(comp *c, ctrl *f, uint32_t site) {
+static void branch_to(compiler *c, ctrl *f, uint32_t site) {
   if (c->full) return;
   if (f->op == 0x03) {
     c->code[site] = (uintptr_t)((intptr_t)f->start - (intptr_t)site);
@@ -58,7 +58,7 @@ static void branch_to(comp *c, ctrl *f, uint32_t site) {
   }
 }
 
-static void patch_to_here(comp *c, uint32_t chain) {
+static void patch_to_here(compiler *c, uint32_t chain) {
   while (chain && !c->full) {
     uint32_t site = chain - 1;
     chain = (uint32_t)c->code[site];
@@ -67,10 +67,10 @@ static void patch_to_here(comp *c, uint32_t chain) {
 }
 
 /* Do the top `n` values need copying to reach label f's slots? */
-static bool needs_moves(const comp *c, const ctrl *f, uint32_t n) {
+static bool needs_moves(const compiler *c, const ctrl *f, uint32_t n) {
   WORK(n);
   for (uint32_t i = 0; i < n; i++) {
-    const vent *v = &c->vs[c->nvs - n + i];
+    const operand *v = &c->vs[c->nvs - n + i];
     if (v->is_const || v->loc != canon(c, f->height + i)) return true;
   }
   return false;
@@ -78,7 +78,7 @@ static bool needs_moves(const comp *c, const ctrl *f, uint32_t n) {
 
 /* Copy the top n values to label f's slots, in ascending order: a source is
  * a local (never a target) or a slot at least as high as its target. */
-static void moves(comp *c, const ctrl *f, uint32_t n) {
+static void moves(compiler *c, const ctrl *f, uint32_t n) {
   WORK(n);
   for (uint32_t i = 0; i < n; i++)
     move(c, &c->vs[c->nvs - n + i], canon(c, f->height + i));
@@ -86,13 +86,13 @@ static void moves(comp *c, const ctrl *f, uint32_t n) {
 
 /* A branch back to loop f pays for the next iteration (fuel, see
  * docs/wasm.md): its last cell holds the loop's cost, known at its end. */
-void wasm_cc_fuel_cell(comp *c, ctrl *f) {
+void wasm_cc_fuel_cell(compiler *c, ctrl *f) {
   uint32_t site = c->ncode;
   cell(c, f->fuel_chain);
   if (!c->full) f->fuel_chain = site + 1;
 }
 
-static void jump_to(comp *c, ctrl *f) {
+static void jump_to(compiler *c, ctrl *f) {
   op(c, f->op == 0x03 ? IOP_JMP_BACK : IOP_JMP);
   uint32_t site = c->ncode;
   cell(c, 0);
@@ -105,7 +105,7 @@ static void jump_to(comp *c, ctrl *f) {
  * ones on top of fresh ones; without, the caller makes the rest of the
  * block unreachable and the stack is left as it was. The check costs the
  * real values only, which the code had to push. */
-static void check_top(comp *c, uint32_t n, const uint8_t *t, bool keep) {
+static void check_top(compiler *c, uint32_t n, const uint8_t *t, bool keep) {
   const ctrl *f = &c->cs[c->ncs - 1];
   uint32_t above = c->nvs - f->height;
   uint32_t real = above < n ? above : n;
@@ -129,9 +129,9 @@ static void check_top(comp *c, uint32_t n, const uint8_t *t, bool keep) {
       return;
     }
     __builtin_memmove(&c->vs[base + fresh], &c->vs[base],
-                      (size_t)real * sizeof(vent));
+                      (size_t)real * sizeof(operand));
     for (uint32_t i = 0; i < fresh; i++)
-      c->vs[base + i] = (vent){t[i], false, canon(c, base + i), 0};
+      c->vs[base + i] = (operand){t[i], false, canon(c, base + i), 0};
     if (c->settled > base) c->settled = base;
     c->nvs = base + n;
     if (c->nvs > c->maxvs) c->maxvs = c->nvs;
@@ -139,7 +139,7 @@ static void check_top(comp *c, uint32_t n, const uint8_t *t, bool keep) {
   for (uint32_t i = 0; i < n; i++) c->vs[c->nvs - n + i].type = t[i];
 }
 
-static ctrl *label(comp *c, uint32_t depth) {
+static ctrl *label(compiler *c, uint32_t depth) {
   if (depth >= c->ncs) {
     bad(c, "unknown label");
     return NULL;
@@ -148,8 +148,8 @@ static ctrl *label(comp *c, uint32_t depth) {
 }
 
 /* The block type: empty, one value type, or a type index (s33). */
-static bool blocktype(comp *c, uint32_t *np, const uint8_t **p, uint32_t *nr,
-                      const uint8_t **r) {
+static bool blocktype(compiler *c, uint32_t *np, const uint8_t **p,
+                      uint32_t *nr, const uint8_t **r) {
   if (c->r.p < c->r.end && (*c->r.p == 0x40 || wasm_is_valtype(*c->r.p))) {
     uint8_t b = *c->r.p++;
     *np = 0;
@@ -173,11 +173,11 @@ static bool blocktype(comp *c, uint32_t *np, const uint8_t **p, uint32_t *nr,
   return true;
 }
 
-void wasm_cc_enter(comp *c, uint8_t opc) {
+void wasm_cc_enter(compiler *c, uint8_t opc) {
   uint32_t np, nr;
   const uint8_t *p, *r;
   if (!blocktype(c, &np, &p, &nr, &r)) return;
-  vent cond = {WASM_I32, false, 0, 0};
+  operand cond = {WASM_I32, false, 0, 0};
   if (opc == 0x04) cond = pop(c, WASM_I32);
   uint32_t before = c->nvs;
   WORK(np);
@@ -211,7 +211,7 @@ void wasm_cc_enter(comp *c, uint8_t opc) {
 
 /* At else and end: the results go to their own slots, the stack must hold
  * exactly them. */
-static void finish_arm(comp *c) {
+static void finish_arm(compiler *c) {
   ctrl *f = &c->cs[c->ncs - 1];
   check_top(c, f->nresults, f->results, false);
   if (c->nvs - f->height > f->nresults) bad(c, "type mismatch");
@@ -224,7 +224,7 @@ static void finish_arm(comp *c) {
   }
 }
 
-void wasm_cc_else(comp *c) {
+void wasm_cc_else(compiler *c) {
   ctrl *f = &c->cs[c->ncs - 1];
   if (f->op != 0x04) {
     bad(c, "else without if");
@@ -242,7 +242,7 @@ void wasm_cc_else(comp *c) {
 }
 
 /* Returns true when the function's final end was reached. */
-bool wasm_cc_end(comp *c) {
+bool wasm_cc_end(compiler *c) {
   ctrl *f = &c->cs[c->ncs - 1];
   if (f->op == 0x04 && f->nparams != f->nresults) {
     bad(c, "type mismatch"); /* an if without else passes its params through */
@@ -275,7 +275,7 @@ bool wasm_cc_end(comp *c) {
   return false;
 }
 
-void wasm_cc_br(comp *c, uint32_t depth) {
+void wasm_cc_br(compiler *c, uint32_t depth) {
   ctrl *f = label(c, depth);
   if (!f) return;
   uint32_t n = label_arity(f);
@@ -288,8 +288,8 @@ void wasm_cc_br(comp *c, uint32_t depth) {
   set_unreachable(c);
 }
 
-void wasm_cc_br_if(comp *c, uint32_t depth) {
-  vent cond = pop(c, WASM_I32);
+void wasm_cc_br_if(compiler *c, uint32_t depth) {
+  operand cond = pop(c, WASM_I32);
   ctrl *f = label(c, depth);
   if (!f) return;
   uint32_t n = label_arity(f);
@@ -320,7 +320,7 @@ void wasm_cc_br_if(comp *c, uint32_t depth) {
 /* Each label is checked, and gets its stub, once per br_table however many
  * targets name it (ctrl.table_at): the work is the targets plus the
  * labels' arities, not their product. */
-void wasm_cc_br_table(comp *c) {
+void wasm_cc_br_table(compiler *c) {
   uint32_t n = wr_u32(&c->r);
   if (c->r.err) return;
   if (n > (uint32_t)(c->r.end - c->r.p)) {
@@ -331,7 +331,7 @@ void wasm_cc_br_table(comp *c) {
   WORK(3 * ((uint64_t)n + 1)); /* three passes over the targets */
   for (uint32_t i = 0; i <= n; i++) wr_u32(&c->r);
   if (c->r.err) return;
-  vent idx = pop(c, WASM_I32);
+  operand idx = pop(c, WASM_I32);
   wasm_reader t = {targets, c->r.end, c->r.start, NULL};
   uint32_t d = wr_u32(&t);
   for (uint32_t i = 0; i < n; i++) d = wr_u32(&t); /* the default is last */
@@ -381,7 +381,7 @@ void wasm_cc_br_table(comp *c) {
   set_unreachable(c);
 }
 
-void wasm_cc_return(comp *c) {
+void wasm_cc_return(compiler *c) {
   uint32_t n = c->ft->nresults;
   check_top(c, n, c->ft->results, false);
   if (failed(c)) return;
@@ -398,7 +398,7 @@ void wasm_cc_return(comp *c) {
 
 /* Pop the arguments of t (they must sit in their own slots, in order) and
  * push its results; returns the first argument's slot. */
-static uint32_t call_args(comp *c, const wasm_functype *t) {
+static uint32_t call_args(compiler *c, const wasm_functype *t) {
   WORK(2 * (uint64_t)t->nparams);
   for (uint32_t i = 0; i < t->nparams; i++)
     pop_raw(c, t->params[t->nparams - 1 - i]);
@@ -412,7 +412,7 @@ static uint32_t call_args(comp *c, const wasm_functype *t) {
   return canon(c, base);
 }
 
-void wasm_cc_call(comp *c) {
+void wasm_cc_call(compiler *c) {
   uint32_t x = wr_u32(&c->r);
   if (c->r.err) return;
   if (x >= c->m->nfuncs) {
@@ -427,7 +427,7 @@ void wasm_cc_call(comp *c) {
   cell(c, base);
 }
 
-void wasm_cc_call_indirect(comp *c) {
+void wasm_cc_call_indirect(compiler *c) {
   uint32_t ti = wr_u32(&c->r);
   uint32_t tab = wr_u32(&c->r);
   if (c->r.err) return;
@@ -443,7 +443,7 @@ void wasm_cc_call_indirect(comp *c) {
     bad(c, "type mismatch");
     return;
   }
-  vent idx = pop(c, WASM_I32);
+  operand idx = pop(c, WASM_I32);
   uint32_t base = call_args(c, &c->m->types[ti]);
   if (failed(c) || dead(c)) return;
   op(c, IOP_CALL_INDIRECT);

@@ -5,9 +5,9 @@
 
 /* ---- locals and globals -------------------------------------------------- */
 
-uint8_t wasm_cc_local_type(comp *c, uint32_t x) {
+uint8_t wasm_cc_local_type(compiler *c, uint32_t x) {
   if (x < c->ft->nparams) return c->ft->params[x];
-  if (x >= c->L) {
+  if (x >= c->stack_base) {
     bad(c, "unknown local");
     return 0;
   }
@@ -22,10 +22,10 @@ uint8_t wasm_cc_local_type(comp *c, uint32_t x) {
 }
 
 /* local.set / local.tee x of the top value. */
-void wasm_cc_set_local(comp *c, uint32_t x, bool tee, uint32_t prev_dst) {
+void wasm_cc_set_local(compiler *c, uint32_t x, bool tee, uint32_t prev_dst) {
   uint8_t t = wasm_cc_local_type(c, x);
   if (failed(c)) return;
-  vent v = pop_raw(c, t);
+  operand v = pop_raw(c, t);
   if (failed(c)) return;
   if (dead(c)) {
     if (tee) push(c, t);
@@ -39,7 +39,7 @@ void wasm_cc_set_local(comp *c, uint32_t x, bool tee, uint32_t prev_dst) {
     move(c, &v, x);
   }
   if (tee) {
-    vent *n = push(c, t);
+    operand *n = push(c, t);
     if (v.is_const) {
       n->is_const = true;
       n->k = v.k;
@@ -49,7 +49,7 @@ void wasm_cc_set_local(comp *c, uint32_t x, bool tee, uint32_t prev_dst) {
   }
 }
 
-void wasm_cc_global(comp *c, bool set) {
+void wasm_cc_global(compiler *c, bool set) {
   uint32_t g = wr_u32(&c->r);
   if (c->r.err) return;
   if (g >= c->m->nglobals) {
@@ -62,13 +62,13 @@ void wasm_cc_global(comp *c, bool set) {
       bad(c, "global is immutable");
       return;
     }
-    vent v = pop(c, gt->type);
+    operand v = pop(c, gt->type);
     if (failed(c) || dead(c)) return;
     op(c, IOP_GLOBAL_SET);
     cell(c, g);
     cell(c, v.loc);
   } else {
-    vent *v = push(c, gt->type);
+    operand *v = push(c, gt->type);
     if (dead(c)) return;
     op(c, IOP_GLOBAL_GET);
     cell(c, g);
@@ -78,17 +78,17 @@ void wasm_cc_global(comp *c, bool set) {
 
 /* ---- memory, tables, references ------------------------------------------ */
 
-bool wasm_cc_need_memory(comp *c) {
+bool wasm_cc_need_memory(compiler *c) {
   if (c->m->nmems == 0) return bad(c, "unknown memory 0");
   return true;
 }
 
-bool wasm_cc_zero_byte(comp *c) {
+bool wasm_cc_zero_byte(compiler *c) {
   if (wr_u8(&c->r) != 0 && !c->r.err) wr_fail(&c->r, "zero byte expected");
   return !c->r.err;
 }
 
-void wasm_cc_load_store(comp *c, uint8_t opc) {
+void wasm_cc_load_store(compiler *c, uint8_t opc) {
   uint32_t align = wr_u32(&c->r);
   uint32_t off = wr_u32(&c->r);
   if (c->r.err || !wasm_cc_need_memory(c)) return;
@@ -99,16 +99,16 @@ void wasm_cc_load_store(comp *c, uint8_t opc) {
   uint8_t vt = ops_mem_type(opc);
   uint8_t iop = ops_mem_iop(opc);
   if (opc >= 0x36) {
-    vent v = pop(c, vt);
-    vent a = pop(c, WASM_I32);
+    operand v = pop(c, vt);
+    operand a = pop(c, WASM_I32);
     if (failed(c) || dead(c)) return;
     op(c, iop);
     cell(c, a.loc);
     cell(c, v.loc);
     cell(c, off);
   } else {
-    vent a = pop(c, WASM_I32);
-    vent *v = push(c, vt);
+    operand a = pop(c, WASM_I32);
+    operand *v = push(c, vt);
     if (failed(c) || dead(c)) return;
     op(c, iop);
     cell(c, a.loc);
@@ -117,14 +117,14 @@ void wasm_cc_load_store(comp *c, uint8_t opc) {
   }
 }
 
-bool wasm_cc_table_idx(comp *c, uint32_t *t) {
+bool wasm_cc_table_idx(compiler *c, uint32_t *t) {
   *t = wr_u32(&c->r);
   if (c->r.err) return false;
   if (*t >= c->m->ntables) return bad(c, "unknown table");
   return true;
 }
 
-static bool elem_idx(comp *c, uint32_t *e) {
+static bool elem_idx(compiler *c, uint32_t *e) {
   *e = wr_u32(&c->r);
   if (c->r.err) return false;
   if (*e >= c->m->nelems) return bad(c, "unknown elem segment");
@@ -134,7 +134,7 @@ static bool elem_idx(comp *c, uint32_t *e) {
 /* A data index (read before by the caller). Without a data count section
  * the binary format forbids data indices (spec 5.5.16): malformed, but only
  * once validation has nothing to say, as the spec's tests expect. */
-static bool data_idx(comp *c, uint32_t d) {
+static bool data_idx(compiler *c, uint32_t d) {
   if (d >= c->m->ndatas) return bad(c, "unknown data segment");
   if (!c->m->has_datacount) {
     wr_fail(&c->r, "data count section required");
@@ -145,11 +145,12 @@ static bool data_idx(comp *c, uint32_t d) {
 
 /* Emit op with the given leading immediates and the popped operands (in
  * stack order), then an optional result. */
-void wasm_cc_emit_n(comp *c, unsigned iop, uint32_t nimm, const uint32_t *imm,
-                   uint32_t nin, const uint8_t *in, uint8_t out) {
-  vent v[3];
+void wasm_cc_emit_n(compiler *c, unsigned iop, uint32_t nimm,
+                    const uint32_t *imm, uint32_t nin, const uint8_t *in,
+                    uint8_t out) {
+  operand v[3];
   for (uint32_t i = 0; i < nin; i++) v[nin - 1 - i] = pop(c, in[nin - 1 - i]);
-  vent *r = out ? push(c, out) : NULL;
+  operand *r = out ? push(c, out) : NULL;
   if (failed(c) || dead(c)) return;
   op(c, iop);
   for (uint32_t i = 0; i < nimm; i++) cell(c, imm[i]);
@@ -157,7 +158,7 @@ void wasm_cc_emit_n(comp *c, unsigned iop, uint32_t nimm, const uint32_t *imm,
   if (r) dst(c, r);
 }
 
-void wasm_cc_fc(comp *c) {
+void wasm_cc_fc(compiler *c) {
   uint32_t sub = wr_u32(&c->r);
   if (c->r.err) return;
   static const uint8_t i3[3] = {WASM_I32, WASM_I32, WASM_I32};
@@ -235,7 +236,7 @@ void wasm_cc_fc(comp *c) {
   }
 }
 
-void wasm_cc_select(comp *c, bool typed) {
+void wasm_cc_select(compiler *c, bool typed) {
   uint8_t t = T_ANY;
   if (typed) {
     uint32_t n = wr_u32(&c->r);
@@ -251,9 +252,9 @@ void wasm_cc_select(comp *c, bool typed) {
       return;
     }
   }
-  vent cond = pop(c, WASM_I32);
-  vent b = pop(c, t);
-  vent a = pop(c, t);
+  operand cond = pop(c, WASM_I32);
+  operand b = pop(c, t);
+  operand a = pop(c, t);
   uint8_t rt = t;
   if (!typed) {
     if (wasm_is_reftype(a.type) || wasm_is_reftype(b.type) ||
@@ -263,7 +264,7 @@ void wasm_cc_select(comp *c, bool typed) {
     }
     rt = a.type != T_ANY ? a.type : b.type;
   }
-  vent *r = push(c, rt);
+  operand *r = push(c, rt);
   if (failed(c) || dead(c)) return;
   op(c, IOP_SELECT);
   cell(c, cond.loc);
@@ -284,18 +285,18 @@ static bool has_imm_form(uint8_t opc) {
 
 /* `x op const`: one instruction with the constant in the code. An i64
  * constant qualifies if it is a sign-extended 32-bit value (one cell). */
-bool wasm_cc_imm_form(comp *c, uint8_t opc) {
+bool wasm_cc_imm_form(compiler *c, uint8_t opc) {
   if (!has_imm_form(opc) || dead(c) || c->nvs == 0) return false;
-  vent *top = &c->vs[c->nvs - 1];
+  operand *top = &c->vs[c->nvs - 1];
   if (!top->is_const || c->nvs - 1 < c->cs[c->ncs - 1].height) return false;
   uint8_t in, out;
   ops_numeric(opc, &in, &out, NULL);
   if (top->type != in) return false;
   if (in == WASM_I64 && top->k != (uint64_t)(int64_t)(int32_t)top->k)
     return false;
-  vent b = pop_raw(c, in);
-  vent a = pop(c, in);
-  vent *r = push(c, out);
+  operand b = pop_raw(c, in);
+  operand a = pop(c, in);
+  operand *r = push(c, out);
   if (failed(c)) return true;
   op(c, IOP_IMM + (opc - 0x45));
   cell(c, a.loc);
@@ -324,7 +325,8 @@ static uint32_t inverse(uint32_t iop) {
 /* br_if or if right after a compare whose result is only the condition:
  * the compare becomes the branch (its result cell holds the offset).
  * Returns the offset cell, or 0. */
-uint32_t wasm_cc_fuse(comp *c, const vent *cond, bool when_false, bool back) {
+uint32_t wasm_cc_fuse(compiler *c, const operand *cond, bool when_false,
+                      bool back) {
   if (c->full || cond->is_const || !c->prev_dst || !fusable(c->prev_iop) ||
       cond->loc != canon(c, c->nvs) || c->code[c->prev_dst - 1] != cond->loc ||
       c->ncode != c->prev_dst) /* the compare's result cell is the last one */
@@ -338,7 +340,7 @@ uint32_t wasm_cc_fuse(comp *c, const vent *cond, bool when_false, bool back) {
     if (iop >= IOP_IMM) iop = (back ? IOP_BRI_BACK : IOP_BRI) + (iop - IOP_IMM);
     else iop = (back ? IOP_BR_BACK : IOP_BR) + (iop - 0x45);
   }
-  c->code[c->prev_start] = (uintptr_t)c->h[iop];
+  c->code[c->prev_start] = (uintptr_t)c->handlers[iop];
   c->code[c->prev_dst - 1] = 0; /* now a branch site, not yet linked */
   c->last_dst = 0;
   return c->prev_dst - 1;
