@@ -43,37 +43,40 @@ static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
   }
   case OP_local_set: case OP_local_tee:
     x = wr_u32(&c->r);
-    if (!c->r.err) wasm_cc_set_local(c, x, opc == 0x22, prev_dst);
+    if (!c->r.err) wasm_cc_set_local(c, x, opc == OP_local_tee, prev_dst);
     break;
   case OP_global_get: wasm_cc_global(c, false); break;
   case OP_global_set: wasm_cc_global(c, true); break;
   case OP_table_get: case OP_table_set: {
     if (!wasm_cc_table_idx(c, &x)) break;
     uint8_t in[2] = {WASM_I32, c->m->tables[x].elem};
-    if (opc == 0x25) wasm_cc_emit_n(c, IOP_TABLE_GET, 1, &x, 1, in, in[1]);
+    if (opc == OP_table_get)
+      wasm_cc_emit_n(c, IOP_TABLE_GET, 1, &x, 1, in, in[1]);
     else wasm_cc_emit_n(c, IOP_TABLE_SET, 1, &x, 2, in, 0);
     break;
   }
   case OP_memory_size:
     if (wasm_cc_zero_byte(c) && wasm_cc_need_memory(c))
-      wasm_cc_emit_n(c, 0x3f, 0, NULL, 0, NULL, WASM_I32);
+      wasm_cc_emit_n(c, OP_memory_size, 0, NULL, 0, NULL, WASM_I32);
     break;
   case OP_memory_grow: {
     static const uint8_t in = WASM_I32;
     if (wasm_cc_zero_byte(c) && wasm_cc_need_memory(c))
-      wasm_cc_emit_n(c, 0x40, 0, NULL, 1, &in, WASM_I32);
+      wasm_cc_emit_n(c, OP_memory_grow, 0, NULL, 1, &in, WASM_I32);
     break;
   }
   case OP_i32_const: case OP_f32_const: {
-    uint32_t v = opc == 0x41 ? (uint32_t)wr_s32(&c->r) : wr_fixed32(&c->r);
-    operand *r = push(c, opc == 0x41 ? WASM_I32 : WASM_F32);
+    uint32_t v =
+        opc == OP_i32_const ? (uint32_t)wr_s32(&c->r) : wr_fixed32(&c->r);
+    operand *r = push(c, opc == OP_i32_const ? WASM_I32 : WASM_F32);
     r->is_const = true; /* emitted where it is used */
     r->k = v;
     break;
   }
   case OP_i64_const: case OP_f64_const: {
-    uint64_t v = opc == 0x42 ? (uint64_t)wr_s64(&c->r) : wr_fixed64(&c->r);
-    operand *r = push(c, opc == 0x42 ? WASM_I64 : WASM_F64);
+    uint64_t v =
+        opc == OP_i64_const ? (uint64_t)wr_s64(&c->r) : wr_fixed64(&c->r);
+    operand *r = push(c, opc == OP_i64_const ? WASM_I64 : WASM_F64);
     r->is_const = true;
     r->k = v;
     break;
@@ -111,7 +114,7 @@ static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
     }
     operand *r = push(c, WASM_I32);
     if (failed(c) || dead(c)) break;
-    op(c, 0x50); /* i64.eqz: null is 0 */
+    op(c, OP_i64_eqz); /* i64.eqz: null is 0 */
     cell(c, v.loc);
     dst(c, r);
     break;

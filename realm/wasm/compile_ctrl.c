@@ -3,6 +3,7 @@
  * branches are chained through their offset cells until their label's end
  * is reached; loops are targets already known. */
 #include "compile.h"
+#include "opcodes.h"
 
 static const uint8_t vt_one[6][1] = {{WASM_I32},     {WASM_I64},
                                      {WASM_F32},     {WASM_F64},
@@ -22,10 +23,10 @@ static const uint8_t *single(uint8_t t) {
 /* ---- control ------------------------------------------------------------- */
 
 static uint32_t label_arity(const ctrl *f) {
-  return f->op == 0x03 ? f->nparams : f->nresults;
+  return f->op == OP_loop ? f->nparams : f->nresults;
 }
 static const uint8_t *label_types(const ctrl *f) {
-  return f->op == 0x03 ? f->params : f->results;
+  return f->op == OP_loop ? f->params : f->results;
 }
 
 void wasm_cc_push_ctrl(compiler *c, uint8_t opc, uint32_t np, const uint8_t *p,
@@ -50,7 +51,7 @@ void wasm_cc_push_ctrl(compiler *c, uint8_t opc, uint32_t np, const uint8_t *p,
 /* A branch site at cell `site` to label f: loops are known, the rest wait. */
 static void branch_to(compiler *c, ctrl *f, uint32_t site) {
   if (c->full) return;
-  if (f->op == 0x03) {
+  if (f->op == OP_loop) {
     c->code[site] = (uintptr_t)((intptr_t)f->start - (intptr_t)site);
   } else {
     c->code[site] = f->patch;
@@ -93,11 +94,11 @@ void wasm_cc_fuel_cell(compiler *c, ctrl *f) {
 }
 
 static void jump_to(compiler *c, ctrl *f) {
-  op(c, f->op == 0x03 ? IOP_JMP_BACK : IOP_JMP);
+  op(c, f->op == OP_loop ? IOP_JMP_BACK : IOP_JMP);
   uint32_t site = c->ncode;
   cell(c, 0);
   branch_to(c, f, site);
-  if (f->op == 0x03) wasm_cc_fuel_cell(c, f);
+  if (f->op == OP_loop) wasm_cc_fuel_cell(c, f);
 }
 
 /* Check that the top n values have types t (a polymorphic stack supplies
@@ -178,7 +179,7 @@ void wasm_cc_enter(compiler *c, uint8_t opc) {
   const uint8_t *p, *r;
   if (!blocktype(c, &np, &p, &nr, &r)) return;
   operand cond = {WASM_I32, false, 0, 0};
-  if (opc == 0x04) cond = pop(c, WASM_I32);
+  if (opc == OP_if) cond = pop(c, WASM_I32);
   uint32_t before = c->nvs;
   WORK(np);
   for (uint32_t i = 0; i < np; i++) pop_raw(c, p[np - 1 - i]);
@@ -190,15 +191,15 @@ void wasm_cc_enter(compiler *c, uint8_t opc) {
   }
   uint32_t mark = c->ncode, fused_if = 0;
   settle_all(c);
-  if (opc == 0x04 && !dead(c) && !failed(c) && c->ncode == mark)
+  if (opc == OP_if && !dead(c) && !failed(c) && c->ncode == mark)
     fused_if = wasm_cc_fuse(c, &cond, true, false);
   wasm_cc_push_ctrl(c, opc, np, p, nr, r);
   if (failed(c)) return;
   ctrl *f = &c->cs[c->ncs - 1];
-  if (opc == 0x03) {
+  if (opc == OP_loop) {
     f->start = c->ncode;
     f->fuel_from = c->ninstr;
-  } else if (opc == 0x04 && !dead(c)) {
+  } else if (opc == OP_if && !dead(c)) {
     f->else_site = fused_if ? fused_if + 1 : 0;
     if (!fused_if) {
       op(c, IOP_BR_EQZ32);
@@ -244,18 +245,18 @@ void wasm_cc_else(compiler *c) {
 /* Returns true when the function's final end was reached. */
 bool wasm_cc_end(compiler *c) {
   ctrl *f = &c->cs[c->ncs - 1];
-  if (f->op == 0x04 && f->nparams != f->nresults) {
+  if (f->op == OP_if && f->nparams != f->nresults) {
     bad(c, "type mismatch"); /* an if without else passes its params through */
     return false;
   }
-  if (f->op == 0x04) {
+  if (f->op == OP_if) {
     WORK(f->nparams);
     for (uint32_t i = 0; i < f->nparams; i++)
       if (f->params[i] != f->results[i]) bad(c, "type mismatch");
   }
   finish_arm(c);
   if (failed(c)) return false;
-  if (f->op == 0x03)
+  if (f->op == OP_loop)
     for (uint32_t chain = f->fuel_chain; chain && !c->full;) {
       /* a branch back: what one more iteration costs */
       uint32_t site = chain - 1;
@@ -296,7 +297,7 @@ void wasm_cc_br_if(compiler *c, uint32_t depth) {
   check_top(c, n, label_types(f), true);
   if (failed(c) || dead(c)) return;
   if (n <= c->nvs && !needs_moves(c, f, n)) {
-    bool back = f->op == 0x03;
+    bool back = f->op == OP_loop;
     uint32_t site = wasm_cc_fuse(c, &cond, false, back);
     if (!site) {
       op(c, back ? IOP_BR_NEZ32_BACK : IOP_BR_NEZ32);
