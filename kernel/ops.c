@@ -1,6 +1,7 @@
 /* ops.c: one table describing every op. KWORK_OP_LIST has a row per op;
- * the two tables of ops.h are built from it: the flags byte that submit and
- * completion read, and the rest of the row (ops.h says what each means).
+ * the two tables of ops.h are built from it: the row's bytes (flags that
+ * submit and completion read, socket id, size) and its check (ops.h says
+ * what each means).
  *
  * A row's columns:
  *   op       its name after KWORK_OP_ (kapi.h gives the number)
@@ -39,14 +40,16 @@ enum {
   /* the end of the list: a new op's row goes above this line */
 
 /* KWORK_OP_NONE has no row: it serves nothing, and ksubmit refuses it. */
-#define FLAGS(op, request, class, flags, check, handle)                        \
-  [KWORK_OP_##op] = (uint8_t)((class) | (flags)),
-const uint8_t kwork_op_flags[KWORK_OP_COUNT] = {[KWORK_OP_NONE] = NO_DEVICE,
-                                                KWORK_OP_LIST(FLAGS)};
+#define ROW(op, request, class, flags, check, handle)                          \
+  [KWORK_OP_##op] = {(uint8_t)((class) | (flags)),                             \
+                     (uint8_t)offsetof(request, handle),                       \
+                     (uint16_t)sizeof(request)},
+const kwork_op_t kwork_ops[KWORK_OP_COUNT] = {
+    [KWORK_OP_NONE] = {NO_DEVICE, 0, 0}, KWORK_OP_LIST(ROW)};
 
-#define INFO(op, request, class, flags, check, handle)                         \
-  [KWORK_OP_##op] = {check, sizeof(request), offsetof(request, handle)},
-const kwork_op_t kwork_op_info[KWORK_OP_COUNT] = {KWORK_OP_LIST(INFO)};
+#define CHECKS(op, request, class, flags, check, handle)                       \
+  [KWORK_OP_##op] = check,
+const kwork_check_t kwork_op_check[KWORK_OP_COUNT] = {KWORK_OP_LIST(CHECKS)};
 
 /* What the list cannot get wrong without failing here: a row for every op
  * (a second row for one fails -Winitializer-overrides), classes and flags

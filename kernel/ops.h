@@ -11,43 +11,45 @@
 
 #include "device.h"
 
-/* kwork_op_flags[op]: the class of device that serves the op
- * (KDEV_CLASS_COUNT for the timer and KWORK_OP_NONE) and its flags. One
- * byte per op, read on every submit and completion. */
+/* kwork_ops[op]: the class of device that serves the op
+ * (KDEV_CLASS_COUNT for the timer and KWORK_OP_NONE), its flags, and the
+ * rest of its row. Four bytes per op; the flags are read on every submit
+ * and completion. */
 #define KOP_CLASS 0x0f
 #define KOP_STANDING 0x10 /* a receive: completes once per event */
 #define KOP_ARGS 0x20     /* its row's check runs at ksubmit */
 #define KOP_TIMER 0x40    /* the timer: the kernel serves it itself */
 #define KOP_ADDRESS 0x80  /* waits until the interface has an address */
-extern const uint8_t kwork_op_flags[KWORK_OP_COUNT];
-
-/* kwork_op_info[op]: the rest of its row. */
-typedef kerr_t (*kwork_check_t)(kernel_t *k, const kwork_t *work);
 typedef struct {
-  kwork_check_t check; /* validate.c: its arguments (KOP_ARGS), or NULL */
-  uint16_t size;       /* bytes of its request struct */
-  uint16_t handle_at;  /* where the request holds the uint32_t id of what it
-                          acts on (a socket), from its kwork_t; 0: none */
+  uint8_t flags;     /* class | KOP_* */
+  uint8_t handle_at; /* where the request holds the uint32_t id of what it
+                        acts on (a socket), from its kwork_t; 0: none */
+  uint16_t size;     /* bytes of its request struct */
 } kwork_op_t;
-extern const kwork_op_t kwork_op_info[KWORK_OP_COUNT];
+extern const kwork_op_t kwork_ops[KWORK_OP_COUNT];
+
+/* kwork_op_check[op]: validate.c's check of its arguments (KOP_ARGS), or
+ * NULL. Apart from the row's bytes so that those stay four. */
+typedef kerr_t (*kwork_check_t)(kernel_t *k, const kwork_t *work);
+extern const kwork_check_t kwork_op_check[KWORK_OP_COUNT];
 
 /* The accessors take a valid op: ksubmit checked it. */
 static inline kdev_class_t kwork_class(uint32_t op) {
-  return (kdev_class_t)(kwork_op_flags[op] & KOP_CLASS);
+  return (kdev_class_t)(kwork_ops[op].flags & KOP_CLASS);
 }
 
 static inline bool kwork_is_standing(const kwork_t *w) {
-  return (kwork_op_flags[w->op] & KOP_STANDING) != 0;
+  return (kwork_ops[w->op].flags & KOP_STANDING) != 0;
 }
 
 static inline bool kwork_needs_address(const kwork_t *w) {
-  return (kwork_op_flags[w->op] & KOP_ADDRESS) != 0;
+  return (kwork_ops[w->op].flags & KOP_ADDRESS) != 0;
 }
 
 /* The id the request names (a socket id); 0, which no id is, when its op
  * names none. */
 static inline uint32_t kwork_handle(const kwork_t *w) {
-  uint32_t at = kwork_op_info[w->op].handle_at;
+  uint32_t at = kwork_ops[w->op].handle_at;
   return at ? *(const uint32_t *)(const void *)((const char *)w + at) : 0;
 }
 

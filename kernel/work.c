@@ -86,8 +86,8 @@ static __attribute__((noinline)) kerr_t submit_more(kernel_t *k, kwork_t *w) {
   }
   if (k->serves_op[w->op] == NULL)
     return reject(k, KERR_NO_DEVICE);
-  if ((kwork_op_flags[w->op] & KOP_ARGS) &&
-      (err = kwork_op_info[w->op].check(k, w)) != KERR_OK)
+  if ((kwork_ops[w->op].flags & KOP_ARGS) &&
+      (err = kwork_op_check[w->op](k, w)) != KERR_OK)
     return reject(k, err);
   w->heap_index = KWORK_NO_HEAP;
   if (w->deadline != KTIME_NEVER &&
@@ -106,7 +106,7 @@ kerr_t ksubmit(kernel_t *k, kwork_t *w) {
   /* op - 1 wraps for KWORK_OP_NONE */
   if (w->callback == NULL || op - 1u >= KWORK_OP_COUNT - 1u)
     return reject(k, KERR_INVALID);
-  uint32_t flags = kwork_op_flags[op];
+  uint32_t flags = kwork_ops[op].flags;
   if ((flags & (KOP_ARGS | KOP_TIMER)) || w->deadline != KTIME_NEVER)
     return submit_more(k, w);
   if (k->serves_op[op] == NULL)

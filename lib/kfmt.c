@@ -183,9 +183,18 @@ size_t ksnprintf(char *buf, size_t size, const char *fmt, ...) {
   return n;
 }
 
+/* Written out rather than through ksnprintf: a kernel that prints
+ * addresses but nothing else of its own then does not link ksnprintf. */
 const char *kfmt_ip4(char buf[KFMT_IP4_LEN], uint32_t addr) {
-  ksnprintf(buf, KFMT_IP4_LEN, "%u.%u.%u.%u", (unsigned)(addr >> 24),
-            (unsigned)(addr >> 16) & 0xffu, (unsigned)(addr >> 8) & 0xffu,
-            (unsigned)addr & 0xffu);
+  char *p = buf;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    unsigned b = (addr >> shift) & 0xffu;
+    if (b >= 100)
+      *p++ = (char)('0' + b / 100);
+    if (b >= 10)
+      *p++ = (char)('0' + b / 10 % 10);
+    *p++ = (char)('0' + b % 10);
+    *p++ = shift ? '.' : '\0';
+  }
   return buf;
 }

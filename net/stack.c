@@ -178,31 +178,36 @@ static void forget_ping(net_stack_t *st, kwork_t *w) {
 
 /* The module that serves each op of KDEV_IP (the class's rows in
  * kernel/ops.c), and what a cancel of an item LIVE there asks of it
- * (NULL: nothing, beyond taking it off the stack's waiting lists). */
+ * (NULL: nothing, beyond taking it off the stack's waiting lists). Indexed
+ * from the first of them: the ops before it are other classes'. */
+#define FIRST_IP_OP KWORK_OP_UDP_BIND
 static const struct {
   void (*submit)(net_stack_t *st, kwork_t *w);
   void (*cancel)(net_stack_t *st, kwork_t *w);
-} module[KWORK_OP_COUNT] = {
-    [KWORK_OP_UDP_BIND] = {udp_submit, NULL},
-    [KWORK_OP_UDP_UNBIND] = {udp_submit, NULL},
-    [KWORK_OP_UDP_RECV] = {udp_submit, udp_cancel},
-    [KWORK_OP_UDP_SEND] = {udp_submit, forget_send},
-    [KWORK_OP_IP_CONFIG] = {fill_config, NULL},
-    [KWORK_OP_PING] = {icmp_ping_submit, forget_ping},
-    [KWORK_OP_ARP_RESOLVE] = {arp_resolve_submit, arp_resolve_cancel},
+} module[KWORK_OP_COUNT - FIRST_IP_OP] = {
+    [KWORK_OP_UDP_BIND - FIRST_IP_OP] = {udp_submit, NULL},
+    [KWORK_OP_UDP_UNBIND - FIRST_IP_OP] = {udp_submit, NULL},
+    [KWORK_OP_UDP_RECV - FIRST_IP_OP] = {udp_submit, udp_cancel},
+    [KWORK_OP_UDP_SEND - FIRST_IP_OP] = {udp_submit, forget_send},
+    [KWORK_OP_IP_CONFIG - FIRST_IP_OP] = {fill_config, NULL},
+    [KWORK_OP_PING - FIRST_IP_OP] = {icmp_ping_submit, forget_ping},
+    [KWORK_OP_ARP_RESOLVE - FIRST_IP_OP] = {arp_resolve_submit,
+                                            arp_resolve_cancel},
 };
 
 /* Hand a program's item to its module (first submit, or again after it
- * waited). */
+ * waited). The kernel hands this device only its class's ops; another
+ * (a test's, a wrong row) is refused, not run. */
 void net_dispatch(net_stack_t *st, kwork_t *w) {
   if (kwork_needs_address(w) && !st->up) {
     kwork_list_push(&st->cfg_waiters, w);
     return;
   }
-  if (module[w->op].submit == NULL) /* an op of another class */
+  uint32_t i = w->op - FIRST_IP_OP; /* wraps for an op before the first */
+  if (i >= KARRAY_SIZE(module) || module[i].submit == NULL)
     net_complete(st, w, KERR_UNSUPPORTED);
   else
-    module[w->op].submit(st, w);
+    module[i].submit(st, w);
 }
 
 void net_stack_start(net_stack_t *st, bool dhcp) {
@@ -241,8 +246,9 @@ static kerr_t stack_cancel(kdevice_t *dev, kwork_t *w) {
   if (kwork_list_take(&st->cfg_waiters, w) ||
       kwork_list_take(&st->tx_waiters, w))
     return KERR_OK;
-  if (module[w->op].cancel != NULL)
-    module[w->op].cancel(st, w);
+  uint32_t i = w->op - FIRST_IP_OP;
+  if (i < KARRAY_SIZE(module) && module[i].cancel != NULL)
+    module[i].cancel(st, w);
   return KERR_OK;
 }
 

@@ -162,7 +162,7 @@ static kerr_t udp_submit(kdevice_t *dev, kwork_t *w) {
       kdev_complete(dev, w, KERR_OK);
     return err;
   }
-  if (kwork_op_info[w->op].handle_at == 0) /* an op of the class not here */
+  if (kwork_ops[w->op].handle_at == 0) /* an op of the class not here */
     return KERR_UNSUPPORTED;
   hosted_udp_sock_t *s = lookup(u, kwork_handle(w));
   if (s == NULL)

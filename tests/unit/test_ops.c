@@ -85,19 +85,19 @@ static void test_each_row_says_what_the_api_says(void **state) {
     const expect_t *e = &g_expect[i];
     any_req_t r;
     kwork_init(&r.work, e->op, NULL, no_callback, 0);
-    assert_int_equal(kwork_op_info[e->op].size, e->size);
+    assert_int_equal(kwork_ops[e->op].size, e->size);
     assert_int_equal(kwork_class(e->op), e->cls);
     assert_int_equal(kwork_is_standing(&r.work), e->standing);
     assert_int_equal(kwork_needs_address(&r.work), e->address);
-    assert_int_equal(kwork_op_info[e->op].handle_at, e->sock_at);
-    assert_int_equal((kwork_op_flags[e->op] & KOP_TIMER) != 0,
+    assert_int_equal(kwork_ops[e->op].handle_at, e->sock_at);
+    assert_int_equal((kwork_ops[e->op].flags & KOP_TIMER) != 0,
                      e->op == KWORK_OP_TIMER);
     /* The fast path of ksubmit trusts KOP_ARGS to say there is a check. */
-    assert_int_equal((kwork_op_flags[e->op] & KOP_ARGS) != 0,
-                     kwork_op_info[e->op].check != NULL);
+    assert_int_equal((kwork_ops[e->op].flags & KOP_ARGS) != 0,
+                     kwork_op_check[e->op] != NULL);
   }
   assert_int_equal(kwork_class(KWORK_OP_NONE), KDEV_CLASS_COUNT);
-  assert_int_equal(kwork_op_flags[KWORK_OP_NONE] & ~KOP_CLASS, 0);
+  assert_int_equal(kwork_ops[KWORK_OP_NONE].flags & ~KOP_CLASS, 0);
 }
 
 static void test_handle_reads_the_socket_id(void **state) {
@@ -178,7 +178,7 @@ static void test_each_check_refuses_zeroed_arguments(void **state) {
   (void)state;
   uint64_t refused = 0;
   for (uint32_t op = 1; op < KWORK_OP_COUNT; op++) {
-    if (!(kwork_op_flags[op] & KOP_ARGS))
+    if (!(kwork_ops[op].flags & KOP_ARGS))
       continue;
     boot_with_every_class();
     any_req_t r;
