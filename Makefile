@@ -75,7 +75,7 @@ PORTABLE_SRCS := $(wildcard lib/*.c kernel/*.c net/*.c)
 obj = $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(1)))
 CORE_OBJS := $(call obj,$(PORTABLE_SRCS) $(PLATFORM_SRCS))
 
-.PHONY: all run debug print-run test test-unit test-system test-programs bench-programs bench-tools bench sizes deps clean
+.PHONY: all run debug print-run test test-unit test-system test-programs bench-programs bench-tools bench sizes format deps clean
 .DEFAULT_GOAL := all
 # Keep objects built through pattern rules (test programs) between runs.
 .SECONDARY:
@@ -208,6 +208,12 @@ sizes:
 	  $(SIZE) build/$$p/kernel.elf | awk 'NR==2 {print "text " $$1 ", data " $$2 ", bss " $$3}'; \
 	  $(SIZE) -t build/$$p/libwasm.a | awk -v p=$$p 'END {printf "%-7s wasm     %7d bytes  text %d, data %d, bss %d\n", p, $$1 + $$2, $$1, $$2, $$3}'; \
 	done
+
+# format: rewrite every C file of the tree in the style of .clang-format
+# (tests/system/test_format.py checks that none differs).
+format:
+	@command -v clang-format >/dev/null || scripts/deps.sh test
+	find . -path ./build -prune -o -path './.*' -prune -o \( -name '*.c' -o -name '*.h' \) -print | xargs clang-format -i
 
 clean:
 	rm -rf build

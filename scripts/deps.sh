@@ -37,9 +37,10 @@ case $what in
     # of the Wasm spec runner, run under qemu-user-static. iproute2: the TAP
     # test. tshark: the packet-capture test decodes what was captured.
     # llvm: llvm-strip, for every target's ELF (the size test, make sizes).
+    # clang-format: the format test checks the C against .clang-format.
     list="$base $arm $riscv $x86 python3 python3-pytest libcmocka-dev
       libclang-rt-14-dev libc6-dev-i386 lib32gcc-12-dev gcc-multilib
-      qemu-user-static iproute2 tshark llvm" ;;
+      qemu-user-static iproute2 tshark llvm clang-format" ;;
   bench)
     list="$base $arm $riscv $x86 python3 valgrind binutils llvm
       python3-matplotlib" ;;
