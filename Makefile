@@ -47,12 +47,12 @@ KERNEL_CFLAGS := $(COMMON_CFLAGS) -ffreestanding
 # kernel/api/ (kapi.h, what programs see) and kernel/dev/ (the device
 # interface: device.h, the op table ops.h, work_list.h, the bounds a device
 # shares with its user dev_config.h). The rest of kernel/ (kernel.h,
-# config.h, platform.h, rng.h, timer_heap.h) is the core's own. kernel.h
-# needs platform_impl.h, which only the core, platforms and tests see: a
-# device or a program that includes kernel.h fails on it.
-# PLATFORM_IMPL_INC and the KERNEL_INC built from it are expanded where they
-# are used (=), so that the simulator's and the unit tests' objects can set
-# their own platform_impl.h (sim.mk, tests.mk).
+# config.h, platform.h, rng.h, timer_heap.h) is the core's own: a device or
+# a program that includes one fails with "file not found". (kernel.h also
+# refuses to build without platform_impl.h, which only the core, platforms
+# and tests see.) KERNEL_INC, and what is built from it, is expanded where
+# it is used (=), so that the simulator's and the unit tests' objects can
+# set their own PLATFORM_IMPL_INC (sim.mk, tests.mk).
 LIB_INC := -Ilib
 API_INC := -Ikernel/api
 DEV_INC := -Ikernel/dev $(API_INC)
