@@ -17,14 +17,17 @@ UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
 TEST_HDRS := $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h \
   kernel/api/*.h kernel/dev/*.h lib/*.h net/*.h net/api/*.h)
 
-# The portable code, compiled once for every test: each file with the
-# include paths of its layer (the Makefile's layer_paths), the test flags
-# without theirs, and the fake platform's platform_impl.h (tests/unit/).
-# A test that #includes a module's .c (test_net_virtio.c, test_virtqueue.c,
+# The portable code and the hosted command line (options.c), compiled once
+# for every test: each file with the include paths of its layer (the
+# Makefile's layer_paths; options.c a platform's), the test flags without
+# theirs, and the fake platform's platform_impl.h (tests/unit/). A test
+# that #includes a module's .c (test_net_virtio.c, test_virtqueue.c,
 # test_pci.c, test_acpi.c) compiles it with the test's own paths.
-UNIT_OBJS := $(patsubst %.c,build/unit/obj/%.o,$(PORTABLE_SRCS))
+TESTED_SRCS := $(PORTABLE_SRCS) platform/hosted/options.c
+UNIT_OBJS := $(patsubst %.c,build/unit/obj/%.o,$(TESTED_SRCS))
 $(eval $(call layer_paths,build/unit/obj))
 build/unit/obj/%.o: PLATFORM_IMPL_INC := -Itests/unit
+build/unit/obj/platform/hosted/%.o: LAYER_INC = $(call platform_inc,hosted)
 build/unit/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
@@ -33,12 +36,10 @@ build/unit/obj/%.o: %.c
 # Each test links the portable code, the fake platform and the module under
 # test; objects are few, so every test simply gets all of them.
 build/unit/%: tests/unit/%.c $(UNIT_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
-              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch]) \
-              platform/hosted/options.c
+              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch])
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_OBJS) $(UNIT_SUPPORT) \
-	  platform/hosted/options.c -lcmocka
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_OBJS) $(UNIT_SUPPORT) -lcmocka
 
 # The WebAssembly engine's own unit tests link the engine, not the kernel.
 $(filter-out build/unit/test_wasm_load,$(filter build/unit/test_wasm%,$(UNIT_TESTS))): build/unit/%: tests/unit/%.c $(wildcard realm/wasm/*.[ch])
@@ -68,21 +69,20 @@ FUZZ_CFLAGS := $(filter-out -fsanitize=address$(comma)undefined -DKCONFIG_MAX_TI
 FUZZERS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 # The portable code as for the unit tests, with the harnesses' flags.
-FUZZ_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(PORTABLE_SRCS))
+FUZZ_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(TESTED_SRCS))
 $(eval $(call layer_paths,build/fuzz/obj))
 build/fuzz/obj/%.o: PLATFORM_IMPL_INC := -Itests/unit
+build/fuzz/obj/platform/hosted/%.o: LAYER_INC = $(call platform_inc,hosted)
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(filter-out -I%,$(FUZZ_CFLAGS)) -MMD -MP $(LAYER_INC) -c $< -o $@
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(UNIT_SUPPORT) \
-              platform/hosted/options.c $(TEST_HDRS) \
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
               $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch])
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJS) $(UNIT_SUPPORT) \
-	  platform/hosted/options.c
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJS) $(UNIT_SUPPORT)
 
 # `make fuzz` runs each harness for FUZZ_SECONDS; `make test` runs them for
 # FUZZ_TEST_SECONDS as its fifth suite, the last. A finding leaves its input
