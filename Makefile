@@ -61,12 +61,15 @@ KERNEL_INC = -Ikernel $(DEV_INC) -Ilib $(PLATFORM_IMPL_INC)
 # its own public header (counters, how a platform attaches it).
 NET_INC := -Inet -Inet/api $(DEV_INC) -Ilib
 # Drivers: the device interface and drivers/driver_platform.h, what they
-# need of the platform under them (no arch.h, no platform_t internals).
-DRIVER_INC := -Idrivers -Idrivers/virtio $(DEV_INC) -Ilib
+# need of the platform under them (no arch.h, no platform_t internals);
+# drivers/virtio/api/ holds their probe entry points (virtio.h), the one
+# header of drivers/virtio/ that platforms see.
+DRIVER_INC := -Idrivers -Idrivers/virtio -Idrivers/virtio/api $(DEV_INC) -Ilib
 # Programs: kapi.h and the stack's public header.
 APP_INC := $(API_INC) -Inet/api
 # Tests and benchmarks may use anything; what they use is listed here.
-ANY_INC = $(KERNEL_INC) -Inet -Inet/api -Idrivers -Idrivers/virtio
+ANY_INC = $(KERNEL_INC) -Inet -Inet/api -Idrivers -Idrivers/virtio \
+  -Idrivers/virtio/api
 # Platforms: their own folder, the core, the drivers' probe entry points,
 # the stack's public header; platform.mk adds its shared folders
 # (platform/common/, a family's folder) to PLATFORM_CFLAGS. All of the

@@ -9,7 +9,7 @@ UNIT_CFLAGS := -std=c11 $(WARN) -g -O1 -D_GNU_SOURCE \
   -fsanitize=address,undefined -fno-sanitize-recover=all \
   -fno-omit-frame-pointer -Itests/unit -Itests/unit/support \
   -Ikernel -Ikernel/dev -Ikernel/api -Ilib -Inet -Inet/api \
-  -Idrivers -Idrivers/virtio -Iplatform/hosted \
+  -Idrivers -Idrivers/virtio -Idrivers/virtio/api -Iplatform/hosted \
   -DKCONFIG_MAX_TIMERS=1048576
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
@@ -36,7 +36,7 @@ build/unit/obj/%.o: %.c
 # Each test links the portable code, the fake platform and the module under
 # test; objects are few, so every test simply gets all of them.
 build/unit/%: tests/unit/%.c $(UNIT_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
-              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch])
+              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch] drivers/virtio/api/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_OBJS) $(UNIT_SUPPORT) -lcmocka
@@ -79,7 +79,7 @@ build/fuzz/obj/%.o: %.c
 	$(Q)$(CC) $(filter-out -I%,$(FUZZ_CFLAGS)) -MMD -MP $(LAYER_INC) -c $< -o $@
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
-              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch])
+              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch] drivers/virtio/api/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJS) $(UNIT_SUPPORT)
