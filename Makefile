@@ -43,31 +43,53 @@ KERNEL_CFLAGS := $(COMMON_CFLAGS) -ffreestanding
 
 # The layers (docs/architecture.md): each folder is compiled with the include
 # paths of the layers it may use and no others, so that a wrong include
-# fails to build. kernel.h (the core's own state) needs platform_impl.h,
-# which only the core, platforms and tests see: a device or a program that
-# includes kernel.h fails on it.
+# fails to build. The core's contracts have folders of their own:
+# kernel/api/ (kapi.h, what programs see) and kernel/dev/ (the device
+# interface: device.h, the op table ops.h, work_list.h, the bounds a device
+# shares with its user dev_config.h). The rest of kernel/ (kernel.h,
+# config.h, platform.h, rng.h, timer_heap.h) is the core's own: a device or
+# a program that includes one fails with "file not found". (kernel.h also
+# refuses to build without platform_impl.h, which only the core, platforms
+# and tests see.) KERNEL_INC, and what is built from it, is expanded where
+# it is used (=), so that the simulator's and the unit tests' objects can
+# set their own PLATFORM_IMPL_INC (sim.mk, tests.mk).
 LIB_INC := -Ilib
-KERNEL_INC := -Ikernel -Ilib $(PLATFORM_IMPL_INC)
-# The stack: the device interface (device.h) and the kernel's public API;
-# net/api/ is its own public header (counters, how a platform attaches it).
-NET_INC := -Inet -Inet/api -Ikernel -Ilib
+API_INC := -Ikernel/api
+DEV_INC := -Ikernel/dev $(API_INC)
+KERNEL_INC = -Ikernel $(DEV_INC) -Ilib $(PLATFORM_IMPL_INC)
+# The stack: the device interface and the kernel's public API; net/api/ is
+# its own public header (counters, how a platform attaches it).
+NET_INC := -Inet -Inet/api $(DEV_INC) -Ilib
 # Drivers: the device interface and drivers/driver_platform.h, what they
-# need of the platform under them (no arch.h, no platform_t internals).
-DRIVER_INC := -Idrivers -Idrivers/virtio -Ikernel -Ilib
+# need of the platform under them (no arch.h, no platform_t internals);
+# drivers/virtio/api/ holds their probe entry points (virtio.h), the one
+# header of drivers/virtio/ that platforms see.
+DRIVER_INC := -Idrivers -Idrivers/virtio -Idrivers/virtio/api $(DEV_INC) -Ilib
 # Programs: kapi.h and the stack's public header.
-APP_INC := -Ikernel -Inet/api
+APP_INC := $(API_INC) -Inet/api
 # Tests and benchmarks may use anything; what they use is listed here.
-ANY_INC := $(KERNEL_INC) -Inet -Inet/api -Idrivers -Idrivers/virtio
+ANY_INC = $(KERNEL_INC) -Inet -Inet/api -Idrivers -Idrivers/virtio \
+  -Idrivers/virtio/api
 # Platforms: their own folder, the core, the drivers' probe entry points,
 # the stack's public header; platform.mk adds its shared folders
-# (platform/common/, a family's folder) to PLATFORM_CFLAGS.
-PLATFORM_INC := -Iplatform/$(PLATFORM) $(KERNEL_INC) -Inet/api
-$(BUILD)/lib/%.o: LAYER_INC = $(LIB_INC)
-$(BUILD)/kernel/%.o: LAYER_INC = $(KERNEL_INC)
-$(BUILD)/net/%.o: LAYER_INC = $(NET_INC)
-$(BUILD)/drivers/%.o: LAYER_INC = $(DRIVER_INC)
-$(BUILD)/apps/%.o: LAYER_INC = $(APP_INC)
-$(BUILD)/tests/%.o $(BUILD)/bench/%.o: LAYER_INC = $(ANY_INC)
+# (platform/common/, a family's folder) to PLATFORM_CFLAGS. All of the
+# core, not only platform.h: platforms include kernel.h (hosted.h, sim.h,
+# baremetal.c, driver_platform.c, the ARM trap reports) for kernel_t, klog
+# and the core's bounds in config.h.
+platform_inc = -Iplatform/$(1) $(KERNEL_INC) -Inet/api
+PLATFORM_INC = $(call platform_inc,$(PLATFORM))
+# $(call layer_paths,DIR): the layer's paths for each object under DIR, by
+# the folder of its source. The bare-metal and hosted builds use it for
+# $(BUILD), the simulator (sim.mk) and the unit tests (tests.mk) for theirs.
+define layer_paths
+$(1)/lib/%.o: LAYER_INC = $$(LIB_INC)
+$(1)/kernel/%.o: LAYER_INC = $$(KERNEL_INC)
+$(1)/net/%.o: LAYER_INC = $$(NET_INC)
+$(1)/drivers/%.o: LAYER_INC = $$(DRIVER_INC)
+$(1)/apps/%.o: LAYER_INC = $$(APP_INC)
+$(1)/tests/%.o $(1)/bench/%.o: LAYER_INC = $$(ANY_INC)
+endef
+$(eval $(call layer_paths,$(BUILD)))
 # QEMU's floor (bench/floor/floor.c) is kmain on the arch layer alone.
 $(BUILD)/bench/floor/%.o: LAYER_INC = $(ANY_INC) -Iplatform/common
 PORTABLE_SRCS := $(wildcard lib/*.c kernel/*.c net/*.c)

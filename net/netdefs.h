@@ -5,8 +5,9 @@
 #define REALMOS_NET_NETDEFS_H
 
 #include "byteorder.h"
-#include "config.h"
+#include "dev_config.h"
 #include "device.h"
+#include "net_config.h"
 #include "ops.h" /* the op table: which ops wait for an address, socket ids */
 #include "work_list.h"
 

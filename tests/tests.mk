@@ -7,22 +7,39 @@ RESULTS := build/results
 # ---- unit: cmocka, on the host, under ASan and UBSan ----------------------
 UNIT_CFLAGS := -std=c11 $(WARN) -g -O1 -D_GNU_SOURCE \
   -fsanitize=address,undefined -fno-sanitize-recover=all \
-  -fno-omit-frame-pointer -Itests/unit -Itests/unit/support -Ikernel -Ilib -Inet -Inet/api \
-  -Idrivers -Idrivers/virtio -Iplatform/hosted \
+  -fno-omit-frame-pointer -Itests/unit -Itests/unit/support \
+  -Ikernel -Ikernel/dev -Ikernel/api -Ilib -Inet -Inet/api \
+  -Idrivers -Idrivers/virtio -Idrivers/virtio/api -Iplatform/hosted \
   -DKCONFIG_MAX_TIMERS=1048576
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
+# Headers a test or a harness may include (tests may use anything).
+TEST_HDRS := $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h \
+  kernel/api/*.h kernel/dev/*.h lib/*.h net/*.h net/api/*.h)
 
-# Each test links the portable code, the fake platform and the module under
-# test; sources are few, so every test simply gets all of them.
-build/unit/%: tests/unit/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
-              $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h lib/*.h net/*.h net/api/*.h) \
-              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch]) \
-              platform/hosted/options.c
+# The portable code and the hosted command line (options.c), compiled once
+# for every test: each file with the include paths of its layer (the
+# Makefile's layer_paths; options.c a platform's), the test flags without
+# theirs, and the fake platform's platform_impl.h (tests/unit/). A test
+# that #includes a module's .c (test_net_virtio.c, test_virtqueue.c,
+# test_pci.c, test_acpi.c) compiles it with the test's own paths.
+TESTED_SRCS := $(PORTABLE_SRCS) platform/hosted/options.c
+UNIT_OBJS := $(patsubst %.c,build/unit/obj/%.o,$(TESTED_SRCS))
+$(eval $(call layer_paths,build/unit/obj))
+build/unit/obj/%.o: PLATFORM_IMPL_INC := -Itests/unit
+build/unit/obj/platform/hosted/%.o: LAYER_INC = $(call platform_inc,hosted)
+build/unit/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
-	  platform/hosted/options.c -lcmocka
+	$(Q)$(CC) $(filter-out -I%,$(UNIT_CFLAGS)) -MMD -MP $(LAYER_INC) -c $< -o $@
+
+# Each test links the portable code, the fake platform and the module under
+# test; objects are few, so every test simply gets all of them.
+build/unit/%: tests/unit/%.c $(UNIT_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
+              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch] drivers/virtio/api/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_OBJS) $(UNIT_SUPPORT) -lcmocka
 
 # The WebAssembly engine's own unit tests link the engine, not the kernel.
 $(filter-out build/unit/test_wasm_load,$(filter build/unit/test_wasm%,$(UNIT_TESTS))): build/unit/%: tests/unit/%.c $(wildcard realm/wasm/*.[ch])
@@ -51,14 +68,21 @@ FUZZ_CFLAGS := $(filter-out -fsanitize=address$(comma)undefined -DKCONFIG_MAX_TI
   -fsanitize=fuzzer,address,undefined
 FUZZERS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-build/fuzz/%: tests/fuzz/%.c $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
-              platform/hosted/options.c \
-              $(wildcard tests/unit/support/*.h kernel/*.h lib/*.h net/*.h net/api/*.h) \
-              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch])
+# The portable code as for the unit tests, with the harnesses' flags.
+FUZZ_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(TESTED_SRCS))
+$(eval $(call layer_paths,build/fuzz/obj))
+build/fuzz/obj/%.o: PLATFORM_IMPL_INC := -Itests/unit
+build/fuzz/obj/platform/hosted/%.o: LAYER_INC = $(call platform_inc,hosted)
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(PORTABLE_SRCS) $(UNIT_SUPPORT) \
-	  platform/hosted/options.c
+	$(Q)$(CC) $(filter-out -I%,$(FUZZ_CFLAGS)) -MMD -MP $(LAYER_INC) -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
+              $(wildcard platform/common/*.[ch] platform/common/*/*.[ch] drivers/*.h drivers/virtio/*.[ch] drivers/virtio/api/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJS) $(UNIT_SUPPORT)
 
 # `make fuzz` runs each harness for FUZZ_SECONDS; `make test` runs them for
 # FUZZ_TEST_SECONDS as its fifth suite, the last. A finding leaves its input

@@ -4,7 +4,12 @@
 #ifndef REALMOS_VIRTIO_TRANSPORT_H
 #define REALMOS_VIRTIO_TRANSPORT_H
 
-#include "config.h"
+/* The bounds a driver sizes by are those it shares with the user of its
+ * device (the largest frame, the receives the stack keeps posted, a block
+ * request's segments): the device interface's, dev_config.h. The core's own
+ * (config.h: timers, devices, log level) are none of a driver's business, and
+ * the build does not show them to drivers/. */
+#include "dev_config.h"
 #include "device.h"
 #include "driver_platform.h"
 #include "work_list.h"

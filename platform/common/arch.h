@@ -18,7 +18,7 @@
 void arch_init(platform_t *p, void *boot_ctx);
 
 /* Find the machine's devices (device tree, ACPI, PCI) and hand each to its
- * driver (drivers/virtio/virtio.h). Called after arch_init, with interrupts
+ * driver (drivers/virtio/api/virtio.h). Called after arch_init, with interrupts
  * still off. */
 void arch_discover(platform_t *p, void *boot_ctx);
 

@@ -16,10 +16,11 @@ COMMON_BM_SRCS := $(wildcard platform/common/*.c)
 # The virtio drivers serve every bare-metal platform.
 DRIVER_SRCS := $(wildcard drivers/virtio/*.c)
 PLATFORM_SRCS := $(ARCH_SRCS) $(COMMON_BM_SRCS) $(DRIVER_SRCS)
-# Bare-metal platform code also sees platform/common/ and the drivers (their
-# probe entry points, drivers/driver_platform.h that it implements); the
-# kernel sees only the bare-metal struct platform (impl/bm_platform.h).
-PLATFORM_CFLAGS := -ffreestanding -Iplatform/common -Idrivers -Idrivers/virtio
+# Bare-metal platform code also sees platform/common/ and of the drivers
+# only their probe entry points (drivers/virtio/api/virtio.h) and
+# drivers/driver_platform.h, which it implements; the kernel sees only the
+# bare-metal struct platform (impl/bm_platform.h).
+PLATFORM_CFLAGS := -ffreestanding -Iplatform/common -Idrivers -Idrivers/virtio/api
 PLATFORM_IMPL_INC += -Iplatform/common/impl
 # -ffunction-sections -fdata-sections: a section per function and object,
 # so that the link (--gc-sections) drops whatever nothing reaches from the

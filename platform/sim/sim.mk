@@ -5,21 +5,40 @@
 # foreground), with an -O2 build without sanitizers.
 
 SIM_SRCS := $(wildcard platform/sim/*.c)
-SIM_CFLAGS_BASE := -std=c11 $(WARN) -g -D_GNU_SOURCE -Ikernel -Ilib -Inet -Inet/api \
-  -Iplatform/sim -Iplatform/sim/impl
+SIM_CFLAGS_BASE := -std=c11 $(WARN) -g -D_GNU_SOURCE -MMD -MP
 SIM_CFLAGS := $(SIM_CFLAGS_BASE) -O1 -fsanitize=address,undefined \
   -fno-sanitize-recover=all -fno-omit-frame-pointer
-SIM_DEPS := $(PORTABLE_SRCS) $(SIM_SRCS) $(wildcard platform/sim/*.h kernel/*.h lib/*.h net/*.h net/api/*.h)
+SIM_FAST_CFLAGS := $(SIM_CFLAGS_BASE) -O2
+# Each source is compiled on its own, lib/, kernel/ and net/ with the
+# include paths of their layer (the Makefile's layer_paths) and the
+# simulator's platform_impl.h; platform/sim/ with a platform's paths and
+# the stack's own headers too (netdefs.h, stack.h: the simulator builds
+# several stacks and its workloads check the stack's bounds).
+SIM_OBJS := $(patsubst %.c,build/sim/obj/%.o,$(PORTABLE_SRCS) $(SIM_SRCS))
+SIM_FAST_OBJS := $(patsubst %.c,build/sim/obj-fast/%.o,$(PORTABLE_SRCS) $(SIM_SRCS))
+$(eval $(call layer_paths,build/sim/obj))
+$(eval $(call layer_paths,build/sim/obj-fast))
+build/sim/obj/%.o build/sim/obj-fast/%.o: PLATFORM_IMPL_INC := -Iplatform/sim/impl
+build/sim/obj/platform/sim/%.o build/sim/obj-fast/platform/sim/%.o: \
+  LAYER_INC = $(call platform_inc,sim) -Inet
 
-build/sim/realmos-sim: $(SIM_DEPS)
+build/sim/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(SIM_CFLAGS) -o $@ $(PORTABLE_SRCS) $(SIM_SRCS)
+	$(Q)$(CC) $(SIM_CFLAGS) $(LAYER_INC) -c $< -o $@
 
-build/sim/realmos-sim-fast: $(SIM_DEPS)
+build/sim/obj-fast/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(SIM_CFLAGS_BASE) -O2 -o $@ $(PORTABLE_SRCS) $(SIM_SRCS)
+	$(Q)$(CC) $(SIM_FAST_CFLAGS) $(LAYER_INC) -c $< -o $@
+
+build/sim/realmos-sim: $(SIM_OBJS)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(CC) $(SIM_CFLAGS) -o $@ $^
+
+build/sim/realmos-sim-fast: $(SIM_FAST_OBJS)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(CC) $(SIM_FAST_CFLAGS) -o $@ $^
 
 test-sim: deps build/sim/realmos-sim
 	@mkdir -p $(RESULTS)

@@ -75,7 +75,8 @@ def test_readme_example_compiles_and_runs(tmp_path):
             for o in glob.glob(os.path.join(BUILD, d, "*.o"))]
     exe = tmp_path / "readme"
     subprocess.run(["clang", "-std=c11", "-Wall", "-Wextra", "-Werror",
-                    "-ffreestanding", *san, "-I" + os.path.join(ROOT, "kernel"),
+                    "-ffreestanding", *san,
+                    "-I" + os.path.join(ROOT, "kernel", "api"),
                     "-I" + os.path.join(ROOT, "platform", "hosted"),
                     "-o", str(exe), str(src), *objs, "-luring"], check=True)
     r = subprocess.run([str(exe), "--exit-when-idle"], capture_output=True,

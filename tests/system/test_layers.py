@@ -12,32 +12,68 @@ import subprocess
 import pytest
 from conftest import ROOT
 
-# (platform, a source file of the layer, headers it may include, headers it
-# may not).
+# (build, a source file of the layer, headers it may include, headers it
+# may not). The build is a platform, or "sim" (the simulator's objects,
+# build/sim/obj/) or "unit" (the portable code as the unit tests compile
+# it, build/unit/obj/).
 LAYERS = [
     ("x64", "lib/kstring.c", ["kstring.h"],
      ["kapi.h", "stack.h", "arch.h", "virtqueue.h"]),
-    ("x64", "kernel/work.c", ["kapi.h", "kstring.h", "kernel.h"],
-     ["stack.h", "knet_stats.h", "arch.h", "pci.h", "virtqueue.h",
-      "arm_cpu.h"]),
-    ("x64", "net/udp.c", ["device.h", "kapi.h", "kstring.h", "knet_stats.h"],
-     ["kernel.h", "arch.h", "virtqueue.h", "driver_platform.h"]),
+    ("x64", "kernel/work.c",
+     ["kapi.h", "kstring.h", "kernel.h", "config.h", "device.h"],
+     ["stack.h", "net_config.h", "knet_stats.h", "arch.h", "pci.h",
+      "virtqueue.h", "arm_cpu.h"]),
+    ("x64", "net/udp.c",
+     ["device.h", "kapi.h", "kstring.h", "knet_stats.h", "ops.h",
+      "work_list.h", "dev_config.h", "net_config.h"],
+     ["kernel.h", "config.h", "platform.h", "rng.h", "timer_heap.h",
+      "arch.h", "virtqueue.h", "driver_platform.h"]),
     ("x64", "drivers/virtio/net.c",
-     ["device.h", "driver_platform.h", "kstring.h", "virtqueue.h"],
-     ["kernel.h", "arch.h", "pci.h", "bm_platform.h", "stack.h"]),
+     ["device.h", "driver_platform.h", "kstring.h", "virtqueue.h",
+      "work_list.h", "dev_config.h"],
+     ["kernel.h", "config.h", "platform.h", "rng.h", "timer_heap.h",
+      "arch.h", "pci.h", "bm_platform.h", "stack.h", "net_config.h"]),
     ("x64", "apps/demo/demo.c", ["kapi.h", "knet_stats.h"],
-     ["kernel.h", "stack.h", "kstring.h", "arch.h", "virtqueue.h"]),
+     ["kernel.h", "device.h", "platform.h", "config.h", "dev_config.h",
+      "work_list.h", "ops.h", "stack.h", "kstring.h", "arch.h",
+      "virtqueue.h"]),
+    ("x64", "platform/common/baremetal.c",
+     ["kernel.h", "platform.h", "arch.h", "virtio.h", "driver_platform.h",
+      "net_attach.h"],
+     ["stack.h", "netdefs.h", "net_config.h", "transport.h", "virtqueue.h",
+      "virtio_spec.h"]),
+    ("arm64", "platform/common/devicetree/discover.c",
+     ["kernel.h", "virtio.h", "fdt.h"], ["transport.h", "pci_msix.h"]),
     ("hosted", "kernel/work.c", ["kernel.h"], ["hosted.h", "options.h"]),
     ("hosted", "net/udp.c", ["device.h"], ["kernel.h", "hosted.h"]),
+    ("hosted", "platform/hosted/net.c", ["kernel.h", "net_attach.h"],
+     ["stack.h", "netdefs.h", "virtqueue.h"]),
+    ("sim", "kernel/work.c", ["kernel.h", "device.h"],
+     ["stack.h", "netdefs.h", "net_config.h", "knet_stats.h", "sim.h"]),
+    ("sim", "net/udp.c", ["stack.h", "device.h"],
+     ["kernel.h", "config.h", "rng.h", "sim.h"]),
+    ("sim", "lib/kstring.c", ["kstring.h"], ["kapi.h", "stack.h"]),
+    ("unit", "kernel/work.c", ["kernel.h"],
+     ["stack.h", "net_config.h", "fake_platform.h"]),
+    ("unit", "net/udp.c", ["stack.h"], ["kernel.h", "config.h"]),
 ]
 
 
-def compile_command(platform, source):
-    """make's command for `source` on `platform`, as an argv list that only
+def object_of(build, source):
+    """The object make builds from `source` in `build`, and make's
+    arguments."""
+    stem = source[:-2] + ".o"
+    if build in ("sim", "unit"):
+        return "build/%s/obj/%s" % (build, stem), []
+    return "build/%s/%s" % (build, stem), ["PLATFORM=" + build]
+
+
+def compile_command(build, source):
+    """make's command for `source` in `build`, as an argv list that only
     checks the syntax of whatever file is put in place of `source`."""
-    obj = "build/%s/%s" % (platform, source[:-2] + ".o")
-    out = subprocess.run(["make", "-n", "-B", "--no-print-directory",
-                          "PLATFORM=" + platform, "V=1", obj],
+    obj, args = object_of(build, source)
+    out = subprocess.run(["make", "-n", "-B", "--no-print-directory", "V=1"]
+                         + args + [obj],
                          cwd=ROOT, capture_output=True, text=True, check=True)
     lines = [l for l in out.stdout.splitlines()
              if l.startswith("clang ") and (" -c %s " % source) in l]
@@ -55,20 +91,23 @@ def probe(argv, tmp_path, header):
                           text=True)
 
 
-@pytest.mark.parametrize("platform,source,allowed,refused", LAYERS,
+@pytest.mark.parametrize("build,source,allowed,refused", LAYERS,
                          ids=["%s-%s" % (l[0], l[1]) for l in LAYERS])
-def test_a_wrong_include_fails_to_build(platform, source, allowed, refused,
+def test_a_wrong_include_fails_to_build(build, source, allowed, refused,
                                         tmp_path):
-    argv = compile_command(platform, source)
+    argv = compile_command(build, source)
     for header in allowed:
         r = probe(argv, tmp_path, header)
         assert r.returncode == 0, (source, header, r.stderr)
     for header in refused:
         r = probe(argv, tmp_path, header)
         assert r.returncode != 0, "%s may include %s" % (source, header)
-        why = ("kernel.h is the core's own" if header == "kernel.h"
-               else "'%s' file not found" % header)
-        assert why in r.stderr, (source, header, r.stderr)
+        # kernel.h refuses itself (#error) where kernel/ is seen without a
+        # platform_impl.h; no build does that now, but the guard stays.
+        why = ["'%s' file not found" % header]
+        if header == "kernel.h":
+            why.append("kernel.h is the core's own")
+        assert any(w in r.stderr for w in why), (source, header, r.stderr)
 
 
 def test_every_header_named_exists():
@@ -76,7 +115,8 @@ def test_every_header_named_exists():
     wrong reason."""
     names = {h for l in LAYERS for h in l[2] + l[3]}
     found = set()
-    for top in ("lib", "kernel", "net", "drivers", "platform", "apps"):
+    for top in ("lib", "kernel", "net", "drivers", "platform", "apps",
+                "tests"):
         for _, _, files in os.walk(os.path.join(ROOT, top)):
             found.update(files)
     assert names <= found, names - found
