@@ -213,7 +213,8 @@ static bool batch_init(batch_t *b, size_t room) {
 
 static void batch_set(batch_t *b, int i, size_t len) {
   b->iov[i] = (struct iovec){b->buf + (size_t)i * b->room, len};
-  b->msg[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &b->iov[i], .msg_iovlen = 1}};
+  b->msg[i] =
+      (struct mmsghdr){.msg_hdr = {.msg_iov = &b->iov[i], .msg_iovlen = 1}};
 }
 
 /* Send datagrams next, next+1, ... (at most want, at most BATCH): how many
@@ -263,9 +264,8 @@ static int run_rate(uint64_t inflight, uint64_t seconds, size_t size) {
   for (;;) {
     uint64_t now = now_ns();
     /* Datagrams older than the loss deadline free their place. */
-    while (oldest < next &&
-           (slots[oldest].state != PENDING ||
-            now - slots[oldest].sent_at >= LOSS_NS)) {
+    while (oldest < next && (slots[oldest].state != PENDING ||
+                             now - slots[oldest].sent_at >= LOSS_NS)) {
       if (slots[oldest].state == PENDING) {
         slots[oldest].state = LOST;
         pending--;

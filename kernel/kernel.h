@@ -6,7 +6,8 @@
 #define REALMOS_KERNEL_H
 
 #if !__has_include("platform_impl.h")
-#error "kernel.h is the core's own: a device or a layer above the core uses device.h, a program kapi.h"
+#error                                                                         \
+    "kernel.h is the core's own: a device or a layer above the core uses device.h, a program kapi.h"
 #endif
 
 #include "config.h"

@@ -16,18 +16,18 @@
  * in a row with no byte at all. */
 #define KRNG_SEED_EMPTY_MAX 8
 typedef struct {
-  kdevice_t dev;         /* class KDEV_RNG, serves the class */
-  kdevice_t *hw;         /* the source: seeds and RAW requests */
+  kdevice_t dev; /* class KDEV_RNG, serves the class */
+  kdevice_t *hw; /* the source: seeds and RAW requests */
   csprng_t rng;
-  bool seeded;           /* a seed read has succeeded */
-  krng_req_t seed;       /* the internal RAW read of the source */
+  bool seeded;     /* a seed read has succeeded */
+  krng_req_t seed; /* the internal RAW read of the source */
   uint8_t seed_buf[KRNG_SEED_BYTES];
-  uint32_t seed_have;    /* bytes of seed_buf filled by this seed read */
-  uint32_t seed_empty;   /* reads in a row that returned no byte */
-  kwork_list_t waiting;  /* LIVE requests that wait for the first seed */
-  ktime_t seeded_at;     /* when the last seed read ended */
-  uint64_t since_seed;   /* bytes handed out since then */
-  uint64_t seeds;        /* seed reads that succeeded */
+  uint32_t seed_have;   /* bytes of seed_buf filled by this seed read */
+  uint32_t seed_empty;  /* reads in a row that returned no byte */
+  kwork_list_t waiting; /* LIVE requests that wait for the first seed */
+  ktime_t seeded_at;    /* when the last seed read ended */
+  uint64_t since_seed;  /* bytes handed out since then */
+  uint64_t seeds;       /* seed reads that succeeded */
 } krng_dev_t;
 
 #endif

@@ -135,8 +135,7 @@ size_t kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
         v = (unsigned short)v;
       else if (lng == -2)
         v = (unsigned char)v;
-      put_num(&o, v, "", *fmt == 'u' ? 10 : 16, *fmt == 'X', width, left,
-              zero);
+      put_num(&o, v, "", *fmt == 'u' ? 10 : 16, *fmt == 'X', width, left, zero);
       break;
     }
     case 'p':

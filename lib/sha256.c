@@ -86,8 +86,8 @@ void sha256_update(sha256_t *s, const void *data, size_t len) {
     compress(s->h, s->block);
     s->used = 0;
   }
-  for (; len >= SHA256_BLOCK_BYTES; p += SHA256_BLOCK_BYTES,
-                                    len -= SHA256_BLOCK_BYTES)
+  for (; len >= SHA256_BLOCK_BYTES;
+       p += SHA256_BLOCK_BYTES, len -= SHA256_BLOCK_BYTES)
     compress(s->h, p);
   kmemcpy(s->block, p, len);
   s->used = (uint32_t)len;

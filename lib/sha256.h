@@ -14,10 +14,10 @@
 #define SHA256_BLOCK_BYTES 64 /* the message block */
 
 typedef struct {
-  uint32_t h[8];                      /* the hash value H(i) */
-  uint64_t bytes;                     /* message bytes taken so far */
-  uint8_t block[SHA256_BLOCK_BYTES];  /* a partial block */
-  uint32_t used;                      /* bytes of it held */
+  uint32_t h[8];                     /* the hash value H(i) */
+  uint64_t bytes;                    /* message bytes taken so far */
+  uint8_t block[SHA256_BLOCK_BYTES]; /* a partial block */
+  uint32_t used;                     /* bytes of it held */
 } sha256_t;
 
 void sha256_init(sha256_t *s);

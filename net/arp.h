@@ -18,8 +18,8 @@ typedef struct {
 
 /* An address being resolved: its packets, its ARP_RESOLVE items, retries. */
 typedef struct {
-  kip4_t ip;         /* 0: unused */
-  uint8_t tries;     /* requests sent */
+  kip4_t ip;     /* 0: unused */
+  uint8_t tries; /* requests sent */
   ktime_t next_try;
   net_tx_t *head, *tail; /* frames waiting, oldest first */
   uint32_t nframes;

@@ -91,8 +91,7 @@ typedef struct {
   uint8_t type;
   kip4_t yiaddr, server, netmask, router, dns;
   uint32_t lease, t1, t2;
-  bool has_server, has_netmask, has_router, has_dns, has_lease, has_t1,
-      has_t2;
+  bool has_server, has_netmask, has_router, has_dns, has_lease, has_t1, has_t2;
 } dhcp_reply_t;
 
 /* ------------------------------------------------------------------ times */
@@ -129,8 +128,8 @@ static ktime_t retry_at(const dhcp_t *d, ktime_t now) {
     uint32_t doublings = d->tries > 0 ? KMIN(d->tries - 1, 3u) : 0;
     return now + KMIN(RETRY_FIRST << doublings, RETRY_MAX);
   }
-  ktime_t limit = lease_time(d, d->state == DHCP_RENEWING ? d->t2_s
-                                                          : d->lease_s);
+  ktime_t limit =
+      lease_time(d, d->state == DHCP_RENEWING ? d->t2_s : d->lease_s);
   if (limit == KTIME_NEVER)
     return now + RENEW_RETRY_MIN;
   ktime_t wait = limit > now ? (limit - now) / 2 : 0;
@@ -185,8 +184,8 @@ static void transmit(net_stack_t *st, ktime_t now) {
     net_put32(o + 2, d->server);
     o = put_opt(o, OPT_SERVER, 4);
   }
-  static const uint8_t params[] = {OPT_NETMASK, OPT_ROUTER, OPT_DNS,
-                                   OPT_LEASE, OPT_SERVER};
+  static const uint8_t params[] = {OPT_NETMASK, OPT_ROUTER, OPT_DNS, OPT_LEASE,
+                                   OPT_SERVER};
   kmemcpy(o + 2, params, sizeof(params));
   o = put_opt(o, OPT_PARAMS, sizeof(params));
   *o++ = OPT_END;
@@ -245,13 +244,12 @@ static void log_lease(const kip_config_t *c) {
 static void bind_lease(net_stack_t *st, const dhcp_reply_t *r) {
   dhcp_t *d = &st->dhcp;
   bool renewal = d->state == DHCP_RENEWING || d->state == DHCP_REBINDING;
-  kip_config_t cfg = {
-      .addr = r->yiaddr,
-      .netmask = r->has_netmask ? r->netmask : DEFAULT_NETMASK,
-      .gateway = r->has_router ? r->router : KIP4_ANY,
-      .dns = r->has_dns ? r->dns : KIP4_ANY,
-      .source = KIP_SOURCE_DHCP,
-      .lease_s = r->lease};
+  kip_config_t cfg = {.addr = r->yiaddr,
+                      .netmask = r->has_netmask ? r->netmask : DEFAULT_NETMASK,
+                      .gateway = r->has_router ? r->router : KIP4_ANY,
+                      .dns = r->has_dns ? r->dns : KIP4_ANY,
+                      .source = KIP_SOURCE_DHCP,
+                      .lease_s = r->lease};
   d->lease_s = r->lease;
   d->t2_s = r->has_t2 && r->t2 <= r->lease
                 ? r->t2

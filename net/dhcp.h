@@ -12,7 +12,7 @@
 
 typedef enum {
   DHCP_OFF = 0,
-  DHCP_SELECTING, /* DISCOVER sent, waiting for an OFFER */
+  DHCP_SELECTING,  /* DISCOVER sent, waiting for an OFFER */
   DHCP_REQUESTING, /* REQUEST sent, waiting for the ACK */
   DHCP_BOUND,
   DHCP_RENEWING,  /* T1 passed: REQUEST unicast to the server */

@@ -12,11 +12,11 @@
 #include "work_list.h"
 
 #define ETH_ALEN 6
-#define ETH_HLEN 14         /* dst MAC, src MAC, EtherType */
-#define ETH_MIN_FRAME 60    /* without FCS; shorter frames are zero-padded */
+#define ETH_HLEN 14      /* dst MAC, src MAC, EtherType */
+#define ETH_MIN_FRAME 60 /* without FCS; shorter frames are zero-padded */
 #define ETH_TYPE_IPV4 0x0800u
 #define ETH_TYPE_ARP 0x0806u
-#define IP_HLEN 20          /* the header we send: no options */
+#define IP_HLEN 20 /* the header we send: no options */
 #define IP_PROTO_ICMP 1u
 #define IP_PROTO_UDP 17u
 #define UDP_HLEN 8

@@ -97,8 +97,8 @@ static void on_frame(kwork_t *w) {
       klog(KLOG_ERROR, "net: receive not restarted\n");
     return;
   }
-  net_rx_t rx = {.frame = r->frame, .len = r->length, .buf = r->buf,
-                 .kept = false};
+  net_rx_t rx = {
+      .frame = r->frame, .len = r->length, .buf = r->buf, .kept = false};
   eth_input(st, &rx);
   if (!rx.kept)
     kbuf_release(st->dev.k, rx.buf);
@@ -191,8 +191,8 @@ static const struct {
     [KWORK_OP_UDP_SEND - FIRST_IP_OP] = {udp_submit, forget_send},
     [KWORK_OP_IP_CONFIG - FIRST_IP_OP] = {fill_config, NULL},
     [KWORK_OP_PING - FIRST_IP_OP] = {icmp_ping_submit, forget_ping},
-    [KWORK_OP_ARP_RESOLVE - FIRST_IP_OP] = {arp_resolve_submit,
-                                            arp_resolve_cancel},
+    [KWORK_OP_ARP_RESOLVE -
+        FIRST_IP_OP] = {arp_resolve_submit, arp_resolve_cancel},
 };
 
 /* Hand a program's item to its module (first submit, or again after it
@@ -224,8 +224,8 @@ void net_stack_start(net_stack_t *st, bool dhcp) {
     posted += ksubmit(st->dev.k, &st->rx[i].work) == KERR_OK;
   }
   if (posted < KCONFIG_NET_RX_POSTED)
-    klog(KLOG_ERROR, "net: %u of %u receives posted on %s\n",
-         (unsigned)posted, (unsigned)KCONFIG_NET_RX_POSTED, st->nic->name);
+    klog(KLOG_ERROR, "net: %u of %u receives posted on %s\n", (unsigned)posted,
+         (unsigned)KCONFIG_NET_RX_POSTED, st->nic->name);
   if (st->fixed)
     net_configure(st, &st->fixed_cfg);
   else if (dhcp)

@@ -21,12 +21,12 @@
 #include "udp.h"
 
 struct net_stack {
-  kdevice_t dev;    /* serves KDEV_IP */
-  kdevice_t *nic;   /* the network device under it */
+  kdevice_t dev;  /* serves KDEV_IP */
+  kdevice_t *nic; /* the network device under it */
   bool started;
   uint8_t mac[ETH_ALEN];
-  bool up;          /* cfg holds an address */
-  bool fixed;       /* start with fixed_cfg instead of DHCP */
+  bool up;    /* cfg holds an address */
+  bool fixed; /* start with fixed_cfg instead of DHCP */
   kip_config_t fixed_cfg;
   bool has_fallback; /* DHCP's fallback when no lease comes (dhcp.c) */
   kip_config_t fallback;
@@ -37,10 +37,10 @@ struct net_stack {
   /* Standing receives on nic: one poll of it completes up to this many
    * frames, all handled in the same tick (stack.c). */
   knet_recv_req_t rx[KCONFIG_NET_RX_POSTED];
-  ktimer_req_t timer;     /* runs the modules' ticks */
-  ktime_t wake;           /* when the timer should fire; KTIME_NEVER */
-  ktime_t timer_due;      /* when the timer in flight fires */
-  bool timer_cancelled;   /* it is being cancelled, to be set earlier */
+  ktimer_req_t timer;   /* runs the modules' ticks */
+  ktime_t wake;         /* when the timer should fire; KTIME_NEVER */
+  ktime_t timer_due;    /* when the timer in flight fires */
+  bool timer_cancelled; /* it is being cancelled, to be set earlier */
   net_tx_t tx[KCONFIG_NET_TX_SLOTS];
   net_tx_t *tx_free;
   kwork_list_t tx_waiters;  /* program items waiting for a transmit slot */
@@ -54,7 +54,8 @@ struct net_stack {
 };
 
 /* Count a drop: the reason's counter and kstats()->drops. */
-#define NET_DROP(st, counter) ((st)->stats.counter++, kdev_count_drop(&(st)->dev))
+#define NET_DROP(st, counter)                                                  \
+  ((st)->stats.counter++, kdev_count_drop(&(st)->dev))
 
 /* A platform attaches the stack with net_attach (api/net_attach.h). */
 /* The stack of a kernel, NULL if none serves its KDEV_IP. */

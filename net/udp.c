@@ -57,7 +57,8 @@ static uint16_t ephemeral(net_stack_t *st) {
         (uint16_t)(EPHEMERAL_FIRST + net_rand(st) % EPHEMERAL_COUNT);
   for (uint32_t n = 0; n < EPHEMERAL_COUNT; n++) {
     uint16_t port = u->next_ephemeral;
-    u->next_ephemeral = port == 0xffffu ? EPHEMERAL_FIRST : (uint16_t)(port + 1);
+    u->next_ephemeral =
+        port == 0xffffu ? EPHEMERAL_FIRST : (uint16_t)(port + 1);
     if (by_port(u, port) == NULL)
       return port;
   }
@@ -225,9 +226,12 @@ void udp_input(net_stack_t *st, net_rx_t *rx, kip4_t src, kip4_t dst,
     NET_DROP(st, udp_drop_queue_full);
     return;
   }
-  s->queue[(s->qhead + s->qlen) % KCONFIG_UDP_QUEUE] = (udp_queued_t){
-      .buf = rx->buf, .data = data, .length = dlen, .src_port = sport,
-      .src_addr = src};
+  s->queue[(s->qhead + s->qlen) % KCONFIG_UDP_QUEUE] =
+      (udp_queued_t){.buf = rx->buf,
+                     .data = data,
+                     .length = dlen,
+                     .src_port = sport,
+                     .src_addr = src};
   s->qlen++;
   rx->kept = true;
 }

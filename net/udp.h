@@ -16,7 +16,7 @@ typedef struct {
 
 typedef struct {
   bool bound;
-  uint16_t gen;  /* bumped on unbind, so stale socket ids fail */
+  uint16_t gen; /* bumped on unbind, so stale socket ids fail */
   uint16_t port;
   kwork_list_t recvs; /* posted standing receives, oldest first */
   udp_queued_t queue[KCONFIG_UDP_QUEUE];

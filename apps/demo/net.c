@@ -18,11 +18,11 @@ enum { STEP_CONFIG, STEP_ARP, STEP_PING, STEPS };
 
 static struct {
   kernel_t *k;
-  void (*then)(void); /* NULL until demo_net_start */
-  bool done[STEPS];   /* completed, failed to start, or not run */
+  void (*then)(void);    /* NULL until demo_net_start */
+  bool done[STEPS];      /* completed, failed to start, or not run */
   kerr_t refused[STEPS]; /* what ksubmit said, if not KERR_OK */
-  bool ran[STEPS];    /* submitted (or refused): has a line */
-  unsigned printed;   /* steps whose line is out */
+  bool ran[STEPS];       /* submitted (or refused): has a line */
+  unsigned printed;      /* steps whose line is out */
   ktime_t address_at;
   kip_config_req_t config;
   karp_req_t arp;
@@ -148,8 +148,7 @@ static void on_config(kwork_t *w) {
   const kip_config_t *c = &g.config.config;
   g.done[STEP_CONFIG] = true;
   g.address_at = ktime_now(g.k);
-  if (w->result != KERR_OK || c->source == KIP_SOURCE_HOST ||
-      c->gateway == 0) {
+  if (w->result != KERR_OK || c->source == KIP_SOURCE_HOST || c->gateway == 0) {
     g.done[STEP_ARP] = g.done[STEP_PING] = true; /* nothing to resolve */
   } else {
     kwork_init(&g.arp.work, KWORK_OP_ARP_RESOLVE, NULL, on_arp, 0);

@@ -79,8 +79,8 @@ int main(int argc, char **argv) {
       for (;;) {
         struct sockaddr_storage from;
         socklen_t flen = sizeof(from);
-        ssize_t len = recvfrom(fd, buf, sizeof(buf), 0,
-                               (struct sockaddr *)&from, &flen);
+        ssize_t len =
+            recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
         if (len < 0) {
           if (errno == EAGAIN || errno == EWOULDBLOCK)
             break;

@@ -104,8 +104,7 @@ static void next_phase(void) {
 
 void kmain_usermain(kernel_t *k) {
   g.k = k;
-  if (kblk_info(k, &g.info) != KERR_OK ||
-      g.info.sectors * KBLK_SECTOR < SPAN) {
+  if (kblk_info(k, &g.info) != KERR_OK || g.info.sectors * KBLK_SECTOR < SPAN) {
     printk("blk-bench: FAIL need a disk of at least 64 MiB\n");
     kmain_stop(k);
     return;

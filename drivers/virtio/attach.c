@@ -23,8 +23,8 @@ void virtio_attach(platform_t *p, virtio_transport_t *t) {
          t->device_id, kerr_str(err));
     t->ops->set_status(t, VIRTIO_STATUS_FAILED);
   } else {
-    klog(KLOG_INFO, "%s: device type %u, irq %u%s, %s\n", t->name,
-         t->device_id, t->irq, t->msix_cap ? " (MSI-X)" : "",
+    klog(KLOG_INFO, "%s: device type %u, irq %u%s, %s\n", t->name, t->device_id,
+         t->irq, t->msix_cap ? " (MSI-X)" : "",
          t->modern ? "modern" : "legacy");
   }
 }

@@ -79,10 +79,11 @@ static kerr_t start(kwork_t *w) {
   unsigned n = data_bufs(r, bufs + 1, &s->bytes);
   bufs[n + 1] = (virtq_buf_t){&s->status, 1};
   bool out = w->op != KWORK_OP_BLOCK_READ; /* data (if any) is read */
-  s->hdr = (blk_hdr_t){.type = w->op == KWORK_OP_BLOCK_READ    ? VIRTIO_BLK_T_IN
-                               : w->op == KWORK_OP_BLOCK_WRITE ? VIRTIO_BLK_T_OUT
-                                                               : VIRTIO_BLK_T_FLUSH,
-                       .sector = r->sector};
+  s->hdr =
+      (blk_hdr_t){.type = w->op == KWORK_OP_BLOCK_READ    ? VIRTIO_BLK_T_IN
+                          : w->op == KWORK_OP_BLOCK_WRITE ? VIRTIO_BLK_T_OUT
+                                                          : VIRTIO_BLK_T_FLUSH,
+                  .sector = r->sector};
   s->status = 0xff; /* stays so if the device never writes it */
   kerr_t err = virtq_add(&g_blk.vq, bufs, out ? 1 + n : 1, out ? 1 : n + 1, s);
   if (err != KERR_OK)
@@ -188,14 +189,14 @@ static kerr_t read_info(virtio_transport_t *t, kblk_info_t *info) {
 kerr_t virtio_blk_attach(platform_t *p, virtio_transport_t *t) {
   if (g_blk.t != NULL)
     return KERR_NO_SPACE; /* one virtio-blk is driven */
-  kerr_t err = virtio_begin(
-      t, VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH);
+  kerr_t err = virtio_begin(t, VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE |
+                                   VIRTIO_BLK_F_FLUSH);
   if (err == KERR_OK)
     err = virtio_queue(t, 0, &g_blk.vq, &g_blk_mem);
   if (err == KERR_OK && g_blk.vq.size < 3)
     err = KERR_UNSUPPORTED; /* not even header, one segment and status */
-  g_blk.dev = (kdevice_t){.ops = &blk_ops, .name = "virtio-blk",
-                          .cls = KDEV_BLOCK};
+  g_blk.dev =
+      (kdevice_t){.ops = &blk_ops, .name = "virtio-blk", .cls = KDEV_BLOCK};
   if (err == KERR_OK)
     err = read_info(t, &g_blk.dev.info.blk);
   if (err != KERR_OK)

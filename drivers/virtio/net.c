@@ -57,8 +57,8 @@ _Static_assert(NET_RXN > NET_RX_RESERVE, "too few receive buffers");
 /* Legacy only (spec 6.3): the device takes the header and the frame in any
  * split of descriptors. Implied by VERSION_1. */
 #define VIRTIO_F_ANY_LAYOUT (1ull << 27)
-#define NET_TX_DESCS 2u /* header, frame */
-#define VIRTIO_NET_CFG_MAC 0         /* 6 bytes */
+#define NET_TX_DESCS 2u      /* header, frame */
+#define VIRTIO_NET_CFG_MAC 0 /* 6 bytes */
 
 enum { RX_FREE, RX_POSTED, RX_READY, RX_OUT };
 
@@ -83,8 +83,8 @@ static virtq_mem_t g_rx_mem, g_tx_mem;
 
 /* Put every free receive buffer into the ring, as far as it has room. */
 static void refill(void) {
-  for (uint32_t b = 0;
-       b < NET_RXN && virtq_free(&g_net.rxq) >= g_net.rx_descs; b++) {
+  for (uint32_t b = 0; b < NET_RXN && virtq_free(&g_net.rxq) >= g_net.rx_descs;
+       b++) {
     if (g_net.rx_state[b] != RX_FREE)
       continue;
     uint32_t h = g_net.rx_descs == 1 ? NET_BUF_BYTES : g_net.hdr_len;
@@ -253,8 +253,8 @@ kerr_t virtio_net_attach(platform_t *p, virtio_transport_t *t) {
     return KERR_UNSUPPORTED;
   }
   g_net.t = t;
-  g_net.dev = (kdevice_t){.ops = &net_ops, .name = "virtio-net",
-                          .cls = KDEV_NET};
+  g_net.dev =
+      (kdevice_t){.ops = &net_ops, .name = "virtio-net", .cls = KDEV_NET};
   knet_info_t *info = &g_net.dev.info.net;
   if (t->features & VIRTIO_NET_F_MAC) {
     for (uint32_t i = 0; i < 6; i++)

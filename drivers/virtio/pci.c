@@ -20,15 +20,15 @@
 #include "virtio.h"
 
 #define PCI_VENDOR_VIRTIO 0x1af4u
-#define PCI_SUBSYSTEM_ID 0x2eu     /* transitional: the virtio device type */
-#define PCI_CAP_VENDOR 0x09u       /* vendor-specific: virtio_pci_cap */
-#define PCI_MAX_CAPS 48u           /* (256 - 64) / 4: a longer list loops */
+#define PCI_SUBSYSTEM_ID 0x2eu /* transitional: the virtio device type */
+#define PCI_CAP_VENDOR 0x09u   /* vendor-specific: virtio_pci_cap */
+#define PCI_MAX_CAPS 48u       /* (256 - 64) / 4: a longer list loops */
 
 /* struct virtio_pci_cap (spec 4.1.4), byte offsets in the capability. */
-#define CAP_CFG_TYPE 3  /* which structure */
-#define CAP_BAR 4       /* BAR index 0..5 */
-#define CAP_OFFSET 8    /* le32: offset in the BAR */
-#define CAP_LENGTH 12   /* le32: length of the structure */
+#define CAP_CFG_TYPE 3     /* which structure */
+#define CAP_BAR 4          /* BAR index 0..5 */
+#define CAP_OFFSET 8       /* le32: offset in the BAR */
+#define CAP_LENGTH 12      /* le32: length of the structure */
 #define CAP_NOTIFY_MULT 16 /* le32, notify capability only */
 #define CFG_COMMON 1
 #define CFG_NOTIFY 2
@@ -52,7 +52,7 @@
 #define COMMON_Q_DRIVER 0x28 /* le64 queue_driver (available ring) */
 #define COMMON_Q_DEVICE 0x30 /* le64 queue_device (used ring) */
 #define COMMON_LEN 0x38
-#define MSIX_VECTOR 0u          /* the one table entry pci_msix.c programs */
+#define MSIX_VECTOR 0u /* the one table entry pci_msix.c programs */
 #define NO_VECTOR 0xffffu
 
 static volatile uint8_t *c8(virtio_transport_t *t, uint32_t off) {
@@ -158,13 +158,13 @@ static kerr_t queue_setup(virtio_transport_t *t, uint16_t q,
 static void notify(virtio_transport_t *t, uint16_t q) {
   if (q >= VIRTIO_MAX_QUEUES)
     return;
-  *(volatile uint16_t *)(t->notify + (uintptr_t)t->notify_off[q] *
-                                         t->notify_mult) = q;
+  *(volatile uint16_t *)(t->notify +
+                         (uintptr_t)t->notify_off[q] * t->notify_mult) = q;
 }
 
 static uint32_t isr_ack(virtio_transport_t *t) {
   if (t->msix_cap)
-    return VIRTIO_ISR_QUEUE; /* a message: nothing to acknowledge */
+    return VIRTIO_ISR_QUEUE;          /* a message: nothing to acknowledge */
   return *(volatile uint8_t *)t->isr; /* reading clears it */
 }
 

@@ -22,7 +22,7 @@ static struct {
   virtio_transport_t *t;
   virtqueue_t vq;
   rng_slot_t slots[VIRTIO_RNG_SLOTS];
-  uint32_t nslots; /* slots in use: at most the queue size */
+  uint32_t nslots;      /* slots in use: at most the queue size */
   kwork_list_t waiting; /* LIVE, not at the device yet */
 } g_rng;
 static virtq_mem_t g_rng_mem;
@@ -87,7 +87,7 @@ static void rng_poll(kdevice_t *dev) {
   while ((s = virtq_pop(&g_rng.vq, &len)) != NULL) {
     krng_req_t *r = s->r;
     if (r == NULL)
-      continue; /* cannot happen: a slot is freed only here */
+      continue;          /* cannot happen: a slot is freed only here */
     r->completed += len; /* len is at most the chunk (virtq_pop) */
     s->empty = len == 0 ? (uint8_t)(s->empty + 1) : 0;
     if (r->completed == r->length)
@@ -115,7 +115,7 @@ static const kdevice_ops_t rng_ops = {.submit = rng_submit,
 
 kerr_t virtio_rng_attach(platform_t *p, virtio_transport_t *t) {
   if (g_rng.t != NULL)
-    return KERR_NO_SPACE; /* one virtio-rng is driven */
+    return KERR_NO_SPACE;          /* one virtio-rng is driven */
   kerr_t err = virtio_begin(t, 0); /* virtio-rng has no feature bits */
   if (err == KERR_OK)
     err = virtio_queue(t, 0, &g_rng.vq, &g_rng_mem);
@@ -123,8 +123,8 @@ kerr_t virtio_rng_attach(platform_t *p, virtio_transport_t *t) {
     return err;
   g_rng.nslots = KMIN(VIRTIO_RNG_SLOTS, (uint32_t)g_rng.vq.size);
   g_rng.t = t;
-  g_rng.dev = (kdevice_t){.ops = &rng_ops, .name = "virtio-rng",
-                          .cls = KDEV_RNG};
+  g_rng.dev =
+      (kdevice_t){.ops = &rng_ops, .name = "virtio-rng", .cls = KDEV_RNG};
   err = kdev_register_rng_source(drv_kernel(p), &g_rng.dev);
   if (err == KERR_OK)
     err = drv_irq_route(p, t->irq, &g_rng.dev);

@@ -53,14 +53,14 @@ kerr_t virtio_queue(virtio_transport_t *t, uint16_t q, virtqueue_t *vq,
 }
 
 void virtio_ready(virtio_transport_t *t) {
-  t->ops->set_status(t, (uint8_t)(t->ops->get_status(t) |
-                                  VIRTIO_STATUS_DRIVER_OK));
+  t->ops->set_status(
+      t, (uint8_t)(t->ops->get_status(t) | VIRTIO_STATUS_DRIVER_OK));
 }
 
 void virtio_fail(virtio_transport_t *t, const char *why) {
   klog(KLOG_WARN, "%s: device %u: %s\n", t->name, t->device_id, why);
-  t->ops->set_status(t, (uint8_t)(t->ops->get_status(t) |
-                                  VIRTIO_STATUS_FAILED));
+  t->ops->set_status(t,
+                     (uint8_t)(t->ops->get_status(t) | VIRTIO_STATUS_FAILED));
 }
 
 kerr_t virtio_config64(virtio_transport_t *t, uint32_t off, uint64_t *v) {

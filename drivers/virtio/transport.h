@@ -32,8 +32,7 @@ typedef struct {
   uint64_t (*get_features)(virtio_transport_t *t);
   void (*set_features)(virtio_transport_t *t, uint64_t features);
   /* A device configuration field of 1, 2 or 4 bytes at byte offset `off`. */
-  uint32_t (*config_read)(virtio_transport_t *t, uint32_t off,
-                          unsigned width);
+  uint32_t (*config_read)(virtio_transport_t *t, uint32_t off, unsigned width);
   uint32_t (*config_generation)(virtio_transport_t *t);
   /* Largest size of queue `q`, 0 if the queue does not exist. */
   uint16_t (*queue_max)(virtio_transport_t *t, uint16_t q);

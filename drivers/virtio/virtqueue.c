@@ -18,8 +18,8 @@ kerr_t virtq_init(virtqueue_t *vq, virtq_mem_t *mem, uint16_t size) {
     base[i] = 0;
   vq->desc = (struct virtq_desc *)(void *)base;
   vq->avail = (struct virtq_avail *)(void *)(base + VIRTQ_AVAIL_OFFSET(size));
-  vq->used = (volatile struct virtq_used *)(void *)(base +
-                                                    VIRTQ_USED_OFFSET(size));
+  vq->used =
+      (volatile struct virtq_used *)(void *)(base + VIRTQ_USED_OFFSET(size));
   vq->size = size;
   for (uint16_t i = 0; i < size; i++) {
     vq->desc[i].next = (uint16_t)(i + 1);

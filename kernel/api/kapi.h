@@ -28,9 +28,9 @@ typedef struct kwork kwork_t;
 /* Monotonic time in nanoseconds since boot. */
 typedef uint64_t ktime_t;
 #define KTIME_NEVER UINT64_MAX
-#define KTIME_US(x) ((ktime_t)(x) * 1000u)
-#define KTIME_MS(x) ((ktime_t)(x) * 1000000u)
-#define KTIME_S(x) ((ktime_t)(x) * 1000000000u)
+#define KTIME_US(x) (1000u * (ktime_t)(x))
+#define KTIME_MS(x) (1000000u * (ktime_t)(x))
+#define KTIME_S(x) (1000000000u * (ktime_t)(x))
 
 /* ------------------------------------------------------------------ errors */
 
@@ -68,8 +68,8 @@ enum {
   KWORK_OP_UDP_UNBIND,  /* kudp_bind_req_t (sock in) */
   KWORK_OP_UDP_RECV,    /* kudp_recv_req_t, standing: once per datagram */
   KWORK_OP_UDP_SEND,    /* kudp_send_req_t */
-  KWORK_OP_IP_CONFIG,   /* kip_config_req_t: once the interface has an address */
-  KWORK_OP_PING,        /* kping_req_t: ICMP echo */
+  KWORK_OP_IP_CONFIG, /* kip_config_req_t: once the interface has an address */
+  KWORK_OP_PING,      /* kping_req_t: ICMP echo */
   KWORK_OP_ARP_RESOLVE, /* karp_req_t: an IPv4 address to a MAC */
   KWORK_OP_COUNT
 };
@@ -96,10 +96,10 @@ struct kwork {
   ktime_t deadline; /* absolute; KTIME_NEVER for none */
 
   /* Kernel bookkeeping: do not touch. */
-  kwork_t *next, *prev;  /* submit queue, completion queue, or the device's */
-  uint32_t heap_index;   /* slot on the timer heap, or KWORK_NO_HEAP */
-  uint8_t internal;      /* KWORK_I_* bits */
-  kerr_t cancel_reason;  /* KERR_CANCELLED or KERR_TIMEOUT once asked */
+  kwork_t *next, *prev; /* submit queue, completion queue, or the device's */
+  uint32_t heap_index;  /* slot on the timer heap, or KWORK_NO_HEAP */
+  uint8_t internal;     /* KWORK_I_* bits */
+  kerr_t cancel_reason; /* KERR_CANCELLED or KERR_TIMEOUT once asked */
 };
 #define KWORK_NO_HEAP UINT32_MAX
 
@@ -121,7 +121,7 @@ ktime_t ktime(kernel_t *k);
 ktime_t ktime_now(kernel_t *k);
 
 #define KCONTAINER_OF(ptr, type, member)                                       \
-  ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+  ((type *)(void *)(((char *)(ptr)) - offsetof(type, member)))
 #define KMIN(a, b) ((a) < (b) ? (a) : (b))
 #define KMAX(a, b) ((a) > (b) ? (a) : (b))
 #define KARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -159,7 +159,7 @@ typedef struct {
   size_t length;        /* ... of this many bytes */
   const kiovec_t *segs; /* in: or several segments (buffer is then unused) */
   uint32_t nsegs;
-  size_t completed;     /* out: bytes transferred */
+  size_t completed; /* out: bytes transferred */
 } kblk_req_t;
 typedef struct {
   uint64_t sectors;    /* capacity in 512-byte sectors */
@@ -202,12 +202,12 @@ typedef struct {
 } kudp_bind_req_t;
 typedef struct {
   kwork_t work;
-  uint32_t sock;        /* in */
-  kip4_t src_addr;      /* out, per datagram */
-  uint16_t src_port;    /* out */
-  const uint8_t *data;  /* out, valid until kbuf_release(k, buf) */
-  size_t length;        /* out */
-  kbuf_t buf;           /* out */
+  uint32_t sock;       /* in */
+  kip4_t src_addr;     /* out, per datagram */
+  uint16_t src_port;   /* out */
+  const uint8_t *data; /* out, valid until kbuf_release(k, buf) */
+  size_t length;       /* out */
+  kbuf_t buf;          /* out */
 } kudp_recv_req_t;
 typedef struct {
   kwork_t work;
@@ -286,16 +286,16 @@ __attribute__((noreturn)) void kassert_fail(const char *expr, const char *file,
 /* ------------------------------------------------------------- counters */
 
 typedef struct {
-  uint64_t submitted;     /* accepted by ksubmit */
-  uint64_t completed;     /* callbacks run (events and final results) */
-  uint64_t cancelled;     /* final completions with KERR_CANCELLED */
-  uint64_t timed_out;     /* final completions with KERR_TIMEOUT */
-  uint64_t rejected;      /* ksubmit/kcancel calls refused */
+  uint64_t submitted;       /* accepted by ksubmit */
+  uint64_t completed;       /* callbacks run (events and final results) */
+  uint64_t cancelled;       /* final completions with KERR_CANCELLED */
+  uint64_t timed_out;       /* final completions with KERR_TIMEOUT */
+  uint64_t rejected;        /* ksubmit/kcancel calls refused */
   uint64_t bad_completions; /* device completions of non-live items, ignored */
-  uint64_t live;          /* items accepted and not yet finished */
-  uint64_t timers_pending; /* entries on the timer heap */
-  uint64_t drops;         /* datagrams or frames dropped, all devices */
-  uint64_t bufs_out;      /* receive buffers handed out by standing receives
+  uint64_t live;            /* items accepted and not yet finished */
+  uint64_t timers_pending;  /* entries on the timer heap */
+  uint64_t drops;           /* datagrams or frames dropped, all devices */
+  uint64_t bufs_out;        /* receive buffers handed out by standing receives
                            * and not yet released */
 } kstats_t;
 const kstats_t *kstats(kernel_t *k);

@@ -8,7 +8,6 @@
 
 #include "../common/float64conv.h"
 
-
 #define BASE_PCS __attribute__((pcs("aapcs")))
 
 BASE_PCS int64_t __aeabi_d2lz(double a);

@@ -17,33 +17,56 @@ struct arm32_frame { /* built by vectors.S */
 void arm32_trap(struct arm32_frame *f, uint32_t kind);
 
 enum { RESET, UNDEF, SVC, PABT, DABT, HYP, IRQ, FIQ };
-static const char *const g_kind_names[8] = {
-    "reset", "undefined instruction", "supervisor call", "prefetch abort",
-    "data abort", "hyp trap", "IRQ", "FIQ"};
+static const char *const g_kind_names[8] = {"reset",
+                                            "undefined instruction",
+                                            "supervisor call",
+                                            "prefetch abort",
+                                            "data abort",
+                                            "hyp trap",
+                                            "IRQ",
+                                            "FIQ"};
 
 #define SPSR_T (1u << 5) /* the interrupted code was Thumb */
 
 /* Short-descriptor fault status, FS = bits 10 and 3:0 (ARM ARM B4.1.52). */
 static const char *fs_name(uint32_t fsr) {
   switch (((fsr >> 6) & 0x10) | (fsr & 0xf)) {
-  case 0x01: return "alignment fault";
-  case 0x02: return "debug event";
-  case 0x03: return "access flag fault (section)";
-  case 0x04: return "instruction cache maintenance fault";
-  case 0x05: return "translation fault (section)";
-  case 0x06: return "access flag fault (page)";
-  case 0x07: return "translation fault (page)";
-  case 0x08: return "synchronous external abort";
-  case 0x09: return "domain fault (section)";
-  case 0x0b: return "domain fault (page)";
-  case 0x0c: return "external abort on table walk (level 1)";
-  case 0x0d: return "permission fault (section)";
-  case 0x0e: return "external abort on table walk (level 2)";
-  case 0x0f: return "permission fault (page)";
-  case 0x16: return "asynchronous external abort";
-  case 0x18: return "asynchronous parity error";
-  case 0x19: return "synchronous parity error";
-  default: return "other fault";
+  case 0x01:
+    return "alignment fault";
+  case 0x02:
+    return "debug event";
+  case 0x03:
+    return "access flag fault (section)";
+  case 0x04:
+    return "instruction cache maintenance fault";
+  case 0x05:
+    return "translation fault (section)";
+  case 0x06:
+    return "access flag fault (page)";
+  case 0x07:
+    return "translation fault (page)";
+  case 0x08:
+    return "synchronous external abort";
+  case 0x09:
+    return "domain fault (section)";
+  case 0x0b:
+    return "domain fault (page)";
+  case 0x0c:
+    return "external abort on table walk (level 1)";
+  case 0x0d:
+    return "permission fault (section)";
+  case 0x0e:
+    return "external abort on table walk (level 2)";
+  case 0x0f:
+    return "permission fault (page)";
+  case 0x16:
+    return "asynchronous external abort";
+  case 0x18:
+    return "asynchronous parity error";
+  case 0x19:
+    return "synchronous parity error";
+  default:
+    return "other fault";
   }
 }
 
@@ -95,10 +118,9 @@ void arm32_trap(struct arm32_frame *f, uint32_t kind) {
   }
   for (int i = 0; i < 12; i += 4)
     printk("  r%-2d 0x%08x  r%-2d 0x%08x  r%-2d 0x%08x  r%-2d 0x%08x\n", i,
-           f->r[i],
-           i + 1, f->r[i + 1], i + 2, f->r[i + 2], i + 3, f->r[i + 3]);
-  printk("  r12 0x%08x  sp  0x%08x  lr  0x%08x  pc  0x%08x\n", f->r[12],
-         f->sp, f->lr, pc);
+           f->r[i], i + 1, f->r[i + 1], i + 2, f->r[i + 2], i + 3, f->r[i + 3]);
+  printk("  r12 0x%08x  sp  0x%08x  lr  0x%08x  pc  0x%08x\n", f->r[12], f->sp,
+         f->lr, pc);
   printk("  cpsr 0x%08x\n", f->spsr);
   platform_halt();
 }

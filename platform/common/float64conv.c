@@ -18,9 +18,9 @@
 
 #if UINTPTR_MAX == 0xffffffffu
 
-
 /* |x| truncated, from a value's fields; sat when it does not fit in bits. */
-static uint64_t magnitude(uint64_t frac, int exp, int mbits, int bits, uint64_t sat) {
+static uint64_t magnitude(uint64_t frac, int exp, int mbits, int bits,
+                          uint64_t sat) {
   if (exp < 0)
     return 0;
   if (exp >= bits)
@@ -46,7 +46,8 @@ int64_t __fixdfdi(double a) {
   int exp = (int)((u >> 52) & 0x7ff) - 1023;
   if (exp == 1024 && (u & 0xfffffffffffffull))
     return 0; /* NaN */
-  uint64_t m = magnitude(u & 0xfffffffffffffull, exp, 52, 63, (uint64_t)1 << 63);
+  uint64_t m =
+      magnitude(u & 0xfffffffffffffull, exp, 52, 63, (uint64_t)1 << 63);
   if (u >> 63)
     return (int64_t)(0 - m); /* 2^63 gives INT64_MIN */
   return m >> 63 ? INT64_MAX : (int64_t)m;

@@ -12,7 +12,7 @@
 #include "platform.h"
 
 typedef struct {
-  uintptr_t ecam;           /* config space of bus_start */
+  uintptr_t ecam; /* config space of bus_start */
   uint8_t bus_start, bus_end;
   /* Windows for BARs firmware did not assign (size 0: none). pci_addr is
    * what the device is programmed with; cpu_addr is where the CPU sees it. */

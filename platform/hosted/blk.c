@@ -154,9 +154,10 @@ static void blk_poll(kdevice_t *dev) {
   blk_kick(dev);
 }
 
-static const kdevice_ops_t blk_ops = {
-    .submit = blk_submit, .cancel = blk_cancel, .poll = blk_poll,
-    .kick = blk_kick};
+static const kdevice_ops_t blk_ops = {.submit = blk_submit,
+                                      .cancel = blk_cancel,
+                                      .poll = blk_poll,
+                                      .kick = blk_kick};
 
 const char *hosted_blk_init(platform_t *p, const char *path) {
   memset(&g_blk, 0, sizeof(g_blk));

@@ -46,9 +46,9 @@ static ssize_t read_frame(uint16_t b) {
                   : read(g_net.fd, g_net.bufs[b], KCONFIG_NET_FRAME_MAX);
   if (n < 0)
     return errno == EAGAIN || errno == EWOULDBLOCK ? -1 : 0;
-  bool stranger = g_net.dgram &&
-                  (from.sin_addr.s_addr != g_net.remote.sin_addr.s_addr ||
-                   from.sin_port != g_net.remote.sin_port);
+  bool stranger =
+      g_net.dgram && (from.sin_addr.s_addr != g_net.remote.sin_addr.s_addr ||
+                      from.sin_port != g_net.remote.sin_port);
   if (n < 14 || n > KCONFIG_NET_FRAME_MAX || stranger) {
     kdev_count_drop(&g_net.dev);
     return 0;

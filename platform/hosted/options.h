@@ -8,17 +8,17 @@
 typedef enum { NET_SOCKET = 0, NET_TAP, NET_DGRAM } hosted_net_mode_t;
 
 typedef struct {
-  const char *disk;       /* --disk FILE, or NULL: no block device */
-  hosted_net_mode_t net;  /* --net socket|tap:NAME|dgram:LOCAL,REMOTE */
-  char tap[16];           /* interface name for NET_TAP */
-  char dgram_local[64];   /* host:port for NET_DGRAM */
+  const char *disk;      /* --disk FILE, or NULL: no block device */
+  hosted_net_mode_t net; /* --net socket|tap:NAME|dgram:LOCAL,REMOTE */
+  char tap[16];          /* interface name for NET_TAP */
+  char dgram_local[64];  /* host:port for NET_DGRAM */
   char dgram_remote[64];
   /* --port N[:GUEST]: the socket backend binds guest port GUEST on host
    * port N, as QEMU's hostfwd=udp::N-:GUEST; GUEST is 8080 unless given,
    * the demo's port (apps/demo). Other ports are bound as they are. */
   uint16_t port, guest_port;
-  int log_level;          /* --log LEVEL (0..4), -1: the default */
-  bool exit_when_idle;    /* --exit-when-idle */
+  int log_level;       /* --log LEVEL (0..4), -1: the default */
+  bool exit_when_idle; /* --exit-when-idle */
   /* --ip ADDR/PREFIX[,GATEWAY]: a static IPv4 configuration for the stack
    * over raw frames (no DHCP); addresses in host byte order. */
   bool has_ip;

@@ -32,9 +32,10 @@ static void rng_poll(kdevice_t *dev) { (void)dev; }
 static const kdevice_ops_t rng_ops = {
     .submit = rng_submit, .cancel = rng_cancel, .poll = rng_poll};
 
-static kdevice_t g_rng = {.ops = &rng_ops, .name = "getrandom", .cls = KDEV_RNG};
+static kdevice_t g_rng = {
+    .ops = &rng_ops, .name = "getrandom", .cls = KDEV_RNG};
 
 const char *hosted_rng_init(platform_t *p) {
   return kdev_register_rng_source(p->k, &g_rng) == KERR_OK ? NULL
-                                                          : "too many devices";
+                                                           : "too many devices";
 }

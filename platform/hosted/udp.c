@@ -64,8 +64,8 @@ static void serve(hosted_udp_t *u, hosted_udp_sock_t *s) {
  * raises itself, since the edge is spent). */
 static void pump_recv(hosted_udp_t *u, hosted_udp_sock_t *s) {
   serve(u, s);
-  for (unsigned calls = 0; !kwork_list_empty(&s->recvs) && !s->drained &&
-                           u->pool.nfree > 0;
+  for (unsigned calls = 0;
+       !kwork_list_empty(&s->recvs) && !s->drained && u->pool.nfree > 0;
        calls++) {
     if (calls == UDP_READ_CALLS) {
       kdev_raise(&u->dev);
@@ -244,8 +244,7 @@ static void udp_kick(kdevice_t *dev) {
     if (s->fd < 0)
       continue;
     if (s->nsends > 0 && !s->blocked) {
-      if (s->served && (s->nready > 0 || s->full) &&
-          s->nsends < UDP_TX_BATCH) {
+      if (s->served && (s->nready > 0 || s->full) && s->nsends < UDP_TX_BATCH) {
         s->held = 1;
         kdev_raise(dev);
       } else {

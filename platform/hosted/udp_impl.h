@@ -27,7 +27,8 @@
 
 /* A datagram read ahead, waiting in its buffer for a posted receive. */
 typedef struct {
-  uint16_t next; /* the next buffer in the socket's ready queue, or UDP_NO_BUF */
+  uint16_t
+      next; /* the next buffer in the socket's ready queue, or UDP_NO_BUF */
   uint16_t length;
   uint16_t src_port;
   kip4_t src_addr;
@@ -57,7 +58,7 @@ typedef struct {
   kdevice_t dev;
   platform_t *p;
   uint16_t host_port, guest_port; /* guest_port is bound at host_port */
-  bool starved; /* a read waited for a free buffer */
+  bool starved;                   /* a read waited for a free buffer */
   uint32_t top; /* socks[top..] are all free: poll and kick look no further */
   hosted_udp_sock_t socks[KCONFIG_UDP_SOCKETS];
   uint8_t bufs[KCONFIG_UDP_RX_BUFFERS][KUDP_MAX_PAYLOAD];

@@ -85,9 +85,8 @@ static void ready_push(hosted_udp_t *u, hosted_udp_sock_t *s, uint16_t b) {
 void hosted_udp_io_init(void) {
   for (uint32_t i = 0; i < UDP_RX_BATCH; i++) {
     g_rx_iov[i].iov_len = KUDP_MAX_PAYLOAD;
-    g_rx_msg[i].msg_hdr = (struct msghdr){.msg_name = &g_rx_from[i],
-                                          .msg_iov = &g_rx_iov[i],
-                                          .msg_iovlen = 1};
+    g_rx_msg[i].msg_hdr = (struct msghdr){
+        .msg_name = &g_rx_from[i], .msg_iov = &g_rx_iov[i], .msg_iovlen = 1};
   }
 }
 

@@ -69,7 +69,7 @@ static void reply(const uint8_t *req, uint8_t type, kip4_t yiaddr) {
   kip4_t ciaddr = net_get32(req + 12);
   m[0] = 2; /* BOOTREPLY */
   m[1] = 1, m[2] = 6;
-  memcpy(m + 4, req + 4, 4); /* xid */
+  memcpy(m + 4, req + 4, 4);   /* xid */
   memcpy(m + 12, req + 12, 4); /* ciaddr */
   net_put32(m + 16, yiaddr);
   net_put32(m + 20, SIM_SERVER_IP);

@@ -51,14 +51,15 @@ static size_t request_len(const kblk_req_t *q) {
 
 static kerr_t perform(sim_disk_t *d, kwork_t *w, bool fail) {
   kblk_req_t *q = KCONTAINER_OF(w, kblk_req_t, work);
-  size_t nsec = w->op == KWORK_OP_BLOCK_FLUSH ? 0 : request_len(q) / KBLK_SECTOR;
+  size_t nsec =
+      w->op == KWORK_OP_BLOCK_FLUSH ? 0 : request_len(q) / KBLK_SECTOR;
   switch (w->op) {
   case KWORK_OP_BLOCK_READ:
     if (!fail)
       for (size_t i = 0; i < nsec; i++) {
         uint64_t s = q->sector + i;
-        transfer(q, i, d->dirty[s] && !sim_lie("stale") ? d->cache[s]
-                                                        : d->durable[s],
+        transfer(q, i,
+                 d->dirty[s] && !sim_lie("stale") ? d->cache[s] : d->durable[s],
                  true);
       }
     break;
@@ -94,8 +95,8 @@ static void finished(void *arg, uint64_t boot, uint64_t item) {
     return;
   sim_disk_t *d = &n->disk;
   kwork_t *w = (kwork_t *)(uintptr_t)item;
-  bool fail = g_sim.faults_on &&
-              sim_chance(SIM_RAND_DISK, g_sim.faults->disk_error);
+  bool fail =
+      g_sim.faults_on && sim_chance(SIM_RAND_DISK, g_sim.faults->disk_error);
   kerr_t err = perform(d, w, fail);
   w->result = err; /* carried to poll in the item; poll completes with it */
   kwork_list_remove(&d->inflight, w);
@@ -137,8 +138,8 @@ void sim_disk_init(sim_node_t *n, bool fresh) {
   d->inflight = (kwork_list_t){NULL, NULL};
   d->done = (kwork_list_t){NULL, NULL};
   d->dev = (kdevice_t){.ops = &disk_ops, .name = "sim-disk", .cls = KDEV_BLOCK};
-  d->dev.info.blk = (kblk_info_t){.sectors = SIM_DISK_SECTORS,
-                                  .block_size = KBLK_SECTOR};
+  d->dev.info.blk =
+      (kblk_info_t){.sectors = SIM_DISK_SECTORS, .block_size = KBLK_SECTOR};
 }
 
 void sim_disk_power_cut(sim_node_t *n) {

@@ -67,4 +67,3 @@ bool sim_events_run_due(ktime_t now) {
 }
 
 ktime_t sim_events_next(void) { return g_count ? g_heap[0].at : KTIME_NEVER; }
-

@@ -76,11 +76,12 @@ static void power_cut(void *arg, uint64_t a, uint64_t b) {
   (void)arg, (void)a, (void)b;
   if (!g_sim.faults_on)
     return;
-  sim_node_t *n =
-      &g_sim.nodes[sim_rand_range(SIM_RAND_FAULT, 0, (uint64_t)g_sim.nnodes - 1)];
+  sim_node_t *n = &g_sim.nodes[sim_rand_range(SIM_RAND_FAULT, 0,
+                                              (uint64_t)g_sim.nnodes - 1)];
   if (n->up) {
     sim_node_power_cut(n);
-    sim_at(g_sim.now + sim_rand_range(SIM_RAND_FAULT, KTIME_MS(1), KTIME_MS(50)),
+    sim_at(g_sim.now +
+               sim_rand_range(SIM_RAND_FAULT, KTIME_MS(1), KTIME_MS(50)),
            power_on, NULL, (uint64_t)n->id, 0);
   }
   sim_at(g_sim.now + sim_rand_range(SIM_RAND_FAULT, KTIME_MS(200), KTIME_S(2)),

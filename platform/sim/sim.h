@@ -46,8 +46,14 @@ const char *sim_faults_names(void);
 
 /* ---------------------------------------------------------- randomness */
 
-enum { SIM_RAND_WIRE, SIM_RAND_DISK, SIM_RAND_RNG, SIM_RAND_WORK,
-       SIM_RAND_FAULT, SIM_RAND_STREAMS };
+enum {
+  SIM_RAND_WIRE,
+  SIM_RAND_DISK,
+  SIM_RAND_RNG,
+  SIM_RAND_WORK,
+  SIM_RAND_FAULT,
+  SIM_RAND_STREAMS
+};
 uint64_t sim_rand(int stream);
 /* Uniform in [lo, hi]. */
 uint64_t sim_rand_range(int stream, uint64_t lo, uint64_t hi);
@@ -75,10 +81,10 @@ typedef struct {
   bool pool_out[SIM_NIC_BUFS];
   uint16_t ring[SIM_NIC_RING]; /* filled buffers, oldest first */
   uint32_t ring_head, ring_len;
-  kwork_list_t recvs;  /* standing receives waiting for a frame */
-  kwork_list_t sent;   /* handed to the wire, completing at an event */
-  kwork_list_t done;   /* sends finished, to complete at the next poll */
-  uint64_t lie_count;  /* --lie drop */
+  kwork_list_t recvs; /* standing receives waiting for a frame */
+  kwork_list_t sent;  /* handed to the wire, completing at an event */
+  kwork_list_t done;  /* sends finished, to complete at the next poll */
+  uint64_t lie_count; /* --lie drop */
 } sim_nic_t;
 
 typedef struct {
@@ -100,8 +106,8 @@ typedef struct {
 
 typedef struct sim_node {
   int id;
-  bool up;           /* powered */
-  uint32_t boot;     /* bumped at each power cut: stale events are ignored */
+  bool up;       /* powered */
+  uint32_t boot; /* bumped at each power cut: stale events are ignored */
   kernel_t k;
   net_stack_t stack;
   sim_nic_t nic;
@@ -143,7 +149,7 @@ void sim_world_init(void);
 void sim_trace(const char *kind, int node, const void *data, size_t len);
 /* An invariant broke: print seed, step and the reason, exit 1. */
 __attribute__((noreturn, format(printf, 1, 2))) void sim_fail(const char *fmt,
-                                                               ...);
+                                                              ...);
 /* Verbose-only log line, with the time. */
 __attribute__((format(printf, 1, 2))) void sim_log(const char *fmt, ...);
 

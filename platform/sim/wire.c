@@ -51,9 +51,7 @@ typedef struct {
 } wire_stats_t;
 static wire_stats_t g_stats;
 
-static int group(int station) {
-  return station == SERVER ? 0 : station % 2;
-}
+static int group(int station) { return station == SERVER ? 0 : station % 2; }
 
 static bool is_dhcp(const uint8_t *f, size_t len) {
   if (len < NET_PAYLOAD + UDP_HLEN || net_get16(f + 12) != ETH_TYPE_IPV4 ||
@@ -181,14 +179,13 @@ void sim_wire_faults(void) {
 }
 
 void sim_wire_report(void) {
-  printf("sim: wire %llu frames sent, %llu copies delivered, %llu lost, %llu "
-         "corrupted, %llu duplicated, %llu partitioned, %llu to a node "
-         "powered off, %llu no room\n",
-         (unsigned long long)g_stats.sent,
-         (unsigned long long)g_stats.delivered,
-         (unsigned long long)g_stats.lost,
-         (unsigned long long)g_stats.corrupted,
-         (unsigned long long)g_stats.duplicated,
-         (unsigned long long)g_stats.partitioned,
-         (unsigned long long)g_stats.down, (unsigned long long)g_stats.full);
+  printf(
+      "sim: wire %llu frames sent, %llu copies delivered, %llu lost, %llu "
+      "corrupted, %llu duplicated, %llu partitioned, %llu to a node "
+      "powered off, %llu no room\n",
+      (unsigned long long)g_stats.sent, (unsigned long long)g_stats.delivered,
+      (unsigned long long)g_stats.lost, (unsigned long long)g_stats.corrupted,
+      (unsigned long long)g_stats.duplicated,
+      (unsigned long long)g_stats.partitioned, (unsigned long long)g_stats.down,
+      (unsigned long long)g_stats.full);
 }

@@ -19,8 +19,8 @@
 
 #define NSEC SIM_DISK_SECTORS
 #define HIST 16
-#define OPS 4        /* requests in flight per node */
-#define MAX_RUN 8    /* sectors per request */
+#define OPS 4     /* requests in flight per node */
+#define MAX_RUN 8 /* sectors per request */
 #define MAGIC 0x524c4d53u
 
 typedef struct {

@@ -26,8 +26,8 @@ typedef struct {
   } u;
   uint8_t buf[RNG_LEN];
   sim_node_t *n;
-  bool outstanding;  /* accepted, not completed yet */
-  bool cancelled;    /* kcancel returned KERR_OK */
+  bool outstanding; /* accepted, not completed yet */
+  bool cancelled;   /* kcancel returned KERR_OK */
   ktime_t submitted, deadline;
 } slot_t;
 
@@ -85,8 +85,8 @@ static void done(kwork_t *w) {
     if (w->op == KWORK_OP_TIMER) {
       ktime_t due = s->submitted + s->u.timer.delay;
       if (s->u.timer.expires != due || now < due)
-        sim_fail("node %d: timer due %llu completed at %llu (expires %llu)",
-                 id, (unsigned long long)due, (unsigned long long)now,
+        sim_fail("node %d: timer due %llu completed at %llu (expires %llu)", id,
+                 (unsigned long long)due, (unsigned long long)now,
                  (unsigned long long)s->u.timer.expires);
       if (s->deadline <= due)
         sim_fail("node %d: timer completed OK past its deadline", id);

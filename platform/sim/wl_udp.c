@@ -86,8 +86,9 @@ static bool header(const uint8_t *p, size_t len, int *src, uint32_t *seq) {
 static void explain(int src, uint32_t seq) { g_flags[src][seq] |= EXPLAINED; }
 
 void wl_udp_wire_event(const uint8_t *f, size_t len, int what) {
-  if (len < NET_PAYLOAD + UDP_HLEN + HDR || net_get16(f + 12) != ETH_TYPE_IPV4 ||
-      f[ETH_HLEN] != 0x45 || f[ETH_HLEN + 9] != IP_PROTO_UDP)
+  if (len < NET_PAYLOAD + UDP_HLEN + HDR ||
+      net_get16(f + 12) != ETH_TYPE_IPV4 || f[ETH_HLEN] != 0x45 ||
+      f[ETH_HLEN + 9] != IP_PROTO_UDP)
     return;
   int src;
   uint32_t seq;
@@ -203,9 +204,10 @@ static void send_one(struct wl_udp *u, send_t *s, int slot) {
   if (dst < 0 || u->next_seq >= MAX_SEQ)
     return;
   uint32_t seq = u->next_seq++;
-  uint16_t len = (uint16_t)(sim_rand(SIM_RAND_WORK) % 4 == 0
-                                ? sim_rand_range(SIM_RAND_WORK, HDR, KUDP_MAX_PAYLOAD)
-                                : sim_rand_range(SIM_RAND_WORK, HDR, 256));
+  uint16_t len =
+      (uint16_t)(sim_rand(SIM_RAND_WORK) % 4 == 0
+                     ? sim_rand_range(SIM_RAND_WORK, HDR, KUDP_MAX_PAYLOAD)
+                     : sim_rand_range(SIM_RAND_WORK, HDR, 256));
   make(s->data, id, dst, seq, len);
   g_flags[id][seq] = SENT;
   g_dst[id][seq] = (uint8_t)dst;
@@ -238,8 +240,7 @@ static void on_tick(kwork_t *w) {
     if (u->pend_used[i] && g_sim.now - u->pend_at[i] >= GIVE_UP)
       u->pend_used[i] = false;
     if (!g_quiet && leased && u->cbind.work.state == KWORK_STATE_IDLE &&
-        u->cbind.work.result == KERR_OK && !u->pend_used[i] &&
-        !u->send[i].busy)
+        u->cbind.work.result == KERR_OK && !u->pend_used[i] && !u->send[i].busy)
       send_one(u, &u->send[i], i);
   }
   if (!g_quiet && ksubmit(&u->n->k, &u->tick.work) != KERR_OK)

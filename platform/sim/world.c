@@ -56,8 +56,9 @@ void sim_fail(const char *fmt, ...) {
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
-  fprintf(stderr, "\nsim: replay with: build/sim/realmos-sim --seed %llu "
-                  "--nodes %d --faults %s --steps %llu --verbose\n",
+  fprintf(stderr,
+          "\nsim: replay with: build/sim/realmos-sim --seed %llu "
+          "--nodes %d --faults %s --steps %llu --verbose\n",
           (unsigned long long)g_sim.seed, g_sim.nnodes, g_sim.faults->name,
           (unsigned long long)g_sim.max_steps);
   exit(1);

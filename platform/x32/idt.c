@@ -19,7 +19,8 @@ static struct gate g_idt[256] __attribute__((aligned(8)));
 
 static void set_gate(unsigned v, const void *handler) {
   uint32_t a = (uint32_t)(uintptr_t)handler;
-  g_idt[v] = (struct gate){(uint16_t)a, KERNEL_CS, 0, 0x8e, (uint16_t)(a >> 16)};
+  g_idt[v] =
+      (struct gate){(uint16_t)a, KERNEL_CS, 0, 0x8e, (uint16_t)(a >> 16)};
 }
 
 void x86_idt_init(void) {

@@ -22,7 +22,7 @@ static struct gate g_idt[256] __attribute__((aligned(16)));
 
 static void set_gate(unsigned v, const void *handler) {
   uint64_t a = (uint64_t)(uintptr_t)handler;
-  g_idt[v] = (struct gate){(uint16_t)a, KERNEL_CS, 0, 0x8e,
+  g_idt[v] = (struct gate){(uint16_t)a,         KERNEL_CS,           0, 0x8e,
                            (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0};
 }
 

@@ -40,7 +40,8 @@ static struct block blocks = {&blocks, &blocks, 0};
 
 static void *resize(void *env, void *old, size_t old_bytes, size_t new_bytes) {
   (void)env;
-  struct block *b = old ? (struct block *)((char *)old - offsetof(struct block, data)) : NULL;
+  struct block *b =
+      old ? (struct block *)((char *)old - offsetof(struct block, data)) : NULL;
   if (b && b->bytes != old_bytes)
     abort(); /* the engine lost track of a size */
   if (new_bytes == 0) {
@@ -81,8 +82,14 @@ static void free_blocks(void) {
 }
 
 /* ---- host objects ------------------------------------------------------- */
-enum { I32 = WASM_I32, I64 = WASM_I64, F32 = WASM_F32, F64 = WASM_F64,
-       FREF = WASM_FUNCREF, XREF = WASM_EXTERNREF };
+enum {
+  I32 = WASM_I32,
+  I64 = WASM_I64,
+  F32 = WASM_F32,
+  F64 = WASM_F64,
+  FREF = WASM_FUNCREF,
+  XREF = WASM_EXTERNREF
+};
 
 struct host_type {
   const char *name; /* the spectest name, or NULL */
@@ -90,16 +97,16 @@ struct host_type {
   bool traps;
 };
 static const struct host_type host_types[] = {
-  {"print", 0, 0, {0}, {0}, false},
-  {"print_i32", 1, 0, {I32}, {0}, false},
-  {"print_i64", 1, 0, {I64}, {0}, false},
-  {"print_f32", 1, 0, {F32}, {0}, false},
-  {"print_f64", 1, 0, {F64}, {0}, false},
-  {"print_i32_f32", 2, 0, {I32, F32}, {0}, false},
-  {"print_f64_f64", 2, 0, {F64, F64}, {0}, false},
-  {NULL, 1, 1, {I32}, {I32}, false},
-  {NULL, 2, 2, {I64, XREF}, {F64, FREF}, false},
-  {NULL, 0, 1, {0}, {I32}, true},
+    {"print", 0, 0, {0}, {0}, false},
+    {"print_i32", 1, 0, {I32}, {0}, false},
+    {"print_i64", 1, 0, {I64}, {0}, false},
+    {"print_f32", 1, 0, {F32}, {0}, false},
+    {"print_f64", 1, 0, {F64}, {0}, false},
+    {"print_i32_f32", 2, 0, {I32, F32}, {0}, false},
+    {"print_f64_f64", 2, 0, {F64, F64}, {0}, false},
+    {NULL, 1, 1, {I32}, {I32}, false},
+    {NULL, 2, 2, {I64, XREF}, {F64, FREF}, false},
+    {NULL, 0, 1, {0}, {I32}, true},
 };
 #define NFUNCS (sizeof(host_types) / sizeof(host_types[0]))
 
@@ -130,9 +137,9 @@ static const struct {
   uint8_t type;
   bool mut;
 } host_globals[6] = {
-  {"global_i32", I32, false}, {"global_i64", I64, false},
-  {"global_f32", F32, false}, {"global_f64", F64, false},
-  {NULL, I32, true}, {NULL, XREF, true},
+    {"global_i32", I32, false}, {"global_i64", I64, false},
+    {"global_f32", F32, false}, {"global_f64", F64, false},
+    {NULL, I32, true},          {NULL, XREF, true},
 };
 
 static void make_host(struct host *h, wasm_arena *a, const wasm_limits *lim) {
@@ -145,7 +152,8 @@ static void make_host(struct host *h, wasm_arena *a, const wasm_limits *lim) {
     wasm_value v = {.i64 = 0};
     if (host_globals[i].type == I32)
       v.i32 = 666;
-    h->globals[i] = wasm_global_new(a, host_globals[i].type, host_globals[i].mut, v);
+    h->globals[i] =
+        wasm_global_new(a, host_globals[i].type, host_globals[i].mut, v);
   }
   h->memory = wasm_memory_new(a, lim, 1, 2);
   h->tables[0] = wasm_table_new(a, lim, FREF, 10, 20);

@@ -115,7 +115,9 @@ static void on_read(kwork_t *w) {
     phase_cancel_queued();
 }
 
-static void phase_read(void) { submit_all(KWORK_OP_BLOCK_READ, on_read, g.rbuf); }
+static void phase_read(void) {
+  submit_all(KWORK_OP_BLOCK_READ, on_read, g.rbuf);
+}
 
 static void on_cancelled_queued(kwork_t *w) {
   count(w);

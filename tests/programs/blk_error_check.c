@@ -14,7 +14,7 @@
 #define N 32
 #define SECTORS_EACH 8
 #define BYTES (SECTORS_EACH * KBLK_SECTOR)
-#define BAD 100u       /* the system test's blkdebug rule names this sector */
+#define BAD 100u /* the system test's blkdebug rule names this sector */
 /* Requests are STRIDE sectors apart, not adjacent: QEMU's virtio-blk merges
  * adjacent requests into one, and a merged request fails as a whole. */
 #define STRIDE (2 * SECTORS_EACH)

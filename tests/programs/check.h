@@ -10,10 +10,10 @@ static const char *check_name;
 static unsigned check_failures;
 
 #define CHECK(cond)                                                            \
-  ((cond) ? (void)0                                                            \
-          : (void)(check_failures++,                                           \
-                   printk("%s: FAIL %s:%d: %s\n", check_name, __FILE__,        \
-                          __LINE__, #cond)))
+  ((cond)                                                                      \
+       ? (void)0                                                               \
+       : (void)(check_failures++, printk("%s: FAIL %s:%d: %s\n", check_name,   \
+                                         __FILE__, __LINE__, #cond)))
 
 static inline void check_done(kernel_t *k) {
   if (check_failures == 0)

@@ -35,9 +35,9 @@ static void on_fire(kwork_t *w) {
   ktimer_req_t *t = KCONTAINER_OF(w, ktimer_req_t, work);
   ktime_t now = ktime_now(g.k);
   CHECK(w->result == KERR_OK);
-  CHECK(now >= t->expires);             /* never early */
-  CHECK(now - t->expires <= SLACK);     /* and not late */
-  CHECK(t->expires >= g.last_due);      /* in order */
+  CHECK(now >= t->expires);         /* never early */
+  CHECK(now - t->expires <= SLACK); /* and not late */
+  CHECK(t->expires >= g.last_due);  /* in order */
   g.last_due = t->expires;
   if (now - t->expires > g.max_late)
     g.max_late = now - t->expires;

@@ -41,7 +41,7 @@ static void send_arp_request(void) {
     f[6 + i] = g.info.mac[i]; /* from us */
     f[22 + i] = g.info.mac[i];
   }
-  f[12] = 0x08, f[13] = 0x06;                 /* ARP */
+  f[12] = 0x08, f[13] = 0x06;                    /* ARP */
   f[14] = 0, f[15] = 1, f[16] = 0x08, f[17] = 0; /* Ethernet, IPv4 */
   f[18] = 6, f[19] = 4, f[20] = 0, f[21] = 1;    /* sizes, request */
   for (int i = 0; i < 4; i++) {

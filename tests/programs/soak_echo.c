@@ -24,23 +24,24 @@
 #define CONFIG_WAIT KTIME_S(10)
 
 /* knet_stats_t's counters of dropped or failed packets, by name. */
-#define DROP(f) {#f, offsetof(knet_stats_t, f)}
+#define DROP(f)                                                                \
+  { #f, offsetof(knet_stats_t, f) }
 static const struct {
   const char *name;
   size_t offset;
 } net_drop_counters[] = {
-    DROP(eth_drop_short),       DROP(eth_drop_not_ours),
-    DROP(eth_drop_type),        DROP(tx_drop_no_slot),
-    DROP(arp_drop_bad),         DROP(arp_drop_queue_full),
-    DROP(arp_unresolved),       DROP(ip_drop_short),
-    DROP(ip_drop_version),      DROP(ip_drop_length),
-    DROP(ip_drop_checksum),     DROP(ip_drop_ttl),
-    DROP(ip_drop_fragment),     DROP(ip_drop_bad_source),
-    DROP(ip_drop_not_ours),     DROP(ip_drop_protocol),
-    DROP(icmp_drop_bad),        DROP(icmp_unreach_limited),
-    DROP(icmp_drop_unmatched),  DROP(udp_drop_short),
-    DROP(udp_drop_length),      DROP(udp_drop_checksum),
-    DROP(udp_drop_no_port),     DROP(udp_drop_queue_full),
+    DROP(eth_drop_short),      DROP(eth_drop_not_ours),
+    DROP(eth_drop_type),       DROP(tx_drop_no_slot),
+    DROP(arp_drop_bad),        DROP(arp_drop_queue_full),
+    DROP(arp_unresolved),      DROP(ip_drop_short),
+    DROP(ip_drop_version),     DROP(ip_drop_length),
+    DROP(ip_drop_checksum),    DROP(ip_drop_ttl),
+    DROP(ip_drop_fragment),    DROP(ip_drop_bad_source),
+    DROP(ip_drop_not_ours),    DROP(ip_drop_protocol),
+    DROP(icmp_drop_bad),       DROP(icmp_unreach_limited),
+    DROP(icmp_drop_unmatched), DROP(udp_drop_short),
+    DROP(udp_drop_length),     DROP(udp_drop_checksum),
+    DROP(udp_drop_no_port),    DROP(udp_drop_queue_full),
     DROP(dhcp_drop_bad),
 };
 

@@ -45,6 +45,8 @@
  *   (export "fib" (func 1)) (export "fact" (func 2))
  *   (export "squares" (func 3)) (export "conv" (func 4))
  *   (export "mem" (memory 0))) */
+/* The bytes stay grouped by section, as written: */
+/* clang-format off */
 static const uint8_t module_bytes[] = {
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
   /* type */
@@ -85,13 +87,12 @@ static const uint8_t module_bytes[] = {
   0xb1, 0x7c, 0x42, 0x00, 0x20, 0x00, 0x7d, 0xb4, 0xae, 0x7c, 0x20, 0x00,
   0x42, 0x07, 0x80, 0x7c, 0x0b,
 };
+/* clang-format on */
 
 /* One page of memory plus the module and a small exec: 256 KiB is plenty. */
 static uint8_t arena_mem[256 * 1024] __attribute__((aligned(16)));
 
-static struct {
-  uint32_t tag, value, calls;
-} recorded;
+static struct { uint32_t tag, value, calls; } recorded;
 
 static wasm_status record(wasm_host_call *c, const wasm_value *args,
                           wasm_value *results) {
@@ -146,10 +147,11 @@ static void run(kernel_t *k) {
   wasm_arena a;
   wasm_arena_init(&a, arena_mem, sizeof(arena_mem));
   wasm_error err;
-  wasm_module *m = wasm_module_load(module_bytes, sizeof(module_bytes), &a,
-                                    &lim, &err);
+  wasm_module *m =
+      wasm_module_load(module_bytes, sizeof(module_bytes), &a, &lim, &err);
   if (!m) {
-    printk("wasm: FAIL load: %s at %u: %s\n", err.section, err.offset, err.reason);
+    printk("wasm: FAIL load: %s at %u: %s\n", err.section, err.offset,
+           err.reason);
     check_failures++;
     return;
   }
@@ -167,10 +169,12 @@ static void run(kernel_t *k) {
     return;
   }
   wasm_func *fib = export_func(in, "fib"), *fact = export_func(in, "fact"),
-            *squares = export_func(in, "squares"), *conv = export_func(in, "conv");
+            *squares = export_func(in, "squares"),
+            *conv = export_func(in, "conv");
   wasm_extern mem;
   CHECK(fib && fact && squares && conv);
-  CHECK(wasm_instance_export(in, "mem", 3, &mem) && mem.kind == WASM_EXTERN_MEMORY);
+  CHECK(wasm_instance_export(in, "mem", 3, &mem) &&
+        mem.kind == WASM_EXTERN_MEMORY);
   if (!fib || !fact || !squares || !conv || mem.kind != WASM_EXTERN_MEMORY)
     return;
 
@@ -218,8 +222,9 @@ static void run(kernel_t *k) {
 
   if (check_failures == 0)
     printk("wasm: fib(20)=%u fact(20)=%llu squares(100)=%u conv=%llu slices=%u "
-           "arena=%zu ok\n", fib20, (unsigned long long)fact20, sum,
-           (unsigned long long)conv_res, slices, a.used);
+           "arena=%zu ok\n",
+           fib20, (unsigned long long)fact20, sum, (unsigned long long)conv_res,
+           slices, a.used);
   (void)k;
 }
 

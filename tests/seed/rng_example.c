@@ -12,8 +12,8 @@ typedef struct {
 } kuser_t;
 
 static kuser_t g_user;
-void kmain_usermain(kernel_t* k) {
-  kuser_t* ctx = &g_user;
+void kmain_usermain(kernel_t *k) {
+  kuser_t *ctx = &g_user;
 
   // Submission
   // 1. Configure the work item with a callback

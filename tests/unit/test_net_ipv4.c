@@ -189,10 +189,14 @@ static void test_drop_bad_sources(void **state) {
   (void)state;
   /* Loopback and 240/4 were let through before (RFC 1122 3.2.1.3; the
    * DHCP fuzzer's helper noticed). */
-  const kip4_t bad[] = {KIP4_BROADCAST,          SUBNET_BCAST,
-                        KIP4(224, 0, 0, 1),      KIP4(239, 255, 255, 250),
-                        NH_OUR,                  KIP4(127, 0, 0, 1),
-                        KIP4(127, 255, 0, 9),    KIP4(240, 0, 0, 1),
+  const kip4_t bad[] = {KIP4_BROADCAST,
+                        SUBNET_BCAST,
+                        KIP4(224, 0, 0, 1),
+                        KIP4(239, 255, 255, 250),
+                        NH_OUR,
+                        KIP4(127, 0, 0, 1),
+                        KIP4(127, 255, 0, 9),
+                        KIP4(240, 0, 0, 1),
                         KIP4(254, 1, 2, 3)};
   uint8_t f[128];
   for (size_t i = 0; i < KARRAY_SIZE(bad); i++) {

@@ -41,9 +41,7 @@ static void queue_datagram(unsigned i) {
   nh_queue(f, nh_udp_frame(f, NH_PEER, 1000, NH_OUR, PORT, text, (size_t)n));
 }
 
-static void one_tick(void) {
-  kmain_tick(nh_kernel(), fake_clock(nh_kernel()));
-}
+static void one_tick(void) { kmain_tick(nh_kernel(), fake_clock(nh_kernel())); }
 
 /* The program got datagrams 0..n-1, in order; their buffers go back. */
 static void check_delivered(unsigned n) {
@@ -124,7 +122,7 @@ static void test_burst_answered_in_one_tick(void **state) {
     size_t len;
     const uint8_t *f = nh_sent(i, &len);
     assert_memory_equal(f, NH_PEER_MAC, 6);
-    assert_int_equal(f[NET_PAYLOAD], 0); /* echo reply */
+    assert_int_equal(f[NET_PAYLOAD], 0);                 /* echo reply */
     assert_int_equal(net_get16(f + NET_PAYLOAD + 6), i); /* its sequence */
   }
   nh_run(0);

@@ -82,12 +82,17 @@ static uint32_t isr_ack(virtio_transport_t *t) {
   return VIRTIO_ISR_QUEUE;
 }
 
-static const virtio_transport_ops_t ops = {
-    .get_status = get_status, .set_status = set_status,
-    .get_features = get_features, .set_features = set_features,
-    .config_read = config_read, .config_generation = config_generation,
-    .queue_max = queue_max, .queue_setup = queue_setup, .notify = notify,
-    .isr_ack = isr_ack};
+static const virtio_transport_ops_t ops = {.get_status = get_status,
+                                           .set_status = set_status,
+                                           .get_features = get_features,
+                                           .set_features = set_features,
+                                           .config_read = config_read,
+                                           .config_generation =
+                                               config_generation,
+                                           .queue_max = queue_max,
+                                           .queue_setup = queue_setup,
+                                           .notify = notify,
+                                           .isr_ack = isr_ack};
 
 static virtio_transport_t g_t;
 
@@ -99,8 +104,10 @@ static void attach(bool modern, uint64_t offered) {
   fake.offered = offered;
   fake_platform_reset();
   kmain_init(&g_k, NULL);
-  g_t = (virtio_transport_t){.ops = &ops, .name = "fake",
-                             .device_id = VIRTIO_ID_NET, .irq = 5,
+  g_t = (virtio_transport_t){.ops = &ops,
+                             .name = "fake",
+                             .device_id = VIRTIO_ID_NET,
+                             .irq = 5,
                              .modern = modern};
   assert_int_equal(virtio_net_attach(&g_k.platform, &g_t), KERR_OK);
   assert_true(fake.status & VIRTIO_STATUS_DRIVER_OK);
@@ -174,7 +181,8 @@ static void check_send(uint32_t hdr_len) {
   assert_int_equal(g_net.txq.avail_idx, (uint16_t)(at + 1));
   uint16_t d[4];
   assert_int_equal(chain(&g_net.txq, at, d), 2);
-  const struct virtq_desc *h = &g_net.txq.desc[d[0]], *f = &g_net.txq.desc[d[1]];
+  const struct virtq_desc *h = &g_net.txq.desc[d[0]],
+                          *f = &g_net.txq.desc[d[1]];
   assert_int_equal(h->len, hdr_len);
   assert_int_equal(h->flags, VIRTQ_DESC_F_NEXT); /* read-only */
   const uint8_t *hb = (const uint8_t *)(uintptr_t)h->addr;

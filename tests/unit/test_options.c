@@ -63,8 +63,8 @@ static void test_all_options(void **state) {
   (void)state;
   char *argv[] = {"kernel.elf", "--disk",           "disk.img", "--net",
                   "tap:tap0",   "--port",           "9000",     "--log",
-                  "4",          "--exit-when-idle", "--pcap",
-                  "out.pcap",   NULL};
+                  "4",          "--exit-when-idle", "--pcap",   "out.pcap",
+                  NULL};
   assert_int_equal(parse(argv), 0);
   assert_string_equal(g_opt.disk, "disk.img");
   assert_int_equal(g_opt.net, NET_TAP);
@@ -77,8 +77,9 @@ static void test_all_options(void **state) {
 
 static void test_pcap(void **state) {
   (void)state;
-  char *dgram[] = {"k", "--pcap", "/tmp/a b.pcap", "--net",
-                   "dgram:127.0.0.1:1,127.0.0.1:2", NULL};
+  char *dgram[] = {
+      "k", "--pcap", "/tmp/a b.pcap", "--net", "dgram:127.0.0.1:1,127.0.0.1:2",
+      NULL};
   assert_int_equal(parse(dgram), 0);
   assert_string_equal(g_opt.pcap, "/tmp/a b.pcap");
 
@@ -95,8 +96,8 @@ static void test_pcap(void **state) {
   char *socket[] = {"k", "--pcap", "x.pcap", NULL};
   assert_int_equal(parse(socket), -1);
   assert_error_mentions("--pcap needs --net tap or dgram", "x.pcap");
-  char *back[] = {"k", "--net", "tap:t", "--pcap", "y.pcap", "--net",
-                  "socket", NULL};
+  char *back[] = {"k",      "--net", "tap:t",  "--pcap",
+                  "y.pcap", "--net", "socket", NULL};
   assert_int_equal(parse(back), -1);
   assert_error_mentions("--pcap needs --net tap or dgram", "y.pcap");
 }
@@ -120,10 +121,10 @@ static void test_ip(void **state) {
   assert_int_equal(parse(zero), 0);
   assert_int_equal(g_opt.ip_netmask, 0);
 
-  const char *bad[] = {"10.0.2.2",        "10.0.2.2/",     "10.0.2.2/33",
-                       "10.0.2/24",       "10.0.2.256/24", "10.0.2.2/24,",
-                       "10.0.2.2/24,1.2.3", "a.b.c.d/8",   "10.0.2.2/24x",
-                       "10.0.2.2x/24",    ",10.0.2.2/24",  "10.0.2.2/2 4"};
+  const char *bad[] = {"10.0.2.2",          "10.0.2.2/",     "10.0.2.2/33",
+                       "10.0.2/24",         "10.0.2.256/24", "10.0.2.2/24,",
+                       "10.0.2.2/24,1.2.3", "a.b.c.d/8",     "10.0.2.2/24x",
+                       "10.0.2.2x/24",      ",10.0.2.2/24",  "10.0.2.2/2 4"};
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     char *argv[] = {"k", "--ip", (char *)bad[i], NULL};
     assert_int_equal(parse(argv), -1);
@@ -184,8 +185,8 @@ static void test_port_guest(void **state) {
   assert_int_equal(g_opt.port, 9000);
   assert_int_equal(g_opt.guest_port, 7);
 
-  const char *bad[] = {"9000:", ":7", "9000:0", "0:7", "9000:65536",
-                       "9000:7x", "9000:7:8", "123456789:7"};
+  const char *bad[] = {"9000:",      ":7",      "9000:0",   "0:7",
+                       "9000:65536", "9000:7x", "9000:7:8", "123456789:7"};
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     char value[16];
     strcpy(value, bad[i]);
@@ -312,8 +313,9 @@ static void test_help(void **state) {
   assert_int_equal(parse(after), 1);
   /* The usage text lists every option. */
   const char *usage = hosted_usage();
-  const char *options[] = {"--disk", "--net",            "--ip",  "--pcap",
-                           "--port", "--log", "--exit-when-idle", "--help"};
+  const char *options[] = {"--disk",           "--net",  "--ip",
+                           "--pcap",           "--port", "--log",
+                           "--exit-when-idle", "--help"};
   for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
     assert_non_null(strstr(usage, options[i]));
 }
@@ -341,8 +343,8 @@ static void test_unknown_option(void **state) {
 
 static void test_missing_value(void **state) {
   (void)state;
-  const char *options[] = {"--disk", "--net", "--port", "--log", "--ip",
-                           "--pcap"};
+  const char *options[] = {"--disk", "--net", "--port",
+                           "--log",  "--ip",  "--pcap"};
   for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
     char name[16];
     strcpy(name, options[i]);

@@ -30,25 +30,29 @@ static void assert_digest(const void *msg, size_t len, const char *want) {
 
 static void test_fips_one_block(void **state) {
   (void)state;
-  assert_digest("abc", 3,
-                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  assert_digest(
+      "abc", 3,
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 static void test_fips_two_blocks(void **state) {
   (void)state;
   const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-  assert_digest(m, strlen(m),
-                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  assert_digest(
+      m, strlen(m),
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   const char *m896 = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
                      "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
-  assert_digest(m896, strlen(m896),
-                "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+  assert_digest(
+      m896, strlen(m896),
+      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
 }
 
 static void test_empty_message(void **state) {
   (void)state;
-  assert_digest("", 0,
-                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  assert_digest(
+      "", 0,
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 /* A million 'a', fed 1,000 bytes at a time. */

@@ -178,7 +178,7 @@ static void test_bogus_used_entries_are_counted_and_skipped(void **state) {
   int tok;
   assert_int_equal(add1(&tok, 8), KERR_OK);
   int head = dev_take();
-  dev_used(N + 5, 1);             /* out of range */
+  dev_used(N + 5, 1);              /* out of range */
   dev_used((uint32_t)head ^ 1, 1); /* in range, not in flight */
   dev_used((uint32_t)head, 1000);  /* real, length too large */
   dev_used((uint32_t)head, 1);     /* the same chain again */

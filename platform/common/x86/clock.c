@@ -16,11 +16,11 @@
 /* 5 ms of PIT: the boot waits for all of it. The count's 838 ns tick and a
  * bracket of a few us at each end are well under 0.1% of it. */
 #define CAL_PIT_TICKS 5966u
-#define CAL_GIVE_UP (1ull << 36)    /* TSC ticks: >= 20 s at up to 3.4 GHz */
-#define MAX_ARM_NS (1ull << 35)     /* 34 s: below the LAPIC's 32-bit reach */
+#define CAL_GIVE_UP (1ull << 36) /* TSC ticks: >= 20 s at up to 3.4 GHz */
+#define MAX_ARM_NS (1ull << 35)  /* 34 s: below the LAPIC's 32-bit reach */
 
-extern uint64_t x86_boot_tsc;       /* boot.S: the TSC at our first instruction */
-static x86_scale_t g_tsc_to_ns;     /* zero until calibrated: time stays 0 */
+extern uint64_t x86_boot_tsc;   /* boot.S: the TSC at our first instruction */
+static x86_scale_t g_tsc_to_ns; /* zero until calibrated: time stays 0 */
 static x86_scale_t g_ns_to_lapic;
 static ktime_t g_armed = KTIME_NEVER;
 

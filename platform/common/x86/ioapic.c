@@ -82,8 +82,8 @@ void x86_ioapic_init(uint64_t rsdp) {
     g_io[g_count].base = base;
     g_io[g_count].gsi_base = d[i].gsi_base;
     g_io[g_count].pins = pins;
-    klog(KLOG_DEBUG, "x86: ioapic %p gsi %u-%u\n", (void *)base,
-         d[i].gsi_base, d[i].gsi_base + pins - 1);
+    klog(KLOG_DEBUG, "x86: ioapic %p gsi %u-%u\n", (void *)base, d[i].gsi_base,
+         d[i].gsi_base + pins - 1);
     g_count++;
   }
 }

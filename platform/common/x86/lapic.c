@@ -12,9 +12,9 @@
 #define APIC_BASE_ENABLE (1u << 11)
 
 #define REG_ID 0x020
-#define REG_TPR 0x080  /* task priority */
+#define REG_TPR 0x080 /* task priority */
 #define REG_EOI 0x0b0
-#define REG_SVR 0x0f0  /* spurious vector; bit 8 enables the APIC */
+#define REG_SVR 0x0f0 /* spurious vector; bit 8 enables the APIC */
 #define REG_LVT_TIMER 0x320
 #define REG_LVT_LINT0 0x350
 #define REG_LVT_LINT1 0x360
@@ -41,12 +41,12 @@ void x86_lapic_init(void) {
   x86_wrmsr(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
   g_base = (uintptr_t)(msr & 0xfffff000u);
   wr(REG_SVR, SVR_ENABLE | X86_VEC_SPURIOUS);
-  wr(REG_TPR, 0);                   /* accept every priority */
-  wr(REG_LVT_LINT0, LVT_MASKED);    /* the 8259's ExtINT */
-  wr(REG_LVT_LINT1, LVT_NMI);       /* NMI stays NMI */
+  wr(REG_TPR, 0);                /* accept every priority */
+  wr(REG_LVT_LINT0, LVT_MASKED); /* the 8259's ExtINT */
+  wr(REG_LVT_LINT1, LVT_NMI);    /* NMI stays NMI */
   wr(REG_LVT_ERROR, LVT_MASKED);
   wr(REG_TIMER_DIV, DIV_16);
-  wr(REG_TIMER_INIT, 0);            /* stopped */
+  wr(REG_TIMER_INIT, 0); /* stopped */
   wr(REG_LVT_TIMER, LVT_MASKED | X86_VEC_TIMER);
 }
 

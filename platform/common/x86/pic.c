@@ -14,9 +14,9 @@
 #define PIC2_DATA 0xa1
 
 void x86_pic_disable(void) {
-  x86_outb(PIC1_CMD, 0x11);  /* ICW1: init, ICW4 follows, cascade, edge */
+  x86_outb(PIC1_CMD, 0x11); /* ICW1: init, ICW4 follows, cascade, edge */
   x86_outb(PIC2_CMD, 0x11);
-  x86_outb(PIC1_DATA, X86_VEC_PIC_BASE);     /* ICW2: vector base */
+  x86_outb(PIC1_DATA, X86_VEC_PIC_BASE); /* ICW2: vector base */
   x86_outb(PIC2_DATA, X86_VEC_PIC_BASE + 8);
   x86_outb(PIC1_DATA, 0x04); /* ICW3: slave on master's input 2 */
   x86_outb(PIC2_DATA, 0x02); /* ICW3: slave's cascade identity */

@@ -13,21 +13,21 @@
 #ifndef REALMOS_X86_PVH_H
 #define REALMOS_X86_PVH_H
 
-#define PVH_NOTE_TYPE 18                /* XEN_ELFNOTE_PHYS32_ENTRY */
-#define PVH_START_MAGIC 0x336ec578u     /* hvm_start_info.magic */
+#define PVH_NOTE_TYPE 18            /* XEN_ELFNOTE_PHYS32_ENTRY */
+#define PVH_START_MAGIC 0x336ec578u /* hvm_start_info.magic */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
 struct hvm_start_info {
-  uint32_t magic;          /* PVH_START_MAGIC */
-  uint32_t version;        /* 0, or 1 with the memory map */
+  uint32_t magic;   /* PVH_START_MAGIC */
+  uint32_t version; /* 0, or 1 with the memory map */
   uint32_t flags;
   uint32_t nr_modules;
   uint64_t modlist_paddr;
-  uint64_t cmdline_paddr;  /* NUL-terminated */
-  uint64_t rsdp_paddr;     /* ACPI RSDP, 0 if the loader did not say */
-  uint64_t memmap_paddr;   /* version 1: e820-style entries */
+  uint64_t cmdline_paddr; /* NUL-terminated */
+  uint64_t rsdp_paddr;    /* ACPI RSDP, 0 if the loader did not say */
+  uint64_t memmap_paddr;  /* version 1: e820-style entries */
   uint32_t memmap_entries;
   uint32_t reserved;
 };

@@ -12,22 +12,38 @@
 #include "x86.h"
 
 static const char *const g_names[32] = {
-    "divide error (#DE)",         "debug (#DB)",
-    "NMI",                        "breakpoint (#BP)",
-    "overflow (#OF)",             "bound range (#BR)",
-    "invalid opcode (#UD)",       "device not available (#NM)",
-    "double fault (#DF)",         "coprocessor segment overrun",
-    "invalid TSS (#TS)",          "segment not present (#NP)",
-    "stack fault (#SS)",          "general protection (#GP)",
-    "page fault (#PF)",           "reserved",
-    "x87 floating point (#MF)",   "alignment check (#AC)",
-    "machine check (#MC)",        "SIMD floating point (#XM)",
-    "virtualization (#VE)",       "control protection (#CP)",
-    "reserved",                   "reserved",
-    "reserved",                   "reserved",
-    "reserved",                   "reserved",
-    "hypervisor injection (#HV)", "VMM communication (#VC)",
-    "security (#SX)",             "reserved",
+    "divide error (#DE)",
+    "debug (#DB)",
+    "NMI",
+    "breakpoint (#BP)",
+    "overflow (#OF)",
+    "bound range (#BR)",
+    "invalid opcode (#UD)",
+    "device not available (#NM)",
+    "double fault (#DF)",
+    "coprocessor segment overrun",
+    "invalid TSS (#TS)",
+    "segment not present (#NP)",
+    "stack fault (#SS)",
+    "general protection (#GP)",
+    "page fault (#PF)",
+    "reserved",
+    "x87 floating point (#MF)",
+    "alignment check (#AC)",
+    "machine check (#MC)",
+    "SIMD floating point (#XM)",
+    "virtualization (#VE)",
+    "control protection (#CP)",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "hypervisor injection (#HV)",
+    "VMM communication (#VC)",
+    "security (#SX)",
+    "reserved",
 };
 
 static bool g_in_panic;
@@ -40,8 +56,11 @@ static void explain_error(uint32_t vector, uint64_t error) {
     printk("  cr2 0x%llx (%s, %s, %s mode%s)\n",
            (unsigned long long)x86_read_cr2(),
            error & 1 ? "protection" : "not present",
-           error & 2 ? "write" : error & 16 ? "fetch" : "read",
-           error & 4 ? "user" : "supervisor", error & 8 ? ", reserved bit" : "");
+           error & 2    ? "write"
+           : error & 16 ? "fetch"
+                        : "read",
+           error & 4 ? "user" : "supervisor",
+           error & 8 ? ", reserved bit" : "");
   } else if ((vector >= 10 && vector <= 13) && (error & 2)) {
     printk("  on an interrupt vector that has no gate in the IDT\n");
   }

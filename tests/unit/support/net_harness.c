@@ -127,9 +127,10 @@ kernel_t *nh_init(void) {
   kmain_init(&g_k, NULL);
   assert(fake_platform_register_result(0) == KERR_OK);
   /* The fallback the tests expect of DHCP: NH_OUR on the server's subnet. */
-  static const kip_config_t fallback = {
-      .addr = NH_OUR, .netmask = NH_MASK, .gateway = NH_GW,
-      .dns = KIP4(10, 0, 2, 3)};
+  static const kip_config_t fallback = {.addr = NH_OUR,
+                                        .netmask = NH_MASK,
+                                        .gateway = NH_GW,
+                                        .dns = KIP4(10, 0, 2, 3)};
   assert(net_attach(&g_k, &(net_attach_t){.fallback = &fallback}) == KERR_OK);
   return &g_k;
 }
@@ -167,8 +168,11 @@ void nh_start(void) {
 void nh_up(kip4_t addr, kip4_t mask, kip4_t gw) {
   net_stack_t *st = nh_stack();
   net_stack_start(st, false);
-  kip_config_t cfg = {.addr = addr, .netmask = mask, .gateway = gw,
-                      .dns = gw, .source = KIP_SOURCE_STATIC};
+  kip_config_t cfg = {.addr = addr,
+                      .netmask = mask,
+                      .gateway = gw,
+                      .dns = gw,
+                      .source = KIP_SOURCE_STATIC};
   net_configure(st, &cfg);
   nh_run(0);
   nh_sent_clear();
@@ -306,8 +310,8 @@ size_t nh_udp_frame(uint8_t *f, kip4_t src, uint16_t sport, kip4_t dst,
   net_put16(udp + 6, 0);
   if (len)
     memcpy(udp + UDP_HLEN, data, len);
-  uint32_t sum = net_pseudo_sum(src, dst, IP_PROTO_UDP,
-                                (uint16_t)(UDP_HLEN + len));
+  uint32_t sum =
+      net_pseudo_sum(src, dst, IP_PROTO_UDP, (uint16_t)(UDP_HLEN + len));
   uint16_t c = net_fold(net_sum(sum, udp, UDP_HLEN + len));
   net_put16(udp + 6, c ? c : 0xffff);
   return nh_ipv4_frame(f, src, dst, IP_PROTO_UDP, udp, UDP_HLEN + len);
