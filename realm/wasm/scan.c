@@ -38,7 +38,7 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
     uint8_t op = wr_u8(&r);
     switch (op) {
     case OP_block: case OP_loop: case OP_if:
-      if (r.p < r.end && (*r.p == 0x40 || wasm_is_valtype(*r.p))) r.p++;
+      if (r.p < r.end && (*r.p == WASM_BLOCKTYPE_EMPTY || wasm_is_valtype(*r.p))) r.p++;
       else if (wr_sleb(&r, 33) < 0 && !r.err)
         wr_fail(&r, "malformed block type");
       depth++;
@@ -91,10 +91,10 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
     }
     case OP_prefix_fc: fc(&r, m); break;
     default:
-      if (op >= 0x28 && op <= 0x3e) {
+      if (op >= OP_i32_load && op <= OP_i64_store32) { /* spec 5.4.6 */
         wr_u32(&r);
         wr_u32(&r);
-      } else if (!(op >= 0x45 && op <= 0xc4) && !r.err) {
+      } else if (!(op >= OP_i32_eqz && op <= OP_i64_extend32_s) && !r.err) {
         wr_fail(&r, "illegal opcode");
       }
     }
