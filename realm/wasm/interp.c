@@ -392,8 +392,9 @@ op_memory_size:
   STEP(2);
 op_memory_grow: {
   NEED_FUEL();
-  int64_t old = wasm_memory_grow(inst->mem, R(1).i32);
-  if (old >= 0) PAY((uint64_t)R(1).i32 * WASM_PAGE); /* a unit per byte */
+  uint64_t units;
+  int64_t old = wasm_memory_grow(inst->mem, R(1).i32, &units);
+  if (old >= 0) PAY(units);
   R(2).i64 = (uint32_t)old;
   LOAD_INST();
   STEP(3);
@@ -653,8 +654,10 @@ op_table_size:
   STEP(3);
 op_table_grow: {
   NEED_FUEL();
-  int64_t old = wasm_table_grow(inst->tables[ip[1]], R(3).i32, R(2).ref);
-  if (old >= 0) PAY((uint64_t)R(3).i32 * 8); /* a unit per byte */
+  uint64_t units;
+  int64_t old = wasm_table_grow(inst->tables[ip[1]], R(3).i32, R(2).ref,
+                                &units);
+  if (old >= 0) PAY(units);
   R(4).i64 = (uint32_t)old;
   STEP(5);
 }

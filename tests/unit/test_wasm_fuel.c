@@ -157,13 +157,15 @@ typedef struct world {
   wasm_memory *memory;
 } world;
 
-static void world_init(world *w) {
+/* A world whose memory and table grow through resize (NULL: none). */
+static void world_init_with(world *w, wasm_resize_fn resize) {
   memset(w, 0, sizeof *w);
   build();
   w->mem = malloc(4 << 20);
   wasm_arena_init(&w->a, w->mem, 4 << 20);
   w->lim = wasm_default_limits;
   w->lim.max_module_bytes = sizeof mod;
+  w->lim.resize = resize;
   wasm_error err;
   w->m = wasm_module_load(mod, modlen, &w->a, &w->lim, &err);
   if (!w->m) fail_msg("load: %s at %u: %s", err.section, err.offset, err.reason);
@@ -174,6 +176,23 @@ static void world_init(world *w) {
   wasm_extern e;
   assert_true(wasm_instance_export(w->in, "mem", 3, &e));
   w->memory = e.u.memory;
+}
+
+static void world_init(world *w) { world_init_with(w, NULL); }
+
+/* A resize hook that hands out a static heap and never frees (the
+ * engine has no call that frees an instance's storage). */
+static _Alignas(16) uint8_t heap[1 << 20];
+static size_t heap_used;
+
+static void *bump_resize(void *env, void *old, size_t old_bytes,
+                         size_t new_bytes) {
+  (void)env;
+  if (new_bytes == 0 || new_bytes > sizeof heap - heap_used) return NULL;
+  uint8_t *p = heap + heap_used;
+  heap_used += (new_bytes + 15) & ~(size_t)15;
+  if (old) memcpy(p, old, old_bytes < new_bytes ? old_bytes : new_bytes);
+  return p;
 }
 
 static wasm_func *fn(world *w, const char *name) {
@@ -277,6 +296,36 @@ static void test_dynamic_charges(void **state) {
   free(w.mem);
 }
 
+/* Growth that a resize hook gives costs 8 units per byte of new storage
+ * (its time per byte is about 10 to 20 times an arithmetic unit's), growth
+ * without one 1 (test_dynamic_charges): a page is 8 * 65536 units, a table
+ * element 8 * 8. A grow that fails calls no hook and pays none. One grow's
+ * charge, far larger than a slice, is taken whole in debt: the call ends
+ * in its first slice and the next budgets pay the debt off. */
+static void test_growth_through_hook(void **state) {
+  (void)state;
+  world w;
+  heap_used = 0;
+  world_init_with(&w, bump_resize);
+  assert_int_equal(wasm_memory_pages(w.memory), 2);
+  assert_int_equal(cost(&w, "mgrow", 1) - cost(&w, "mgrow", 0), 8 * 65536);
+  assert_int_equal(cost(&w, "tgrow", 1000) - cost(&w, "tgrow", 0),
+                   8 * 1000 * 8);
+  assert_int_equal(cost(&w, "mgrow", 100) - cost(&w, "mgrow", 0), 0);
+  assert_int_equal(wasm_memory_pages(w.memory), 3);
+  uint64_t c = cost(&w, "mgrow", 0) + 8 * 65536;
+  assert_int_equal(slices(&w, "mgrow", 1, 1000), 1);
+  assert_int_equal(wasm_memory_pages(w.memory), 4);
+  assert_int_equal(wasm_exec_debt(w.x), c - 1000);
+  unsigned n = 1;
+  while (wasm_exec_debt(w.x)) {
+    wasm_exec_set_fuel(w.x, 1000);
+    n++;
+  }
+  assert_int_equal(n, (c + 999) / 1000);
+  free(w.mem);
+}
+
 /* Runs what x has suspended in slices of budget to its end. */
 static unsigned finish(world *w, uint64_t budget) {
   unsigned n = 0;
@@ -373,6 +422,7 @@ int main(void) {
     cmocka_unit_test(test_function_larger_than_slice),
     cmocka_unit_test(test_loop_larger_than_slice),
     cmocka_unit_test(test_dynamic_charges),
+    cmocka_unit_test(test_growth_through_hook),
     cmocka_unit_test(test_bulk_in_slices),
     cmocka_unit_test(test_bulk_trap_writes_nothing),
   };
