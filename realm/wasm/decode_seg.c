@@ -9,7 +9,7 @@
  * not constant (invalid) from a byte that is no instruction (malformed). */
 static bool known_op(uint8_t op) {
   static const bool known[256] = {
-#define KNOWN(name, byte, run, shape) [byte] = true,
+#define KNOWN(name, byte, run, kind, a, b) [byte] = true,
       WASM_OPCODES(KNOWN)
 #undef KNOWN
   };

@@ -314,7 +314,7 @@ wasm_status wasm_run(wasm_exec *x) {
   static const void *const table[IOP_COUNT] = {
 #define HANDLER_0(name)
 #define HANDLER_1(name) [OP_##name] = &&op_##name,
-#define HANDLER(name, byte, run, shape) HANDLER_##run(name)
+#define HANDLER(name, byte, run, kind, a, b) HANDLER_##run(name)
 #define SAT_HANDLER(name, sub) [IOP_TRUNC_SAT + (sub)] = &&op_##name,
     WASM_OPCODES(HANDLER) WASM_TRUNC_SAT_OPCODES(SAT_HANDLER)
     [IOP_COPY] = &&op_copy, [IOP_JMP] = &&op_jmp,
@@ -392,8 +392,8 @@ op_memory_size:
   STEP(2);
 op_memory_grow: {
   NEED_FUEL();
-  uint64_t units;
-  int64_t old = wasm_memory_grow(inst->mem, R(1).i32, &units);
+  uint64_t units = wasm_memory_grow_fuel(inst->mem, R(1).i32);
+  int64_t old = wasm_memory_grow(inst->mem, R(1).i32);
   if (old >= 0) PAY(units);
   R(2).i64 = (uint32_t)old;
   LOAD_INST();
@@ -654,9 +654,8 @@ op_table_size:
   STEP(3);
 op_table_grow: {
   NEED_FUEL();
-  uint64_t units;
-  int64_t old = wasm_table_grow(inst->tables[ip[1]], R(3).i32, R(2).ref,
-                                &units);
+  uint64_t units = wasm_table_grow_fuel(inst->tables[ip[1]], R(3).i32);
+  int64_t old = wasm_table_grow(inst->tables[ip[1]], R(3).i32, R(2).ref);
   if (old >= 0) PAY(units);
   R(4).i64 = (uint32_t)old;
   STEP(5);

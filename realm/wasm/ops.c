@@ -3,23 +3,24 @@
 #include "opcodes.h"
 #include "wasm.h"
 
-/* One byte per opcode: bits 0-1 the (first) operand's or
- * the memory value's type, bits 2-3 the result's type or a memory op's
- * log2 size, bits 4-7 the flags. */
-enum { I, L, F, D };
+/* One byte per opcode (opcodes.h's kind, a, b): bits 0-1 the (first)
+ * operand's or the memory value's type, bits 2-3 the result's type or a
+ * memory access's log2 size, bits 4-7 the flags. */
+enum { NO = 0, I = 0, L, F, D };
+enum { S8, S16, S32, S64 };
 enum { BINARY = 0x10, IMM = 0x20, FUSE = 0x40, STORE_OP = 0x80 };
 #define SHAPE(a, b, flags) ((a) | (b) << 2 | (flags))
-#define NONE 0
+#define NONE(a, b) 0
 #define UN(in, out) SHAPE(in, out, 0)
 #define BIN(in, out) SHAPE(in, out, BINARY)
-#define ALU(t) SHAPE(t, t, BINARY | IMM)
-#define CMP(t) SHAPE(t, I, BINARY | IMM | FUSE)
-#define TEST(t) SHAPE(t, I, FUSE)
-#define LOAD(align, t) SHAPE(t, align, 0)
-#define STORE(align, t) SHAPE(t, align, STORE_OP)
+#define ALU(t, t_) SHAPE(t, t, BINARY | IMM)
+#define CMP(t, i32) SHAPE(t, i32, BINARY | IMM | FUSE)
+#define TEST(t, i32) SHAPE(t, i32, FUSE)
+#define LOAD(t, size) SHAPE(t, size, 0)
+#define STORE(t, size) SHAPE(t, size, STORE_OP)
 
 static const uint8_t shapes[256] = {
-#define ROW(name, byte, run, shape) [byte] = shape,
+#define ROW(name, byte, run, kind, a, b) [byte] = kind(a, b),
     WASM_OPCODES(ROW)
 #undef ROW
 };
