@@ -31,46 +31,13 @@
 #include <unistd.h>
 
 #include "wasm.h"
+#include "wasm_writer.h"
 
 #define NOPS 600
 #define DATA 4096
 
-static uint8_t mod[DATA + 4096];
-static size_t modlen;
-
-static void byte(uint8_t b) { mod[modlen++] = b; }
-static void bytes(const uint8_t *b, size_t n) {
-  memcpy(mod + modlen, b, n);
-  modlen += n;
-}
-static void uleb(uint32_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    byte(v ? b | 0x80 : b);
-  } while (v);
-}
-#define BYTES(...)                                           \
-  do {                                                       \
-    static const uint8_t b_[] = {__VA_ARGS__};               \
-    bytes(b_, sizeof b_);                                    \
-  } while (0)
-
-/* A section or code entry whose size is filled in when it is closed (a
- * fixed 5-byte LEB128). */
-static size_t open_sized(void) {
-  modlen += 5;
-  return modlen - 5;
-}
-static void close_sized(size_t at) {
-  uint32_t n = (uint32_t)(modlen - at - 5);
-  for (int i = 0; i < 5; i++, n >>= 7)
-    mod[at + (size_t)i] = (uint8_t)((n & 0x7f) | (i < 4 ? 0x80 : 0));
-}
-static size_t section(uint8_t id) {
-  byte(id);
-  return open_sized();
-}
+static wasm_writer mod; /* the module build() writes */
+#define BYTES(...) WW_BYTES(&mod, __VA_ARGS__)
 
 static const char *const names[] = {"nops", "loopnops", "fill", "copy", "init",
   "tfill", "tcopy", "tgrow", "mgrow", "locals", "nolocals", "move"};
@@ -79,56 +46,57 @@ static const uint8_t types[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 2};
 #define NFUNCS (sizeof types)
 
 /* One function: its locals' bytes, then the body before its end. */
-#define FUNC(locals, ...)                                    \
-  do {                                                       \
-    size_t f_ = open_sized();                                \
-    BYTES locals;                                            \
-    BYTES(__VA_ARGS__);                                      \
-    byte(0x0b);                                              \
-    close_sized(f_);                                         \
+#define FUNC(locals, ...)                                                      \
+  do {                                                                         \
+    size_t f_ = ww_open(&mod);                                                 \
+    BYTES locals;                                                              \
+    BYTES(__VA_ARGS__);                                                        \
+    ww_byte(&mod, 0x0b);                                                       \
+    ww_close(&mod, f_);                                                        \
   } while (0)
 
 static void build(void) {
-  modlen = 0;
-  BYTES(0, 'a', 's', 'm', 1, 0, 0, 0);
-  size_t s = section(1);
+  ww_header(&mod);
+  size_t s = ww_section(&mod, 1);
   BYTES(3, 0x60, 1, 0x7f, 0, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7f, 0x7f, 0);
-  close_sized(s);
-  s = section(3);
-  uleb(NFUNCS);
-  bytes(types, NFUNCS);
-  close_sized(s);
-  s = section(4);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 3);
+  ww_uleb(&mod, NFUNCS);
+  ww_put(&mod, types, NFUNCS);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 4);
   BYTES(1, 0x70, 0, 0);
-  close_sized(s);
-  s = section(5);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 5);
   BYTES(1, 1, 2, 4);
-  close_sized(s);
-  s = section(7);
-  uleb(NFUNCS + 1);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 7);
+  ww_uleb(&mod, NFUNCS + 1);
   for (uint32_t i = 0; i < NFUNCS; i++) {
-    uleb((uint32_t)strlen(names[i]));
-    bytes((const uint8_t *)names[i], strlen(names[i]));
-    byte(0);
-    uleb(i);
+    ww_uleb(&mod, (uint32_t)strlen(names[i]));
+    ww_put(&mod, (const uint8_t *)names[i], strlen(names[i]));
+    ww_byte(&mod, 0);
+    ww_uleb(&mod, i);
   }
   BYTES(3, 'm', 'e', 'm', 2, 0);
-  close_sized(s);
-  s = section(12);
-  byte(1);
-  close_sized(s);
-  s = section(10);
-  uleb(NFUNCS);
-  size_t f = open_sized(); /* nops */
-  byte(0);
-  for (int i = 0; i < NOPS; i++) byte(0x01);
-  byte(0x0b);
-  close_sized(f);
-  f = open_sized(); /* loopnops */
+  ww_close(&mod, s);
+  s = ww_section(&mod, 12);
+  ww_byte(&mod, 1);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 10);
+  ww_uleb(&mod, NFUNCS);
+  size_t f = ww_open(&mod); /* nops */
+  ww_byte(&mod, 0);
+  for (int i = 0; i < NOPS; i++)
+    ww_byte(&mod, 0x01);
+  ww_byte(&mod, 0x0b);
+  ww_close(&mod, f);
+  f = ww_open(&mod); /* loopnops */
   BYTES(0, 0x03, 0x40);
-  for (int i = 0; i < NOPS; i++) byte(0x01);
+  for (int i = 0; i < NOPS; i++)
+    ww_byte(&mod, 0x01);
   BYTES(0x20, 0, 0x41, 1, 0x6b, 0x22, 0, 0x0d, 0, 0x0b, 0x0b);
-  close_sized(f);
+  ww_close(&mod, f);
   FUNC((0), 0x41, 0, 0x41, 42, 0x20, 0, 0xfc, 0x0b, 0);              /* fill */
   FUNC((0), 0x41, 0x80, 0x80, 0x04, 0x41, 0, 0x20, 0, 0xfc, 0x0a, 0, 0); /* copy */
   FUNC((0), 0x41, 0, 0x41, 0, 0x20, 0, 0xfc, 0x08, 0, 0);            /* init */
@@ -139,12 +107,13 @@ static void build(void) {
   FUNC((1, 0xe8, 0x07, 0x7f), 0x01);                                 /* locals */
   FUNC((0), 0x01);                                                   /* nolocals */
   FUNC((0), 0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 0x0a, 0, 0);            /* move */
-  close_sized(s);
-  s = section(11);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 11);
   BYTES(1, 1);
-  uleb(DATA);
-  for (uint32_t i = 0; i < DATA; i++) byte((uint8_t)(i * 7 + 1));
-  close_sized(s);
+  ww_uleb(&mod, DATA);
+  for (uint32_t i = 0; i < DATA; i++)
+    ww_byte(&mod, (uint8_t)(i * 7 + 1));
+  ww_close(&mod, s);
 }
 
 typedef struct world {
@@ -164,10 +133,10 @@ static void world_init_with(world *w, wasm_resize_fn resize) {
   w->mem = malloc(4 << 20);
   wasm_arena_init(&w->a, w->mem, 4 << 20);
   w->lim = wasm_default_limits;
-  w->lim.max_module_bytes = sizeof mod;
+  w->lim.max_module_bytes = (uint32_t)mod.n;
   w->lim.resize = resize;
   wasm_error err;
-  w->m = wasm_module_load(mod, modlen, &w->a, &w->lim, &err);
+  w->m = wasm_module_load(mod.b, mod.n, &w->a, &w->lim, &err);
   if (!w->m) fail_msg("load: %s at %u: %s", err.section, err.offset, err.reason);
   w->x = wasm_exec_new(&w->a, &w->lim);
   assert_non_null(w->x);
