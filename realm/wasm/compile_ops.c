@@ -164,34 +164,38 @@ void wasm_cc_fc(compiler *c) {
   static const uint8_t i3[3] = {WASM_I32, WASM_I32, WASM_I32};
   uint32_t a, b;
   switch (sub) {
-  case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: {
+  case FC_i32_trunc_sat_f32_s: case FC_i32_trunc_sat_f32_u:
+  case FC_i32_trunc_sat_f64_s: case FC_i32_trunc_sat_f64_u:
+  case FC_i64_trunc_sat_f32_s: case FC_i64_trunc_sat_f32_u:
+  case FC_i64_trunc_sat_f64_s: case FC_i64_trunc_sat_f64_u: {
+    /* the spec's order: to i32 then i64, each from f32 then f64 */
     uint8_t in = (sub & 2) ? WASM_F64 : WASM_F32;
     uint8_t out = sub < 4 ? WASM_I32 : WASM_I64;
     wasm_cc_emit_n(c, IOP_TRUNC_SAT + sub, 0, NULL, 1, &in, out);
     return;
   }
-  case 8: /* memory.init */
+  case FC_memory_init:
     a = wr_u32(&c->r);
     if (!wasm_cc_zero_byte(c) || !wasm_cc_need_memory(c) || !data_idx(c, a))
       return;
     wasm_cc_emit_n(c, IOP_MEM_INIT, 1, &a, 3, i3, 0);
     return;
-  case 9:
+  case FC_data_drop:
     a = wr_u32(&c->r);
     if (c->r.err || !data_idx(c, a)) return;
     wasm_cc_emit_n(c, IOP_DATA_DROP, 1, &a, 0, NULL, 0);
     return;
-  case 10:
+  case FC_memory_copy:
     if (!wasm_cc_zero_byte(c) || !wasm_cc_zero_byte(c) ||
         !wasm_cc_need_memory(c))
       return;
     wasm_cc_emit_n(c, IOP_MEM_COPY, 0, NULL, 3, i3, 0);
     return;
-  case 11:
+  case FC_memory_fill:
     if (!wasm_cc_zero_byte(c) || !wasm_cc_need_memory(c)) return;
     wasm_cc_emit_n(c, IOP_MEM_FILL, 0, NULL, 3, i3, 0);
     return;
-  case 12: { /* table.init elem table */
+  case FC_table_init: { /* elem table */
     if (!elem_idx(c, &b) || !wasm_cc_table_idx(c, &a)) return;
     if (c->m->elems[b].type != c->m->tables[a].elem) {
       bad(c, "type mismatch");
@@ -201,11 +205,11 @@ void wasm_cc_fc(compiler *c) {
     wasm_cc_emit_n(c, IOP_TABLE_INIT, 2, imm, 3, i3, 0);
     return;
   }
-  case 13:
+  case FC_elem_drop:
     if (!elem_idx(c, &a)) return;
     wasm_cc_emit_n(c, IOP_ELEM_DROP, 1, &a, 0, NULL, 0);
     return;
-  case 14: { /* table.copy dst src */
+  case FC_table_copy: { /* dst src */
     if (!wasm_cc_table_idx(c, &a) || !wasm_cc_table_idx(c, &b)) return;
     if (c->m->tables[a].elem != c->m->tables[b].elem) {
       bad(c, "type mismatch");
@@ -215,17 +219,17 @@ void wasm_cc_fc(compiler *c) {
     wasm_cc_emit_n(c, IOP_TABLE_COPY, 2, imm, 3, i3, 0);
     return;
   }
-  case 15: { /* table.grow: init n -> old */
+  case FC_table_grow: { /* init n -> old */
     if (!wasm_cc_table_idx(c, &a)) return;
     uint8_t in[2] = {c->m->tables[a].elem, WASM_I32};
     wasm_cc_emit_n(c, IOP_TABLE_GROW, 1, &a, 2, in, WASM_I32);
     return;
   }
-  case 16:
+  case FC_table_size:
     if (!wasm_cc_table_idx(c, &a)) return;
     wasm_cc_emit_n(c, IOP_TABLE_SIZE, 1, &a, 0, NULL, WASM_I32);
     return;
-  case 17: { /* table.fill: i val n */
+  case FC_table_fill: { /* i val n */
     if (!wasm_cc_table_idx(c, &a)) return;
     uint8_t in[3] = {WASM_I32, c->m->tables[a].elem, WASM_I32};
     wasm_cc_emit_n(c, IOP_TABLE_FILL, 1, &a, 3, in, 0);

@@ -99,7 +99,7 @@ bool wd_constexpr(wasm_decoder *d, uint8_t want, wasm_constexpr *ce) {
       uint32_t sub = wr_u32(r);
       if (r->err)
         return false;
-      if (sub > 17) {
+      if (sub > FC_LAST) {
         r->p = r->start + off;
         return wd_malformed(d, "illegal opcode");
       }

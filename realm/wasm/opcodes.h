@@ -221,6 +221,28 @@
   X(i64_trunc_sat_f64_s, 6) \
   X(i64_trunc_sat_f64_u, 7)
 
+/* The other 0xfc instructions, bulk memory and tables (spec 5.4.5,
+ * 5.4.6): X(name, sub). */
+#define WASM_FC_OPCODES(X) \
+  X(memory_init, 8) \
+  X(data_drop, 9) \
+  X(memory_copy, 10) \
+  X(memory_fill, 11) \
+  X(table_init, 12) \
+  X(elem_drop, 13) \
+  X(table_copy, 14) \
+  X(table_grow, 15) \
+  X(table_size, 16) \
+  X(table_fill, 17)
+
+/* FC_<name>: the sub-opcode after 0xfc. */
+enum wasm_fc_opcode {
+#define WASM_FC_ENUM(name, sub) FC_##name = sub,
+  WASM_TRUNC_SAT_OPCODES(WASM_FC_ENUM) WASM_FC_OPCODES(WASM_FC_ENUM)
+#undef WASM_FC_ENUM
+  FC_LAST = FC_table_fill
+};
+
 /* The block type of a block without params or results (spec 5.4.1). */
 #define WASM_BLOCKTYPE_EMPTY 0x40
 
