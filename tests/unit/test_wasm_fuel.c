@@ -180,19 +180,30 @@ static uint64_t cost(world *w, const char *name, uint32_t arg) {
   return budget - wasm_exec_fuel(w->x);
 }
 
+/* Runs what x has suspended in slices of budget to its end. */
+static unsigned finish(world *w, uint64_t budget) {
+  unsigned n = 0;
+  wasm_status st = WASM_OUT_OF_FUEL;
+  while (st == WASM_OUT_OF_FUEL && n < 100000) {
+    wasm_exec_set_fuel(w->x, budget);
+    st = wasm_resume(w->x);
+    n++;
+  }
+  assert_int_equal(st, WASM_OK);
+  return n;
+}
+
 /* Runs name(arg) in slices of budget; returns the number of slices. */
-static unsigned slices(world *w, const char *name, uint32_t arg, uint64_t budget) {
+static unsigned slices(world *w, const char *name, uint32_t arg,
+                       uint64_t budget) {
   wasm_value a = {.i32 = arg};
   wasm_exec_set_fuel(w->x, budget);
   wasm_status s = wasm_call(w->x, fn(w, name), &a, 1);
-  unsigned n = 1;
-  while (s == WASM_OUT_OF_FUEL && n < 100000) {
-    wasm_exec_set_fuel(w->x, budget);
-    s = wasm_resume(w->x);
-    n++;
+  if (s != WASM_OUT_OF_FUEL) {
+    assert_int_equal(s, WASM_OK);
+    return 1;
   }
-  assert_int_equal(s, WASM_OK);
-  return n;
+  return 1 + finish(w, budget);
 }
 
 /* ---- tests ---- */
@@ -293,19 +304,6 @@ static void test_growth_through_hook(void **state) {
   }
   assert_int_equal(n, (c + 999) / 1000);
   free(w.mem);
-}
-
-/* Runs what x has suspended in slices of budget to its end. */
-static unsigned finish(world *w, uint64_t budget) {
-  unsigned n = 0;
-  wasm_status st = WASM_OUT_OF_FUEL;
-  while (st == WASM_OUT_OF_FUEL && n < 100000) {
-    wasm_exec_set_fuel(w->x, budget);
-    st = wasm_resume(w->x);
-    n++;
-  }
-  assert_int_equal(st, WASM_OK);
-  return n;
 }
 
 /* A bulk instruction needs fuel left to start, and then does as much as
