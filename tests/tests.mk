@@ -12,7 +12,9 @@ UNIT_CFLAGS := -std=c11 $(WARN) -g -O1 -D_GNU_SOURCE \
   -Idrivers -Idrivers/virtio -Idrivers/virtio/api -Iplatform/hosted \
   -DKCONFIG_MAX_TIMERS=1048576
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
-UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
+# wasm_writer.c is the WebAssembly tests' (below), not the kernel's.
+WASM_WRITER := tests/unit/support/wasm_writer.c
+UNIT_SUPPORT := $(filter-out $(WASM_WRITER),$(wildcard tests/unit/support/*.c))
 # Headers a test or a harness may include (tests may use anything).
 TEST_HDRS := $(wildcard tests/unit/*.h tests/unit/support/*.h kernel/*.h \
   kernel/api/*.h kernel/dev/*.h lib/*.h net/*.h net/api/*.h)
@@ -41,19 +43,22 @@ build/unit/%: tests/unit/%.c $(UNIT_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_OBJS) $(UNIT_SUPPORT) -lcmocka
 
-# The WebAssembly engine's own unit tests link the engine, not the kernel.
-$(filter-out build/unit/test_wasm_load,$(filter build/unit/test_wasm%,$(UNIT_TESTS))): build/unit/%: tests/unit/%.c $(wildcard realm/wasm/*.[ch])
+# The WebAssembly engine's own unit tests link the engine, not the kernel,
+# and the module writer.
+WASM_TEST_DEPS := $(wildcard realm/wasm/*.[ch]) $(WASM_WRITER) \
+                  tests/unit/support/wasm_writer.h
+$(filter-out build/unit/test_wasm_load,$(filter build/unit/test_wasm%,$(UNIT_TESTS))): build/unit/%: tests/unit/%.c $(WASM_TEST_DEPS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(UNIT_CFLAGS) -fno-math-errno -Irealm/wasm -o $@ $< \
-	  $(wildcard realm/wasm/*.c) -lcmocka
+	  $(wildcard realm/wasm/*.c) $(WASM_WRITER) -lcmocka
 
 # Load time: the engine built to count the compiler's work (compile.h).
-build/unit/test_wasm_load: tests/unit/test_wasm_load.c $(wildcard realm/wasm/*.[ch])
+build/unit/test_wasm_load: tests/unit/test_wasm_load.c $(WASM_TEST_DEPS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(UNIT_CFLAGS) -fno-math-errno -DWASM_COUNT_WORK -Irealm/wasm -o $@ $< \
-	  $(wildcard realm/wasm/*.c) -lcmocka
+	  $(wildcard realm/wasm/*.c) $(WASM_WRITER) -lcmocka
 
 test-unit: deps $(UNIT_TESTS)
 	@mkdir -p $(RESULTS)

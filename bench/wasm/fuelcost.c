@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "wasm.h"
+#include "wasm_writer.h"
 
 #define ARENA_BYTES (64u << 20)
 #define BUDGET 1000000000000000ull
@@ -27,48 +28,25 @@
 
 /* ---- a module, written byte by byte ------------------------------------- */
 
-static uint8_t mod[DATA + 4096];
-static size_t modlen;
+static wasm_writer mod; /* the module build() writes */
+#define BYTES(...) WW_BYTES(&mod, __VA_ARGS__)
 
-static void byte(uint8_t b) { mod[modlen++] = b; }
-static void bytes(const uint8_t *b, size_t n) {
-  memcpy(mod + modlen, b, n);
-  modlen += n;
-}
-static void uleb(uint64_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    byte(v ? b | 0x80 : b);
-  } while (v);
-}
-#define BYTES(...)                                           \
-  do {                                                       \
-    static const uint8_t b_[] = {__VA_ARGS__};               \
-    bytes(b_, sizeof b_);                                    \
-  } while (0)
-
-/* A section or code entry: its size is written once its content is, in a
- * fixed 5-byte LEB128 so that nothing moves. */
-static size_t open_sized(void) {
-  size_t at = modlen;
-  modlen += 5;
-  return at;
-}
-static void close_sized(size_t at) {
-  uint32_t n = (uint32_t)(modlen - at - 5);
-  for (int i = 0; i < 5; i++, n >>= 7)
-    mod[at + (size_t)i] = (uint8_t)((n & 0x7f) | (i < 4 ? 0x80 : 0));
-}
-static size_t section(uint8_t id) {
-  byte(id);
-  return open_sized();
-}
-
-/* The loop every bulk function runs n = param 0 times:
+/* The loop every function but grow runs n = param 0 times:
  * loop { BODY; n -= 1; br_if n != 0 } */
 #define LOOP_BEGIN() BYTES(0x03, 0x40)
 #define LOOP_END() BYTES(0x20, 0, 0x41, 1, 0x6b, 0x22, 0, 0x0d, 0, 0x0b)
+
+/* A function of no locals that is that loop around BODY. */
+#define LOOP_FUNC(...)                                                         \
+  do {                                                                         \
+    size_t f_ = ww_open(&mod);                                                 \
+    BYTES(0);                                                                  \
+    LOOP_BEGIN();                                                              \
+    BYTES(__VA_ARGS__);                                                        \
+    LOOP_END();                                                                \
+    BYTES(0x0b);                                                               \
+    ww_close(&mod, f_);                                                        \
+  } while (0)
 
 enum { T_I_I, T_II, T_V };
 static const char *const names[] = {
@@ -80,112 +58,76 @@ static const uint8_t types[] = {T_I_I, T_I_I, T_II, T_II, T_II, T_V, T_II,
 #define NFUNCS (sizeof types)
 
 static void build(void) {
-  BYTES(0, 'a', 's', 'm', 1, 0, 0, 0);
-  size_t s = section(1); /* types */
+  ww_header(&mod);
+  size_t s = ww_section(&mod, 1); /* types */
   BYTES(3, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 0, 0x60, 0, 0);
-  close_sized(s);
-  s = section(3);
-  uleb(NFUNCS);
-  bytes(types, NFUNCS);
-  close_sized(s);
-  s = section(4); /* one funcref table, 0 elements, no max */
+  ww_close(&mod, s);
+  s = ww_section(&mod, 3);
+  ww_uleb(&mod, NFUNCS);
+  ww_put(&mod, types, NFUNCS);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 4); /* one funcref table, 0 elements, no max */
   BYTES(1, 0x70, 0, 0);
-  close_sized(s);
-  s = section(5); /* one memory, 0 pages, no max */
+  ww_close(&mod, s);
+  s = ww_section(&mod, 5); /* one memory, 0 pages, no max */
   BYTES(1, 0, 0);
-  close_sized(s);
-  s = section(7);
-  uleb(NFUNCS);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 7);
+  ww_uleb(&mod, NFUNCS);
   for (uint32_t i = 0; i < NFUNCS; i++) {
-    uleb(strlen(names[i]));
-    bytes((const uint8_t *)names[i], strlen(names[i]));
-    byte(0);
-    uleb(i);
+    ww_uleb(&mod, strlen(names[i]));
+    ww_put(&mod, (const uint8_t *)names[i], strlen(names[i]));
+    ww_byte(&mod, 0);
+    ww_uleb(&mod, i);
   }
-  close_sized(s);
-  s = section(12); /* data count */
-  byte(1);
-  close_sized(s);
-  s = section(10);
-  uleb(NFUNCS);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 12); /* data count */
+  ww_byte(&mod, 1);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 10);
+  ww_uleb(&mod, NFUNCS);
   size_t f;
   /* arith(n): acc = (acc + n) * 3 each iteration; returns acc */
-  f = open_sized();
+  f = ww_open(&mod);
   BYTES(1, 1, 0x7f);
   LOOP_BEGIN();
   BYTES(0x20, 1, 0x20, 0, 0x6a, 0x41, 3, 0x6c, 0x21, 1);
   LOOP_END();
   BYTES(0x20, 1, 0x0b);
-  close_sized(f);
+  ww_close(&mod, f);
   /* grow(pages) */
-  f = open_sized();
+  f = ww_open(&mod);
   BYTES(0, 0x20, 0, 0x40, 0, 0x0b);
-  close_sized(f);
+  ww_close(&mod, f);
   /* fill(n, size): memory.fill(0, 0xab, size) */
-  f = open_sized();
-  BYTES(0);
-  LOOP_BEGIN();
-  BYTES(0x41, 0, 0x41, 0xab, 0x01, 0x20, 1, 0xfc, 0x0b, 0);
-  LOOP_END();
-  BYTES(0x0b);
-  close_sized(f);
+  LOOP_FUNC(0x41, 0, 0x41, 0xab, 0x01, 0x20, 1, 0xfc, 0x0b, 0);
   /* copy(n, size): memory.copy(0, size, size) */
-  f = open_sized();
-  BYTES(0);
-  LOOP_BEGIN();
-  BYTES(0x41, 0, 0x20, 1, 0x20, 1, 0xfc, 0x0a, 0, 0);
-  LOOP_END();
-  BYTES(0x0b);
-  close_sized(f);
+  LOOP_FUNC(0x41, 0, 0x20, 1, 0x20, 1, 0xfc, 0x0a, 0, 0);
   /* init(n, size): memory.init 0 (0, 0, size) */
-  f = open_sized();
-  BYTES(0);
-  LOOP_BEGIN();
-  BYTES(0x41, 0, 0x41, 0, 0x20, 1, 0xfc, 0x08, 0, 0);
-  LOOP_END();
-  BYTES(0x0b);
-  close_sized(f);
+  LOOP_FUNC(0x41, 0, 0x41, 0, 0x20, 1, 0xfc, 0x08, 0, 0);
   /* locals(): LOCALS i32 locals, an empty body */
-  f = open_sized();
-  byte(1);
-  uleb(LOCALS);
+  f = ww_open(&mod);
+  ww_byte(&mod, 1);
+  ww_uleb(&mod, LOCALS);
   BYTES(0x7f, 0x0b);
-  close_sized(f);
+  ww_close(&mod, f);
   /* call_locals(n, _): call locals() n times */
-  f = open_sized();
-  BYTES(0);
-  LOOP_BEGIN();
-  BYTES(0x10, 5);
-  LOOP_END();
-  BYTES(0x0b);
-  close_sized(f);
+  LOOP_FUNC(0x10, 5);
   /* table_grow(n): table.grow(ref.null, n) */
-  f = open_sized();
+  f = ww_open(&mod);
   BYTES(0, 0xd0, 0x70, 0x20, 0, 0xfc, 0x0f, 0, 0x0b);
-  close_sized(f);
+  ww_close(&mod, f);
   /* table_fill(n, size): table.fill(0, ref.null, size) */
-  f = open_sized();
-  BYTES(0);
-  LOOP_BEGIN();
-  BYTES(0x41, 0, 0xd0, 0x70, 0x20, 1, 0xfc, 0x11, 0);
-  LOOP_END();
-  BYTES(0x0b);
-  close_sized(f);
+  LOOP_FUNC(0x41, 0, 0xd0, 0x70, 0x20, 1, 0xfc, 0x11, 0);
   /* table_copy(n, size): table.copy(0, size, size) */
-  f = open_sized();
-  BYTES(0);
-  LOOP_BEGIN();
-  BYTES(0x41, 0, 0x20, 1, 0x20, 1, 0xfc, 0x0e, 0, 0);
-  LOOP_END();
-  BYTES(0x0b);
-  close_sized(f);
-  close_sized(s);
-  s = section(11); /* one passive segment of DATA bytes */
+  LOOP_FUNC(0x41, 0, 0x20, 1, 0x20, 1, 0xfc, 0x0e, 0, 0);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 11); /* one passive segment of DATA bytes */
   BYTES(1, 1);
-  uleb(DATA);
+  ww_uleb(&mod, DATA);
   for (uint32_t i = 0; i < DATA; i++)
-    byte((uint8_t)(i * 7));
-  close_sized(s);
+    ww_byte(&mod, (uint8_t)(i * 7));
+  ww_close(&mod, s);
 }
 
 /* ---- running it --------------------------------------------------------- */
@@ -288,12 +230,12 @@ int main(void) {
     die("no memory");
   wasm_arena_init(&arena, mem, ARENA_BYTES);
   lim = wasm_default_limits;
-  lim.max_module_bytes = sizeof mod;
+  lim.max_module_bytes = (uint32_t)mod.n;
   lim.max_pages = 65536;
   lim.max_table_size = 4u * TABLE;
   lim.resize = resize;
   wasm_error err;
-  module = wasm_module_load(mod, modlen, &arena, &lim, &err);
+  module = wasm_module_load(mod.b, mod.n, &arena, &lim, &err);
   if (!module)
     die(err.reason);
   x = wasm_exec_new(&arena, &lim);

@@ -18,6 +18,12 @@
 
 #include <stdint.h>
 
+#include "opcodes.h"
+
+/* The forms below (IOP_IMM, IOP_BR, ...) are numbered by opcode from
+ * i32.eqz, the first numeric opcode: form + (opc - IOP_FORM_BASE). */
+#define IOP_FORM_BASE OP_i32_eqz
+
 enum wasm_iop {
   /* 0x28..0x3e loads [addr off dst] and stores [addr val off];
    * 0x3f memory.size [dst]; 0x40 memory.grow [n dst];
@@ -60,7 +66,7 @@ enum wasm_iop {
   IOP_BR_EQZ64_BACK,
   IOP_BR_NEZ32_BACK,
   IOP_BR_NEZ64_BACK,
-  /* The three below are bases, + (opc - 0x45): */
+  /* The bases below, + (opc - IOP_FORM_BASE): */
   IOP_IMM = 0x140,      /* binary op with an immediate [a imm dst] */
   IOP_BR = 0x190,       /* compare and branch [a b off] */
   IOP_BRI = 0x1b0,      /* compare with immediate and branch [a imm off] */

@@ -134,9 +134,9 @@ static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
     break;
   case OP_prefix_fc: wasm_cc_fc(c); break;
   default:
-    if (opc >= 0x28 && opc <= 0x3e) {
+    if (opc >= OP_i32_load && opc <= OP_i64_store32) { /* spec 5.4.6 */
       wasm_cc_load_store(c, opc);
-    } else if (opc >= 0x45 && opc <= 0xc4) {
+    } else if (opc >= OP_i32_eqz && opc <= OP_i64_extend32_s) { /* 5.4.7 */
       if (wasm_cc_imm_form(c, opc)) break;
       uint8_t in, out, in2;
       ops_numeric(opc, &in, &out, &in2);

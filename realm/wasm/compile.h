@@ -42,7 +42,7 @@ typedef struct operand {
 } operand;
 
 typedef struct ctrl {
-  uint8_t op; /* 0 function, 0x02 block, 0x03 loop, 0x04 if, 0x05 else */
+  uint8_t op; /* 0 function, OP_block, OP_loop, OP_if, OP_else */
   bool unreachable; /* the stack is polymorphic (spec: "unreachable") */
   bool dead_in;     /* the code around it cannot run: emit nothing */
   uint32_t height; /* operand stack height below the params */
@@ -149,7 +149,7 @@ static inline bool is_32(uint8_t t) { return t == WASM_I32 || t == WASM_F32; }
 
 static inline void emit_const(compiler *c, uint8_t t, uint64_t k,
                               uint32_t dst) {
-  op(c, is_32(t) ? 0x41 : 0x42);
+  op(c, is_32(t) ? OP_i32_const : OP_i64_const);
   cell(c, dst);
   if (is_32(t)) cell(c, (uint32_t)k);
   else imm64(c, k);

@@ -151,12 +151,12 @@ static ctrl *label(compiler *c, uint32_t depth) {
 /* The block type: empty, one value type, or a type index (s33). */
 static bool blocktype(compiler *c, uint32_t *np, const uint8_t **p,
                       uint32_t *nr, const uint8_t **r) {
-  if (c->r.p < c->r.end && (*c->r.p == 0x40 || wasm_is_valtype(*c->r.p))) {
+  if (c->r.p < c->r.end && (*c->r.p == WASM_BLOCKTYPE_EMPTY || wasm_is_valtype(*c->r.p))) {
     uint8_t b = *c->r.p++;
     *np = 0;
     *p = NULL;
-    *nr = b == 0x40 ? 0 : 1;
-    *r = b == 0x40 ? NULL : single(b);
+    *nr = b == WASM_BLOCKTYPE_EMPTY ? 0 : 1;
+    *r = b == WASM_BLOCKTYPE_EMPTY ? NULL : single(b);
     return true;
   }
   int64_t x = wr_sleb(&c->r, 33);
@@ -227,7 +227,7 @@ static void finish_arm(compiler *c) {
 
 void wasm_cc_else(compiler *c) {
   ctrl *f = &c->cs[c->ncs - 1];
-  if (f->op != 0x04) {
+  if (f->op != OP_if) {
     bad(c, "else without if");
     return;
   }
@@ -236,7 +236,7 @@ void wasm_cc_else(compiler *c) {
   if (!dead(c)) jump_to(c, f);
   if (f->else_site && !c->full) patch_to_here(c, f->else_site);
   f->else_site = 0;
-  f->op = 0x05;
+  f->op = OP_else;
   f->unreachable = false;
   c->nvs = f->height;
   push_n(c, f->nparams, f->params);
@@ -365,7 +365,7 @@ void wasm_cc_br_table(compiler *c) {
     for (uint32_t i = 0; i <= n && !c->full; i++) {
       ctrl *f = label(c, wr_u32(&t));
       if (!f->table_to)
-        f->table_to = f->op != 0x03 && !needs_moves(c, f, arity) ? 1 : 2;
+        f->table_to = f->op != OP_loop && !needs_moves(c, f, arity) ? 1 : 2;
       if (f->table_to == 1) {
         branch_to(c, f, table + i);
         continue;

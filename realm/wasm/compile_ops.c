@@ -98,7 +98,7 @@ void wasm_cc_load_store(compiler *c, uint8_t opc) {
   }
   uint8_t vt = ops_mem_type(opc);
   uint8_t iop = ops_mem_iop(opc);
-  if (opc >= 0x36) {
+  if (ops_is_store(opc)) {
     operand v = pop(c, vt);
     operand a = pop(c, WASM_I32);
     if (failed(c) || dead(c)) return;
@@ -164,34 +164,38 @@ void wasm_cc_fc(compiler *c) {
   static const uint8_t i3[3] = {WASM_I32, WASM_I32, WASM_I32};
   uint32_t a, b;
   switch (sub) {
-  case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: {
+  case FC_i32_trunc_sat_f32_s: case FC_i32_trunc_sat_f32_u:
+  case FC_i32_trunc_sat_f64_s: case FC_i32_trunc_sat_f64_u:
+  case FC_i64_trunc_sat_f32_s: case FC_i64_trunc_sat_f32_u:
+  case FC_i64_trunc_sat_f64_s: case FC_i64_trunc_sat_f64_u: {
+    /* the spec's order: to i32 then i64, each from f32 then f64 */
     uint8_t in = (sub & 2) ? WASM_F64 : WASM_F32;
     uint8_t out = sub < 4 ? WASM_I32 : WASM_I64;
     wasm_cc_emit_n(c, IOP_TRUNC_SAT + sub, 0, NULL, 1, &in, out);
     return;
   }
-  case 8: /* memory.init */
+  case FC_memory_init:
     a = wr_u32(&c->r);
     if (!wasm_cc_zero_byte(c) || !wasm_cc_need_memory(c) || !data_idx(c, a))
       return;
     wasm_cc_emit_n(c, IOP_MEM_INIT, 1, &a, 3, i3, 0);
     return;
-  case 9:
+  case FC_data_drop:
     a = wr_u32(&c->r);
     if (c->r.err || !data_idx(c, a)) return;
     wasm_cc_emit_n(c, IOP_DATA_DROP, 1, &a, 0, NULL, 0);
     return;
-  case 10:
+  case FC_memory_copy:
     if (!wasm_cc_zero_byte(c) || !wasm_cc_zero_byte(c) ||
         !wasm_cc_need_memory(c))
       return;
     wasm_cc_emit_n(c, IOP_MEM_COPY, 0, NULL, 3, i3, 0);
     return;
-  case 11:
+  case FC_memory_fill:
     if (!wasm_cc_zero_byte(c) || !wasm_cc_need_memory(c)) return;
     wasm_cc_emit_n(c, IOP_MEM_FILL, 0, NULL, 3, i3, 0);
     return;
-  case 12: { /* table.init elem table */
+  case FC_table_init: { /* elem table */
     if (!elem_idx(c, &b) || !wasm_cc_table_idx(c, &a)) return;
     if (c->m->elems[b].type != c->m->tables[a].elem) {
       bad(c, "type mismatch");
@@ -201,11 +205,11 @@ void wasm_cc_fc(compiler *c) {
     wasm_cc_emit_n(c, IOP_TABLE_INIT, 2, imm, 3, i3, 0);
     return;
   }
-  case 13:
+  case FC_elem_drop:
     if (!elem_idx(c, &a)) return;
     wasm_cc_emit_n(c, IOP_ELEM_DROP, 1, &a, 0, NULL, 0);
     return;
-  case 14: { /* table.copy dst src */
+  case FC_table_copy: { /* dst src */
     if (!wasm_cc_table_idx(c, &a) || !wasm_cc_table_idx(c, &b)) return;
     if (c->m->tables[a].elem != c->m->tables[b].elem) {
       bad(c, "type mismatch");
@@ -215,17 +219,17 @@ void wasm_cc_fc(compiler *c) {
     wasm_cc_emit_n(c, IOP_TABLE_COPY, 2, imm, 3, i3, 0);
     return;
   }
-  case 15: { /* table.grow: init n -> old */
+  case FC_table_grow: { /* init n -> old */
     if (!wasm_cc_table_idx(c, &a)) return;
     uint8_t in[2] = {c->m->tables[a].elem, WASM_I32};
     wasm_cc_emit_n(c, IOP_TABLE_GROW, 1, &a, 2, in, WASM_I32);
     return;
   }
-  case 16:
+  case FC_table_size:
     if (!wasm_cc_table_idx(c, &a)) return;
     wasm_cc_emit_n(c, IOP_TABLE_SIZE, 1, &a, 0, NULL, WASM_I32);
     return;
-  case 17: { /* table.fill: i val n */
+  case FC_table_fill: { /* i val n */
     if (!wasm_cc_table_idx(c, &a)) return;
     uint8_t in[3] = {WASM_I32, c->m->tables[a].elem, WASM_I32};
     wasm_cc_emit_n(c, IOP_TABLE_FILL, 1, &a, 3, in, 0);
@@ -275,18 +279,12 @@ void wasm_cc_select(compiler *c, bool typed) {
 
 /* ---- immediates and fused branches --------------------------------------- */
 
-/* The binary integer ops with an immediate form: compares, add, sub, mul,
- * the bitwise ops and shifts (code.h: IOP_IMM). */
-static bool has_imm_form(uint8_t opc) {
-  return (opc >= 0x46 && opc <= 0x4f) || (opc >= 0x6a && opc <= 0x6c) ||
-         (opc >= 0x71 && opc <= 0x78) || (opc >= 0x51 && opc <= 0x5a) ||
-         (opc >= 0x7c && opc <= 0x7e) || (opc >= 0x83 && opc <= 0x8a);
-}
-
-/* `x op const`: one instruction with the constant in the code. An i64
+/* `x op const`, for the binary integer ops with an immediate form
+ * (compares, add, sub, mul, the bitwise ops and shifts: ALU and CMP in
+ * opcodes.h): one instruction with the constant in the code. An i64
  * constant qualifies if it is a sign-extended 32-bit value (one cell). */
 bool wasm_cc_imm_form(compiler *c, uint8_t opc) {
-  if (!has_imm_form(opc) || dead(c) || c->nvs == 0) return false;
+  if (!ops_has_imm(opc) || dead(c) || c->nvs == 0) return false;
   operand *top = &c->vs[c->nvs - 1];
   if (!top->is_const || c->nvs - 1 < c->cs[c->ncs - 1].height) return false;
   uint8_t in, out;
@@ -298,28 +296,30 @@ bool wasm_cc_imm_form(compiler *c, uint8_t opc) {
   operand a = pop(c, in);
   operand *r = push(c, out);
   if (failed(c)) return true;
-  op(c, IOP_IMM + (opc - 0x45));
+  op(c, IOP_IMM + (opc - IOP_FORM_BASE));
   cell(c, a.loc);
   cell(c, (uintptr_t)(intptr_t)(int32_t)b.k);
   dst(c, r);
   return true;
 }
 
-/* Integer compares (and eqz) wasm_cc_fuse with a following br_if or if. */
+/* Integer compares and eqz, and the compares' immediate forms, fuse with
+ * a following br_if or if (CMP and TEST in opcodes.h). */
 static bool fusable(uint32_t iop) {
-  return (iop >= 0x45 && iop <= 0x5a) ||
-         (iop >= IOP_IMM + 1 && iop <= IOP_IMM + 0x15 && iop != IOP_IMM + 0x0b);
+  if (iop >= IOP_IMM && iop < IOP_BR) iop = iop - IOP_IMM + IOP_FORM_BASE;
+  return iop <= 0xff && ops_fuses((uint8_t)iop);
 }
 
 /* The compare with the opposite outcome (for `if`, which branches when
- * the condition is false): eq/ne, lt/ge, gt/le. */
+ * the condition is false): eq/ne, lt/ge, gt/le. Each width's ten compares
+ * are in the spec's order eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u. */
 static uint32_t inverse(uint32_t iop) {
   bool imm = iop >= IOP_IMM;
-  uint32_t o = imm ? iop - IOP_IMM + 0x45 : iop; /* the wasm opcode */
-  uint32_t first = o >= 0x51 ? 0x51 : 0x46;
+  uint32_t o = imm ? iop - IOP_IMM + IOP_FORM_BASE : iop; /* the opcode */
+  uint32_t first = o >= OP_i64_eq ? OP_i64_eq : OP_i32_eq;
   static const uint8_t inv[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
   uint32_t r = first + inv[o - first];
-  return imm ? IOP_IMM + (r - 0x45) : r;
+  return imm ? IOP_IMM + (r - IOP_FORM_BASE) : r;
 }
 
 /* br_if or if right after a compare whose result is only the condition:
@@ -332,13 +332,13 @@ uint32_t wasm_cc_fuse(compiler *c, const operand *cond, bool when_false,
       c->ncode != c->prev_dst) /* the compare's result cell is the last one */
     return 0;
   uint32_t iop = c->prev_iop;
-  if (iop == 0x45 || iop == 0x50) { /* eqz */
-    iop = (iop == 0x45 ? IOP_BR_EQZ32 : IOP_BR_EQZ64) + (when_false ? 2 : 0);
+  if (iop == OP_i32_eqz || iop == OP_i64_eqz) {
+    iop = (iop == OP_i32_eqz ? IOP_BR_EQZ32 : IOP_BR_EQZ64) + (when_false ? 2 : 0);
     if (back) iop += IOP_BR_EQZ32_BACK - IOP_BR_EQZ32;
   } else {
     if (when_false) iop = inverse(iop);
     if (iop >= IOP_IMM) iop = (back ? IOP_BRI_BACK : IOP_BRI) + (iop - IOP_IMM);
-    else iop = (back ? IOP_BR_BACK : IOP_BR) + (iop - 0x45);
+    else iop = (back ? IOP_BR_BACK : IOP_BR) + (iop - IOP_FORM_BASE);
   }
   c->code[c->prev_start] = (uintptr_t)c->handlers[iop];
   c->code[c->prev_dst - 1] = 0; /* now a branch site, not yet linked */

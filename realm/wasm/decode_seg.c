@@ -8,18 +8,23 @@
 /* Opcodes of 2.0 without SIMD (spec 5.4), to tell an instruction that is
  * not constant (invalid) from a byte that is no instruction (malformed). */
 static bool known_op(uint8_t op) {
-  return op <= 0x05 || (op >= 0x0b && op <= 0x11) ||
-    (op >= 0x1a && op <= 0x1c) || (op >= 0x20 && op <= 0x26) ||
-    (op >= 0x28 && op <= 0xc4) || (op >= 0xd0 && op <= 0xd2);
+  static const bool known[256] = {
+#define KNOWN(name, byte, run, kind, a, b) [byte] = true,
+      WASM_OPCODES(KNOWN)
+#undef KNOWN
+  };
+  return known[op] && op != OP_prefix_fc; /* the caller reads 0xfc's ops */
 }
 
 /* Skips a non-constant instruction's immediates where that is easy, so that
  * decoding can go on; false when it cannot. */
 static bool skip_immediates(wasm_reader *r, uint8_t op) {
-  if (op == 0x00 || op == 0x01 || op == 0x0f || op == 0x1a || op == 0x1b ||
-      (op >= 0x45 && op <= 0xc4) || op == 0xd1)
+  if (op == OP_unreachable || op == OP_nop || op == OP_return ||
+      op == OP_drop || op == OP_select || op == OP_ref_is_null ||
+      (op >= OP_i32_eqz && op <= OP_i64_extend32_s)) /* numeric, 5.4.7 */
     return true;
-  if (op == 0x0c || op == 0x0d || op == 0x10 || (op >= 0x20 && op <= 0x26)) {
+  if (op == OP_br || op == OP_br_if || op == OP_call ||
+      (op >= OP_local_get && op <= OP_table_set)) { /* spec 5.4.4, 5.4.5 */
     wr_u32(r);
     return !r->err;
   }
@@ -48,7 +53,7 @@ bool wd_constexpr(wasm_decoder *d, uint8_t want, wasm_constexpr *ce) {
     wasm_constexpr c = { .op = WASM_CE_CONST };
     if (r->err)
       return false;
-    if (op == 0x0b)
+    if (op == OP_end)
       break;
     switch (op) {
     case OP_i32_const:
@@ -94,7 +99,7 @@ bool wd_constexpr(wasm_decoder *d, uint8_t want, wasm_constexpr *ce) {
       uint32_t sub = wr_u32(r);
       if (r->err)
         return false;
-      if (sub > 17) {
+      if (sub > FC_LAST) {
         r->p = r->start + off;
         return wd_malformed(d, "illegal opcode");
       }
@@ -218,7 +223,7 @@ static bool body_unterminated(wasm_decoder *d, const uint8_t *entry_end) {
   d->r.p = entry_end;
   if (entry_end == bin_end)
     return wd_malformed(d, "unexpected end of section or function");
-  if (*entry_end == 0x0b)
+  if (*entry_end == OP_end)
     return wd_malformed(d, "section size mismatch");
   return wd_malformed(d, "END opcode expected");
 }
@@ -252,7 +257,7 @@ static bool code_entry(wasm_decoder *d, wasm_funcdef *f) {
   f->body = r->p;
   f->body_len = (uint32_t)(entry_end - r->p);
   f->body_offset = wr_offset(r);
-  if (f->body_len == 0 || entry_end[-1] != 0x0b)
+  if (f->body_len == 0 || entry_end[-1] != OP_end)
     return body_unterminated(d, entry_end);
   r->p = entry_end;
   r->end = sec_end;

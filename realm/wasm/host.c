@@ -116,6 +116,12 @@ wasm_table *wasm_table_new(wasm_arena *a, const wasm_limits *lim, uint8_t elem,
 /* memory.grow (spec 4.5.3.9): the old size in pages, or -1. Pages past the
  * current size are zero: arena storage is zeroed when taken and never
  * written there; resized storage is zeroed by storage(). */
+uint64_t wasm_memory_grow_fuel(const wasm_memory *mem, uint32_t delta) {
+  uint64_t bytes = (uint64_t)delta * WASM_PAGE;
+  bool hook = (uint64_t)mem->pages + delta > mem->cap;
+  return hook ? bytes * WASM_GROW_HOOK_UNITS : bytes;
+}
+
 int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta) {
   uint32_t old = mem->pages;
   if (delta > mem->max - old)
@@ -137,6 +143,12 @@ int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta) {
 }
 
 /* table.grow (spec 4.5.3.8): the old size, or -1; new elements get init. */
+uint64_t wasm_table_grow_fuel(const wasm_table *t, uint32_t delta) {
+  uint64_t bytes = (uint64_t)delta * 8;
+  bool hook = (uint64_t)t->size + delta > t->cap;
+  return hook ? bytes * WASM_GROW_HOOK_UNITS : bytes;
+}
+
 int64_t wasm_table_grow(wasm_table *t, uint32_t delta, uint64_t init) {
   uint32_t old = t->size;
   if (delta > t->max - old)

@@ -207,9 +207,17 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
 /* types.c */
 bool wasm_functype_eq(const wasm_functype *a, const wasm_functype *b);
 
-/* memory/table growth (instance.c): old size, or -1 */
+/* memory/table growth (host.c): old size, or -1. */
 int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta);
 int64_t wasm_table_grow(wasm_table *t, uint32_t delta, uint64_t init);
+/* What growing by delta costs if it succeeds (wasm.h): a unit per byte of
+ * new storage, WASM_GROW_HOOK_UNITS per byte when the resize hook is asked
+ * for it. The hook's time and the page faults of the fresh memory it
+ * returns (zeroed by the engine) are about 10 to 20 times a unit of
+ * arithmetic per byte (docs/wasm.md, "What a unit costs"). */
+#define WASM_GROW_HOOK_UNITS 8u
+uint64_t wasm_memory_grow_fuel(const wasm_memory *mem, uint32_t delta);
+uint64_t wasm_table_grow_fuel(const wasm_table *t, uint32_t delta);
 
 /* exec.c: record a trap on x (instantiation's segments use it). */
 void wasm_exec_set_trap(wasm_exec *x, wasm_trap t);

@@ -255,11 +255,13 @@
 #define BIN32(opc, expr) BIN(opc, i32, i64, uint32_t, (uint32_t)(expr))
 #define BIN64(opc, expr) BIN(opc, i64, i64, uint64_t, (uint64_t)(expr))
 /* handler table entries */
-#define T_IMM(opc, expr) [IOP_IMM + OP_##opc - 0x45] = &&op_imm_##opc,
-#define T_BR(opc, expr) [IOP_BR + OP_##opc - 0x45] = &&op_br_##opc, \
-                        [IOP_BRI + OP_##opc - 0x45] = &&op_bri_##opc,
-#define T_BR_BACK(opc, expr) [IOP_BR_BACK + OP_##opc - 0x45] = &&op_brb_##opc, \
-                             [IOP_BRI_BACK + OP_##opc - 0x45] = &&op_brib_##opc,
+#define FORM(base, opc) [(base) + OP_##opc - IOP_FORM_BASE]
+#define T_IMM(opc, expr) FORM(IOP_IMM, opc) = &&op_imm_##opc,
+#define T_BR(opc, expr)                                                   \
+  FORM(IOP_BR, opc) = &&op_br_##opc, FORM(IOP_BRI, opc) = &&op_bri_##opc,
+#define T_BR_BACK(opc, expr)                                              \
+  FORM(IOP_BR_BACK, opc) = &&op_brb_##opc,                                \
+  FORM(IOP_BRI_BACK, opc) = &&op_brib_##opc,
 
 static uint32_t rotl32(uint32_t a, uint32_t b) {
   b &= 31;
@@ -312,7 +314,7 @@ wasm_status wasm_run(wasm_exec *x) {
   static const void *const table[IOP_COUNT] = {
 #define HANDLER_0(name)
 #define HANDLER_1(name) [OP_##name] = &&op_##name,
-#define HANDLER(name, byte, run) HANDLER_##run(name)
+#define HANDLER(name, byte, run, kind, a, b) HANDLER_##run(name)
 #define SAT_HANDLER(name, sub) [IOP_TRUNC_SAT + (sub)] = &&op_##name,
     WASM_OPCODES(HANDLER) WASM_TRUNC_SAT_OPCODES(SAT_HANDLER)
     [IOP_COPY] = &&op_copy, [IOP_JMP] = &&op_jmp,
@@ -390,8 +392,9 @@ op_memory_size:
   STEP(2);
 op_memory_grow: {
   NEED_FUEL();
+  uint64_t units = wasm_memory_grow_fuel(inst->mem, R(1).i32);
   int64_t old = wasm_memory_grow(inst->mem, R(1).i32);
-  if (old >= 0) PAY((uint64_t)R(1).i32 * WASM_PAGE); /* a unit per byte */
+  if (old >= 0) PAY(units);
   R(2).i64 = (uint32_t)old;
   LOAD_INST();
   STEP(3);
@@ -651,8 +654,9 @@ op_table_size:
   STEP(3);
 op_table_grow: {
   NEED_FUEL();
+  uint64_t units = wasm_table_grow_fuel(inst->tables[ip[1]], R(3).i32);
   int64_t old = wasm_table_grow(inst->tables[ip[1]], R(3).i32, R(2).ref);
-  if (old >= 0) PAY((uint64_t)R(3).i32 * 8); /* a unit per byte */
+  if (old >= 0) PAY(units);
   R(4).i64 = (uint32_t)old;
   STEP(5);
 }

@@ -14,17 +14,21 @@ static void zero(wasm_reader *r) {
 static void fc(wasm_reader *r, const wasm_module *m) {
   uint32_t sub = wr_u32(r), idx = 0;
   switch (sub) {
-  case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: break;
-  case 8: idx = wr_u32(r); zero(r); break;
-  case 9: idx = wr_u32(r); break;
-  case 10: zero(r); zero(r); break;
-  case 11: zero(r); break;
-  case 12: case 14: wr_u32(r); wr_u32(r); break;
-  case 13: case 15: case 16: case 17: wr_u32(r); break;
+  case FC_i32_trunc_sat_f32_s: case FC_i32_trunc_sat_f32_u:
+  case FC_i32_trunc_sat_f64_s: case FC_i32_trunc_sat_f64_u:
+  case FC_i64_trunc_sat_f32_s: case FC_i64_trunc_sat_f32_u:
+  case FC_i64_trunc_sat_f64_s: case FC_i64_trunc_sat_f64_u: break;
+  case FC_memory_init: idx = wr_u32(r); zero(r); break;
+  case FC_data_drop: idx = wr_u32(r); break;
+  case FC_memory_copy: zero(r); zero(r); break;
+  case FC_memory_fill: zero(r); break;
+  case FC_table_init: case FC_table_copy: wr_u32(r); wr_u32(r); break;
+  case FC_elem_drop: case FC_table_grow: case FC_table_size:
+  case FC_table_fill: wr_u32(r); break;
   default: wr_fail(r, "illegal opcode");
   }
   /* as compile.c: an unknown segment is invalid before this is malformed */
-  if ((sub == 8 || sub == 9) && !m->has_datacount && idx < m->ndatas && !r->err)
+  if ((sub == FC_memory_init || sub == FC_data_drop) && !m->has_datacount && idx < m->ndatas && !r->err)
     wr_fail(r, "data count section required");
 }
 
@@ -38,7 +42,7 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
     uint8_t op = wr_u8(&r);
     switch (op) {
     case OP_block: case OP_loop: case OP_if:
-      if (r.p < r.end && (*r.p == 0x40 || wasm_is_valtype(*r.p))) r.p++;
+      if (r.p < r.end && (*r.p == WASM_BLOCKTYPE_EMPTY || wasm_is_valtype(*r.p))) r.p++;
       else if (wr_sleb(&r, 33) < 0 && !r.err)
         wr_fail(&r, "malformed block type");
       depth++;
@@ -91,10 +95,10 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
     }
     case OP_prefix_fc: fc(&r, m); break;
     default:
-      if (op >= 0x28 && op <= 0x3e) {
+      if (op >= OP_i32_load && op <= OP_i64_store32) { /* spec 5.4.6 */
         wr_u32(&r);
         wr_u32(&r);
-      } else if (!(op >= 0x45 && op <= 0xc4) && !r.err) {
+      } else if (!(op >= OP_i32_eqz && op <= OP_i64_extend32_s) && !r.err) {
         wr_fail(&r, "illegal opcode");
       }
     }

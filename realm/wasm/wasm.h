@@ -214,7 +214,8 @@ wasm_exec *wasm_exec_new(wasm_arena *a, const wasm_limits *lim);
  * Wasm instruction, and for work whose size is dynamic one per 8 bytes it
  * writes (memory.fill, memory.copy and memory.init per 8 bytes; table.fill,
  * table.copy and table.init per element; a call per local it zeroes) and
- * one per byte of new storage (memory.grow, table.grow). docs/wasm.md tells
+ * one per byte of new storage (memory.grow, table.grow; 8 per byte when a
+ * resize hook gives it: its time per byte is higher). docs/wasm.md tells
  * where charges are taken and what a unit costs. UINT64_MAX: unlimited
  * (and no debt).
  *

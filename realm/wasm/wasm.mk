@@ -84,7 +84,13 @@ $(BENCH_WASM)/realm/wasm/%.o: realm/wasm/%.c
 $(BENCH_WASM)/%.o: bench/wasm/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(BENCH_WASM_CFLAGS) -D_GNU_SOURCE -Irealm/wasm -c $< -o $@
+	$(Q)$(CC) $(BENCH_WASM_CFLAGS) -D_GNU_SOURCE -Irealm/wasm \
+	  -Itests/unit/support -c $< -o $@
+# fuelcost writes its module with the tests' writer.
+$(BENCH_WASM)/wasm_writer.o: tests/unit/support/wasm_writer.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(BENCH_WASM_CFLAGS) -c $< -o $@
 $(BENCH_WASM)/host: $(BENCH_WASM)/host.o $(BENCH_WASM)/cpubench.o \
                     $(BENCH_WASM_OBJS)
 	@$(if $(Q),echo "  LD  $@")
@@ -101,7 +107,8 @@ bench-wasm:
 	@$(MAKE) --no-print-directory $(BENCH_WASM)/host $(BENCH_WASM)/cpubench.wasm
 	@$(BENCH_WASM)/host $(BENCH_WASM)/cpubench.wasm $(BENCH_WASM_ITERATIONS)
 
-$(BENCH_WASM)/fuelcost: $(BENCH_WASM)/fuelcost.o $(BENCH_WASM_OBJS)
+$(BENCH_WASM)/fuelcost: $(BENCH_WASM)/fuelcost.o $(BENCH_WASM)/wasm_writer.o \
+                        $(BENCH_WASM_OBJS)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(CC) -o $@ $^
 bench-fuel: $(BENCH_WASM)/fuelcost

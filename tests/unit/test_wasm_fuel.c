@@ -31,46 +31,13 @@
 #include <unistd.h>
 
 #include "wasm.h"
+#include "wasm_writer.h"
 
 #define NOPS 600
 #define DATA 4096
 
-static uint8_t mod[DATA + 4096];
-static size_t modlen;
-
-static void byte(uint8_t b) { mod[modlen++] = b; }
-static void bytes(const uint8_t *b, size_t n) {
-  memcpy(mod + modlen, b, n);
-  modlen += n;
-}
-static void uleb(uint32_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    byte(v ? b | 0x80 : b);
-  } while (v);
-}
-#define BYTES(...)                                           \
-  do {                                                       \
-    static const uint8_t b_[] = {__VA_ARGS__};               \
-    bytes(b_, sizeof b_);                                    \
-  } while (0)
-
-/* A section or code entry whose size is filled in when it is closed (a
- * fixed 5-byte LEB128). */
-static size_t open_sized(void) {
-  modlen += 5;
-  return modlen - 5;
-}
-static void close_sized(size_t at) {
-  uint32_t n = (uint32_t)(modlen - at - 5);
-  for (int i = 0; i < 5; i++, n >>= 7)
-    mod[at + (size_t)i] = (uint8_t)((n & 0x7f) | (i < 4 ? 0x80 : 0));
-}
-static size_t section(uint8_t id) {
-  byte(id);
-  return open_sized();
-}
+static wasm_writer mod; /* the module build() writes */
+#define BYTES(...) WW_BYTES(&mod, __VA_ARGS__)
 
 static const char *const names[] = {"nops", "loopnops", "fill", "copy", "init",
   "tfill", "tcopy", "tgrow", "mgrow", "locals", "nolocals", "move"};
@@ -79,56 +46,57 @@ static const uint8_t types[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 2};
 #define NFUNCS (sizeof types)
 
 /* One function: its locals' bytes, then the body before its end. */
-#define FUNC(locals, ...)                                    \
-  do {                                                       \
-    size_t f_ = open_sized();                                \
-    BYTES locals;                                            \
-    BYTES(__VA_ARGS__);                                      \
-    byte(0x0b);                                              \
-    close_sized(f_);                                         \
+#define FUNC(locals, ...)                                                      \
+  do {                                                                         \
+    size_t f_ = ww_open(&mod);                                                 \
+    BYTES locals;                                                              \
+    BYTES(__VA_ARGS__);                                                        \
+    ww_byte(&mod, 0x0b);                                                       \
+    ww_close(&mod, f_);                                                        \
   } while (0)
 
 static void build(void) {
-  modlen = 0;
-  BYTES(0, 'a', 's', 'm', 1, 0, 0, 0);
-  size_t s = section(1);
+  ww_header(&mod);
+  size_t s = ww_section(&mod, 1);
   BYTES(3, 0x60, 1, 0x7f, 0, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7f, 0x7f, 0);
-  close_sized(s);
-  s = section(3);
-  uleb(NFUNCS);
-  bytes(types, NFUNCS);
-  close_sized(s);
-  s = section(4);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 3);
+  ww_uleb(&mod, NFUNCS);
+  ww_put(&mod, types, NFUNCS);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 4);
   BYTES(1, 0x70, 0, 0);
-  close_sized(s);
-  s = section(5);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 5);
   BYTES(1, 1, 2, 4);
-  close_sized(s);
-  s = section(7);
-  uleb(NFUNCS + 1);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 7);
+  ww_uleb(&mod, NFUNCS + 1);
   for (uint32_t i = 0; i < NFUNCS; i++) {
-    uleb((uint32_t)strlen(names[i]));
-    bytes((const uint8_t *)names[i], strlen(names[i]));
-    byte(0);
-    uleb(i);
+    ww_uleb(&mod, (uint32_t)strlen(names[i]));
+    ww_put(&mod, (const uint8_t *)names[i], strlen(names[i]));
+    ww_byte(&mod, 0);
+    ww_uleb(&mod, i);
   }
   BYTES(3, 'm', 'e', 'm', 2, 0);
-  close_sized(s);
-  s = section(12);
-  byte(1);
-  close_sized(s);
-  s = section(10);
-  uleb(NFUNCS);
-  size_t f = open_sized(); /* nops */
-  byte(0);
-  for (int i = 0; i < NOPS; i++) byte(0x01);
-  byte(0x0b);
-  close_sized(f);
-  f = open_sized(); /* loopnops */
+  ww_close(&mod, s);
+  s = ww_section(&mod, 12);
+  ww_byte(&mod, 1);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 10);
+  ww_uleb(&mod, NFUNCS);
+  size_t f = ww_open(&mod); /* nops */
+  ww_byte(&mod, 0);
+  for (int i = 0; i < NOPS; i++)
+    ww_byte(&mod, 0x01);
+  ww_byte(&mod, 0x0b);
+  ww_close(&mod, f);
+  f = ww_open(&mod); /* loopnops */
   BYTES(0, 0x03, 0x40);
-  for (int i = 0; i < NOPS; i++) byte(0x01);
+  for (int i = 0; i < NOPS; i++)
+    ww_byte(&mod, 0x01);
   BYTES(0x20, 0, 0x41, 1, 0x6b, 0x22, 0, 0x0d, 0, 0x0b, 0x0b);
-  close_sized(f);
+  ww_close(&mod, f);
   FUNC((0), 0x41, 0, 0x41, 42, 0x20, 0, 0xfc, 0x0b, 0);              /* fill */
   FUNC((0), 0x41, 0x80, 0x80, 0x04, 0x41, 0, 0x20, 0, 0xfc, 0x0a, 0, 0); /* copy */
   FUNC((0), 0x41, 0, 0x41, 0, 0x20, 0, 0xfc, 0x08, 0, 0);            /* init */
@@ -139,12 +107,13 @@ static void build(void) {
   FUNC((1, 0xe8, 0x07, 0x7f), 0x01);                                 /* locals */
   FUNC((0), 0x01);                                                   /* nolocals */
   FUNC((0), 0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 0x0a, 0, 0);            /* move */
-  close_sized(s);
-  s = section(11);
+  ww_close(&mod, s);
+  s = ww_section(&mod, 11);
   BYTES(1, 1);
-  uleb(DATA);
-  for (uint32_t i = 0; i < DATA; i++) byte((uint8_t)(i * 7 + 1));
-  close_sized(s);
+  ww_uleb(&mod, DATA);
+  for (uint32_t i = 0; i < DATA; i++)
+    ww_byte(&mod, (uint8_t)(i * 7 + 1));
+  ww_close(&mod, s);
 }
 
 typedef struct world {
@@ -157,15 +126,17 @@ typedef struct world {
   wasm_memory *memory;
 } world;
 
-static void world_init(world *w) {
+/* A world whose memory and table grow through resize (NULL: none). */
+static void world_init_with(world *w, wasm_resize_fn resize) {
   memset(w, 0, sizeof *w);
   build();
   w->mem = malloc(4 << 20);
   wasm_arena_init(&w->a, w->mem, 4 << 20);
   w->lim = wasm_default_limits;
-  w->lim.max_module_bytes = sizeof mod;
+  w->lim.max_module_bytes = (uint32_t)mod.n;
+  w->lim.resize = resize;
   wasm_error err;
-  w->m = wasm_module_load(mod, modlen, &w->a, &w->lim, &err);
+  w->m = wasm_module_load(mod.b, mod.n, &w->a, &w->lim, &err);
   if (!w->m) fail_msg("load: %s at %u: %s", err.section, err.offset, err.reason);
   w->x = wasm_exec_new(&w->a, &w->lim);
   assert_non_null(w->x);
@@ -174,6 +145,23 @@ static void world_init(world *w) {
   wasm_extern e;
   assert_true(wasm_instance_export(w->in, "mem", 3, &e));
   w->memory = e.u.memory;
+}
+
+static void world_init(world *w) { world_init_with(w, NULL); }
+
+/* A resize hook that hands out a static heap and never frees (the
+ * engine has no call that frees an instance's storage). */
+static _Alignas(16) uint8_t heap[1 << 20];
+static size_t heap_used;
+
+static void *bump_resize(void *env, void *old, size_t old_bytes,
+                         size_t new_bytes) {
+  (void)env;
+  if (new_bytes == 0 || new_bytes > sizeof heap - heap_used) return NULL;
+  uint8_t *p = heap + heap_used;
+  heap_used += (new_bytes + 15) & ~(size_t)15;
+  if (old) memcpy(p, old, old_bytes < new_bytes ? old_bytes : new_bytes);
+  return p;
 }
 
 static wasm_func *fn(world *w, const char *name) {
@@ -192,19 +180,30 @@ static uint64_t cost(world *w, const char *name, uint32_t arg) {
   return budget - wasm_exec_fuel(w->x);
 }
 
+/* Runs what x has suspended in slices of budget to its end. */
+static unsigned finish(world *w, uint64_t budget) {
+  unsigned n = 0;
+  wasm_status st = WASM_OUT_OF_FUEL;
+  while (st == WASM_OUT_OF_FUEL && n < 100000) {
+    wasm_exec_set_fuel(w->x, budget);
+    st = wasm_resume(w->x);
+    n++;
+  }
+  assert_int_equal(st, WASM_OK);
+  return n;
+}
+
 /* Runs name(arg) in slices of budget; returns the number of slices. */
-static unsigned slices(world *w, const char *name, uint32_t arg, uint64_t budget) {
+static unsigned slices(world *w, const char *name, uint32_t arg,
+                       uint64_t budget) {
   wasm_value a = {.i32 = arg};
   wasm_exec_set_fuel(w->x, budget);
   wasm_status s = wasm_call(w->x, fn(w, name), &a, 1);
-  unsigned n = 1;
-  while (s == WASM_OUT_OF_FUEL && n < 100000) {
-    wasm_exec_set_fuel(w->x, budget);
-    s = wasm_resume(w->x);
-    n++;
+  if (s != WASM_OUT_OF_FUEL) {
+    assert_int_equal(s, WASM_OK);
+    return 1;
   }
-  assert_int_equal(s, WASM_OK);
-  return n;
+  return 1 + finish(w, budget);
 }
 
 /* ---- tests ---- */
@@ -277,17 +276,34 @@ static void test_dynamic_charges(void **state) {
   free(w.mem);
 }
 
-/* Runs what x has suspended in slices of budget to its end. */
-static unsigned finish(world *w, uint64_t budget) {
-  unsigned n = 0;
-  wasm_status st = WASM_OUT_OF_FUEL;
-  while (st == WASM_OUT_OF_FUEL && n < 100000) {
-    wasm_exec_set_fuel(w->x, budget);
-    st = wasm_resume(w->x);
+/* Growth that a resize hook gives costs 8 units per byte of new storage
+ * (its time per byte is about 10 to 20 times an arithmetic unit's), growth
+ * without one 1 (test_dynamic_charges): a page is 8 * 65536 units, a table
+ * element 8 * 8. A grow that fails calls no hook and pays none. One grow's
+ * charge, far larger than a slice, is taken whole in debt: the call ends
+ * in its first slice and the next budgets pay the debt off. */
+static void test_growth_through_hook(void **state) {
+  (void)state;
+  world w;
+  heap_used = 0;
+  world_init_with(&w, bump_resize);
+  assert_int_equal(wasm_memory_pages(w.memory), 2);
+  assert_int_equal(cost(&w, "mgrow", 1) - cost(&w, "mgrow", 0), 8 * 65536);
+  assert_int_equal(cost(&w, "tgrow", 1000) - cost(&w, "tgrow", 0),
+                   8 * 1000 * 8);
+  assert_int_equal(cost(&w, "mgrow", 100) - cost(&w, "mgrow", 0), 0);
+  assert_int_equal(wasm_memory_pages(w.memory), 3);
+  uint64_t c = cost(&w, "mgrow", 0) + 8 * 65536;
+  assert_int_equal(slices(&w, "mgrow", 1, 1000), 1);
+  assert_int_equal(wasm_memory_pages(w.memory), 4);
+  assert_int_equal(wasm_exec_debt(w.x), c - 1000);
+  unsigned n = 1;
+  while (wasm_exec_debt(w.x)) {
+    wasm_exec_set_fuel(w.x, 1000);
     n++;
   }
-  assert_int_equal(st, WASM_OK);
-  return n;
+  assert_int_equal(n, (c + 999) / 1000);
+  free(w.mem);
 }
 
 /* A bulk instruction needs fuel left to start, and then does as much as
@@ -373,6 +389,7 @@ int main(void) {
     cmocka_unit_test(test_function_larger_than_slice),
     cmocka_unit_test(test_loop_larger_than_slice),
     cmocka_unit_test(test_dynamic_charges),
+    cmocka_unit_test(test_growth_through_hook),
     cmocka_unit_test(test_bulk_in_slices),
     cmocka_unit_test(test_bulk_trap_writes_nothing),
   };

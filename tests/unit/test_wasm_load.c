@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "wasm.h"
+#include "wasm_writer.h"
 
 extern uint64_t wasm_compile_work;
 
@@ -30,214 +31,179 @@ extern uint64_t wasm_compile_work;
 
 /* ---- assembling modules ---------------------------------------------------- */
 
-typedef struct buf {
-  uint8_t *b;
-  size_t n, cap;
-} buf;
-
-static void put(buf *m, const void *p, size_t n) {
-  if (m->n + n > m->cap) {
-    m->cap = (m->n + n) * 2;
-    m->b = realloc(m->b, m->cap);
-    assert_non_null(m->b);
-  }
-  memcpy(m->b + m->n, p, n);
-  m->n += n;
-}
-
-static void byte(buf *m, uint8_t v) { put(m, &v, 1); }
-
-static void bytes(buf *m, uint8_t v, size_t n) {
-  for (size_t i = 0; i < n; i++) byte(m, v);
-}
-
-static void uleb(buf *m, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    byte(m, b | (v ? 0x80 : 0));
-  } while (v);
-}
-
-/* A section: id, size, then s's bytes; s is emptied. */
-static void section(buf *m, uint8_t id, buf *s) {
-  byte(m, id);
-  uleb(m, s->n);
-  put(m, s->b, s->n);
-  s->n = 0;
-}
-
-static void header(buf *m) {
-  static const uint8_t h[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
-  m->n = 0;
-  put(m, h, 8);
-}
-
 /* (func (param i32 x np) (result i32 x nr)) */
-static void functype(buf *s, uint32_t np, uint32_t nr) {
-  byte(s, 0x60);
-  uleb(s, np);
-  bytes(s, I32, np);
-  uleb(s, nr);
-  bytes(s, I32, nr);
+static void functype(wasm_writer *s, uint32_t np, uint32_t nr) {
+  ww_byte(s, 0x60);
+  ww_uleb(s, np);
+  ww_repeat(s, I32, np);
+  ww_uleb(s, nr);
+  ww_repeat(s, I32, nr);
 }
 
 /* Type 0 is () -> (), type 1 () -> (i32 x results); one function of type
  * 0 with one i32 local and the body `code` (its final end added). */
-static void one_func(buf *m, uint32_t results, const buf *code) {
-  buf s = {0};
-  header(m);
-  uleb(&s, 2);
+static void one_func(wasm_writer *m, uint32_t results,
+                     const wasm_writer *code) {
+  wasm_writer s = {0};
+  ww_header(m);
+  ww_uleb(&s, 2);
   functype(&s, 0, 0);
   functype(&s, 0, results);
-  section(m, 1, &s);
-  uleb(&s, 1);
-  uleb(&s, 0);
-  section(m, 3, &s);
-  uleb(&s, 1);
-  uleb(&s, code->n + 4);
+  ww_section_from(m, 1, &s);
+  ww_uleb(&s, 1);
+  ww_uleb(&s, 0);
+  ww_section_from(m, 3, &s);
+  ww_uleb(&s, 1);
+  ww_uleb(&s, code->n + 4);
   static const uint8_t locals[3] = {1, 1, I32};
-  put(&s, locals, 3);
-  put(&s, code->b, code->n);
-  byte(&s, 0x0b);
-  section(m, 10, &s);
+  ww_put(&s, locals, 3);
+  ww_put(&s, code->b, code->n);
+  ww_byte(&s, 0x0b);
+  ww_section_from(m, 10, &s);
   free(s.b);
 }
 
 /* n functions of type `type` with empty bodies. */
-static void empty_funcs(buf *m, uint32_t n, uint32_t type, bool type_i) {
-  buf s = {0};
-  uleb(&s, n);
-  for (uint32_t i = 0; i < n; i++) uleb(&s, type_i ? i : type);
-  section(m, 3, &s);
-  uleb(&s, n);
+static void empty_funcs(wasm_writer *m, uint32_t n, uint32_t type,
+                        bool type_i) {
+  wasm_writer s = {0};
+  ww_uleb(&s, n);
+  for (uint32_t i = 0; i < n; i++)
+    ww_uleb(&s, type_i ? i : type);
+  ww_section_from(m, 3, &s);
+  ww_uleb(&s, n);
   for (uint32_t i = 0; i < n; i++) {
     static const uint8_t body[3] = {2, 0, 0x0b};
-    put(&s, body, 3);
+    ww_put(&s, body, 3);
   }
-  section(m, 10, &s);
+  ww_section_from(m, 10, &s);
   free(s.b);
 }
 
 /* ---- the shapes, each about `size` bytes ----------------------------------- */
 
 /* br_table with a target per byte into a block of `results` results. */
-static void br_table_arity(buf *m, size_t size, uint32_t results) {
-  buf c = {0};
+static void br_table_arity(wasm_writer *m, size_t size, uint32_t results) {
+  wasm_writer c = {0};
   uint32_t targets = (uint32_t)(size - results - 64);
   static const uint8_t pre[6] = {0x02, 1, 0x00, 0x41, 0, 0x0e};
-  put(&c, pre, 6);
-  uleb(&c, targets);
-  bytes(&c, 0, targets + 1);
-  byte(&c, 0x0b);
-  byte(&c, 0x00);
+  ww_put(&c, pre, 6);
+  ww_uleb(&c, targets);
+  ww_repeat(&c, 0, targets + 1);
+  ww_byte(&c, 0x0b);
+  ww_byte(&c, 0x00);
   one_func(m, results, &c);
   free(c.b);
 }
 
 /* A deep stack of lazy local.gets, then `what` (tee or empty blocks). */
-static void deep_stack(buf *m, size_t size, bool tees) {
-  buf c = {0};
+static void deep_stack(wasm_writer *m, size_t size, bool tees) {
+  wasm_writer c = {0};
   uint32_t depth = (uint32_t)(size / 16);
-  for (uint32_t i = 0; i < depth; i++) byte(&c, 0x20), byte(&c, 0);
+  for (uint32_t i = 0; i < depth; i++)
+    ww_byte(&c, 0x20), ww_byte(&c, 0);
   size_t rest = size - 2 * depth - 64;
   if (tees) {
-    for (size_t i = 0; i < rest / 2; i++) byte(&c, 0x22), byte(&c, 0);
+    for (size_t i = 0; i < rest / 2; i++)
+      ww_byte(&c, 0x22), ww_byte(&c, 0);
   } else {
-    for (size_t i = 0; i < rest / 3; i++) byte(&c, 0x02), byte(&c, 0x40), byte(&c, 0x0b);
+    for (size_t i = 0; i < rest / 3; i++)
+      ww_byte(&c, 0x02), ww_byte(&c, 0x40), ww_byte(&c, 0x0b);
   }
-  byte(&c, 0x00);
+  ww_byte(&c, 0x00);
   one_func(m, 0, &c);
   free(c.b);
 }
 
 /* n types and n functions, function i of type i. */
-static void many_types(buf *m, size_t size) {
-  buf s = {0};
+static void many_types(wasm_writer *m, size_t size) {
+  wasm_writer s = {0};
   uint32_t n = (uint32_t)(size / 10);
-  header(m);
-  uleb(&s, n);
+  ww_header(m);
+  ww_uleb(&s, n);
   for (uint32_t i = 0; i < n; i++) functype(&s, i % 2, 0);
-  section(m, 1, &s);
+  ww_section_from(m, 1, &s);
   empty_funcs(m, n, 0, true);
   free(s.b);
 }
 
 /* One type of `params` params beside many empty functions of type 1. */
-static void wide_type(buf *m, size_t size, uint32_t params) {
-  buf s = {0};
-  header(m);
-  uleb(&s, 2);
+static void wide_type(wasm_writer *m, size_t size, uint32_t params) {
+  wasm_writer s = {0};
+  ww_header(m);
+  ww_uleb(&s, 2);
   functype(&s, params, 0);
   functype(&s, 0, 0);
-  section(m, 1, &s);
+  ww_section_from(m, 1, &s);
   empty_funcs(m, (uint32_t)((size - params - 64) / 4), 1, false);
   free(s.b);
 }
 
 /* Calls of a function of `results` results, each dropped by unreachable. */
-static void call_results(buf *m, size_t size, uint32_t results) {
-  buf s = {0};
-  header(m);
-  uleb(&s, 2);
+static void call_results(wasm_writer *m, size_t size, uint32_t results) {
+  wasm_writer s = {0};
+  ww_header(m);
+  ww_uleb(&s, 2);
   functype(&s, 0, 0);
   functype(&s, 0, results);
-  section(m, 1, &s);
-  uleb(&s, 2);
-  uleb(&s, 0);
-  uleb(&s, 1);
-  section(m, 3, &s);
-  buf c = {0};
+  ww_section_from(m, 1, &s);
+  ww_uleb(&s, 2);
+  ww_uleb(&s, 0);
+  ww_uleb(&s, 1);
+  ww_section_from(m, 3, &s);
+  wasm_writer c = {0};
   for (size_t i = 0; i < (size - results - 64) / 3; i++)
-    byte(&c, 0x10), byte(&c, 1), byte(&c, 0x00);
-  uleb(&s, 2);
-  uleb(&s, c.n + 2);
-  byte(&s, 0);
-  put(&s, c.b, c.n);
-  byte(&s, 0x0b);
+    ww_byte(&c, 0x10), ww_byte(&c, 1), ww_byte(&c, 0x00);
+  ww_uleb(&s, 2);
+  ww_uleb(&s, c.n + 2);
+  ww_byte(&s, 0);
+  ww_put(&s, c.b, c.n);
+  ww_byte(&s, 0x0b);
   static const uint8_t trap[4] = {3, 0, 0x00, 0x0b};
-  put(&s, trap, 4);
-  section(m, 10, &s);
+  ww_put(&s, trap, 4);
+  ww_section_from(m, 10, &s);
   free(s.b);
   free(c.b);
 }
 
 /* Nested blocks of `results` results, a br_table naming each once; their
  * ends then pass the results out, each checked. */
-static void br_table_labels(buf *m, size_t size, uint32_t results) {
-  buf c = {0};
+static void br_table_labels(wasm_writer *m, size_t size, uint32_t results) {
+  wasm_writer c = {0};
   uint32_t n = (uint32_t)((size - results - 64) / 7);
-  for (uint32_t i = 0; i < n; i++) byte(&c, 0x02), byte(&c, 1);
+  for (uint32_t i = 0; i < n; i++)
+    ww_byte(&c, 0x02), ww_byte(&c, 1);
   static const uint8_t pre[4] = {0x00, 0x41, 0, 0x0e};
-  put(&c, pre, 4);
-  uleb(&c, n - 1);
-  for (uint32_t i = 0; i < n; i++) uleb(&c, i);
-  bytes(&c, 0x0b, n);
-  byte(&c, 0x00);
+  ww_put(&c, pre, 4);
+  ww_uleb(&c, n - 1);
+  for (uint32_t i = 0; i < n; i++)
+    ww_uleb(&c, i);
+  ww_repeat(&c, 0x0b, n);
+  ww_byte(&c, 0x00);
   one_func(m, results, &c);
   free(c.b);
 }
 
 /* Many functions, each declaring 50,000 locals in 4 bytes and reading
  * the last. */
-static void many_locals(buf *m, size_t size, uint32_t a) {
+static void many_locals(wasm_writer *m, size_t size, uint32_t a) {
   (void)a;
-  buf s = {0};
+  wasm_writer s = {0};
   uint32_t n = (uint32_t)((size - 64) / 12);
-  header(m);
-  uleb(&s, 1);
+  ww_header(m);
+  ww_uleb(&s, 1);
   functype(&s, 0, 0);
-  section(m, 1, &s);
-  uleb(&s, n);
-  bytes(&s, 0, n);
-  section(m, 3, &s);
-  uleb(&s, n);
+  ww_section_from(m, 1, &s);
+  ww_uleb(&s, n);
+  ww_repeat(&s, 0, n);
+  ww_section_from(m, 3, &s);
+  ww_uleb(&s, n);
   for (uint32_t i = 0; i < n; i++) {
     static const uint8_t body[11] = {11, 1, 0xd0, 0x86, 0x03, I32, 0x20, 0xcf, 0x86, 0x03, 0x1a};
-    put(&s, body, sizeof body);
-    byte(&s, 0x0b);
+    ww_put(&s, body, sizeof body);
+    ww_byte(&s, 0x0b);
   }
-  section(m, 10, &s);
+  ww_section_from(m, 10, &s);
   free(s.b);
 }
 
@@ -246,7 +212,7 @@ static void many_locals(buf *m, size_t size, uint32_t a) {
  * depend on the low k bits of the state alone, and the odd multiplier is
  * invertible, so the last byte fixes bits 0-7 and the byte before must
  * bring bits 8 and up to the target's. */
-static void colliding_exports(buf *m, size_t size, uint32_t a) {
+static void colliding_exports(wasm_writer *m, size_t size, uint32_t a) {
   (void)a;
   const uint32_t P = 16777619u, target = 0x2b5a3;
   uint32_t n = (uint32_t)((size - 64) / 8), cap = 16, k = 4;
@@ -254,7 +220,7 @@ static void colliding_exports(buf *m, size_t size, uint32_t a) {
   uint32_t mask = cap - 1, pinv = P; /* P^-1 mod 2^32 by Newton's method */
   for (int i = 0; i < 5; i++) pinv *= 2 - P * pinv;
   uint32_t u = (target * pinv) & mask; /* the state before the last byte ^ b */
-  buf s = {0}, e = {0};
+  wasm_writer s = {0}, e = {0};
   uint32_t count = 0;
   for (uint32_t p = 0; p < 128 * 128 && count < n; p++) {
     uint8_t name[4] = {(uint8_t)(p >> 7), (uint8_t)(p & 127), 0, 0};
@@ -269,26 +235,26 @@ static void colliding_exports(buf *m, size_t size, uint32_t a) {
       name[2] = (uint8_t)b1;
       name[3] = (uint8_t)b2;
       assert_int_equal(((h1 ^ b2) * P) & mask, target & mask);
-      byte(&e, 4);
-      put(&e, name, 4);
-      byte(&e, 0);
-      byte(&e, 0);
+      ww_byte(&e, 4);
+      ww_put(&e, name, 4);
+      ww_byte(&e, 0);
+      ww_byte(&e, 0);
       count++;
     }
   }
-  header(m);
-  uleb(&s, 1);
+  ww_header(m);
+  ww_uleb(&s, 1);
   functype(&s, 0, 0);
-  section(m, 1, &s);
-  uleb(&s, 1);
-  uleb(&s, 0);
-  section(m, 3, &s);
-  uleb(&s, count);
-  put(&s, e.b, e.n);
-  section(m, 7, &s);
+  ww_section_from(m, 1, &s);
+  ww_uleb(&s, 1);
+  ww_uleb(&s, 0);
+  ww_section_from(m, 3, &s);
+  ww_uleb(&s, count);
+  ww_put(&s, e.b, e.n);
+  ww_section_from(m, 7, &s);
   static const uint8_t code[4] = {1, 2, 0, 0x0b};
-  put(&s, code, 4);
-  section(m, 10, &s);
+  ww_put(&s, code, 4);
+  ww_section_from(m, 10, &s);
   free(s.b);
   free(e.b);
 }
@@ -299,7 +265,7 @@ static void colliding_exports(buf *m, size_t size, uint32_t a) {
 
 static uint8_t *arena_mem;
 
-static wasm_module *load(const buf *m, wasm_error *err) {
+static wasm_module *load(const wasm_writer *m, wasm_error *err) {
   static wasm_arena a;
   wasm_arena_init(&a, arena_mem, ARENA);
   wasm_limits lim = wasm_default_limits;
@@ -309,8 +275,9 @@ static wasm_module *load(const buf *m, wasm_error *err) {
 }
 
 /* The shape loads at both sizes, within the bound per byte. */
-static void loads_linearly(void (*shape)(buf *, size_t, uint32_t), uint32_t arity) {
-  buf m = {0};
+static void loads_linearly(void (*shape)(wasm_writer *, size_t, uint32_t),
+                           uint32_t arity) {
+  wasm_writer m = {0};
   for (size_t size = 64u << 10; size <= (128u << 10); size *= 2) {
     shape(&m, size, arity);
     wasm_error err;
@@ -324,8 +291,9 @@ static void loads_linearly(void (*shape)(buf *, size_t, uint32_t), uint32_t arit
   free(m.b);
 }
 
-static void refused_limit(void (*shape)(buf *, size_t, uint32_t), uint32_t arity) {
-  buf m = {0};
+static void refused_limit(void (*shape)(wasm_writer *, size_t, uint32_t),
+                          uint32_t arity) {
+  wasm_writer m = {0};
   shape(&m, 1u << 20, arity);
   assert_true(m.n <= (1u << 20));
   wasm_error err;
@@ -336,9 +304,18 @@ static void refused_limit(void (*shape)(buf *, size_t, uint32_t), uint32_t arity
   free(m.b);
 }
 
-static void tees(buf *m, size_t size, uint32_t a) { (void)a; deep_stack(m, size, true); }
-static void blocks(buf *m, size_t size, uint32_t a) { (void)a; deep_stack(m, size, false); }
-static void types(buf *m, size_t size, uint32_t a) { (void)a; many_types(m, size); }
+static void tees(wasm_writer *m, size_t size, uint32_t a) {
+  (void)a;
+  deep_stack(m, size, true);
+}
+static void blocks(wasm_writer *m, size_t size, uint32_t a) {
+  (void)a;
+  deep_stack(m, size, false);
+}
+static void types(wasm_writer *m, size_t size, uint32_t a) {
+  (void)a;
+  many_types(m, size);
+}
 
 static void test_br_table_arity(void **state) {
   (void)state;
@@ -394,7 +371,7 @@ static void test_colliding_exports(void **state) {
 static void test_many_locals(void **state) {
   (void)state;
   loads_linearly(many_locals, 0);
-  buf m = {0};
+  wasm_writer m = {0};
   many_locals(&m, 128u << 10, 0);
   wasm_error err;
   static wasm_arena a;
@@ -407,29 +384,31 @@ static void test_many_locals(void **state) {
 static void test_lazy_past_bound(void **state) {
   (void)state;
   const uint32_t n = 200;
-  buf m = {0}, s = {0}, c = {0};
-  header(&m);
-  uleb(&s, 1);
+  wasm_writer m = {0}, s = {0}, c = {0};
+  ww_header(&m);
+  ww_uleb(&s, 1);
   functype(&s, 1, 1);
-  section(&m, 1, &s);
-  uleb(&s, 1);
-  uleb(&s, 0);
-  section(&m, 3, &s);
-  uleb(&s, 1);
-  byte(&s, 1);
-  byte(&s, 'f');
-  byte(&s, 0);
-  byte(&s, 0);
-  section(&m, 7, &s);
-  for (uint32_t i = 0; i < n; i++) byte(&c, 0x20), byte(&c, 0);
-  byte(&c, 0x41), byte(&c, 7), byte(&c, 0x21), byte(&c, 0);
-  for (uint32_t i = 1; i < n; i++) byte(&c, 0x6a);
-  byte(&c, 0x20), byte(&c, 0), byte(&c, 0x6a), byte(&c, 0x0b);
-  uleb(&s, 1);
-  uleb(&s, c.n + 1);
-  byte(&s, 0);
-  put(&s, c.b, c.n);
-  section(&m, 10, &s);
+  ww_section_from(&m, 1, &s);
+  ww_uleb(&s, 1);
+  ww_uleb(&s, 0);
+  ww_section_from(&m, 3, &s);
+  ww_uleb(&s, 1);
+  ww_byte(&s, 1);
+  ww_byte(&s, 'f');
+  ww_byte(&s, 0);
+  ww_byte(&s, 0);
+  ww_section_from(&m, 7, &s);
+  for (uint32_t i = 0; i < n; i++)
+    ww_byte(&c, 0x20), ww_byte(&c, 0);
+  ww_byte(&c, 0x41), ww_byte(&c, 7), ww_byte(&c, 0x21), ww_byte(&c, 0);
+  for (uint32_t i = 1; i < n; i++)
+    ww_byte(&c, 0x6a);
+  ww_byte(&c, 0x20), ww_byte(&c, 0), ww_byte(&c, 0x6a), ww_byte(&c, 0x0b);
+  ww_uleb(&s, 1);
+  ww_uleb(&s, c.n + 1);
+  ww_byte(&s, 0);
+  ww_put(&s, c.b, c.n);
+  ww_section_from(&m, 10, &s);
 
   wasm_error err;
   static wasm_arena a;
