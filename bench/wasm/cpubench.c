@@ -26,7 +26,8 @@ __attribute__((no_builtin("memset"))) void *memset(void *d, int c, size_t n) {
     *p++ = (uint8_t)c;
   return d;
 }
-__attribute__((no_builtin("memcpy"))) void *memcpy(void *d, const void *s, size_t n) {
+__attribute__((no_builtin("memcpy"))) void *memcpy(void *d, const void *s,
+                                                   size_t n) {
   uint8_t *p = d;
   const uint8_t *q = s;
   while (n--)
@@ -159,7 +160,8 @@ static void insertion(uint32_t *a, int n) {
 static void quicksort(uint32_t *a, int n) {
   while (n > 16) {
     uint32_t x = a[0], y = a[n / 2], z = a[n - 1]; /* median of three */
-    uint32_t p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+    uint32_t p =
+        x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
     int i = 0, j = n - 1;
     for (;;) {
       while (a[i] < p)
@@ -214,12 +216,31 @@ static uint32_t lexer(void) {
     case S_SPACE:
     again:
       switch (c) {
-      case '0': state = S_HEX; value = 0; break;
-      case '7': case '9': state = S_NUMBER; value = c - '0'; break;
-      case '"': state = S_STRING; strings++; break;
-      case '#': case ';': state = S_COMMENT; comments++; break;
-      case ' ': case '\n': break;
-      default: state = S_WORD; words++; break;
+      case '0':
+        state = S_HEX;
+        value = 0;
+        break;
+      case '7':
+      case '9':
+        state = S_NUMBER;
+        value = c - '0';
+        break;
+      case '"':
+        state = S_STRING;
+        strings++;
+        break;
+      case '#':
+      case ';':
+        state = S_COMMENT;
+        comments++;
+        break;
+      case ' ':
+      case '\n':
+        break;
+      default:
+        state = S_WORD;
+        words++;
+        break;
       }
       break;
     case S_WORD:
@@ -231,7 +252,8 @@ static uint32_t lexer(void) {
     case S_NUMBER:
     case S_HEX:
       if (c >= '0' && c <= '9') {
-        value = state == S_HEX ? value * 16 + (c - '0') : value * 10 + (c - '0');
+        value =
+            state == S_HEX ? value * 16 + (c - '0') : value * 10 + (c - '0');
       } else if (state == S_HEX && (c == 'a' || c == 'b')) {
         value = value * 16 + (c - 'a' + 10);
       } else {

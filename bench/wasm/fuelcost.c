@@ -20,11 +20,11 @@
 
 #define ARENA_BYTES (64u << 20)
 #define BUDGET 1000000000000000ull
-#define MEM_PAGES 1024u         /* 64 MiB grown by the "memory.grow" row */
-#define BULK (16u << 20)        /* bytes per memory.fill/copy */
-#define DATA (256u << 10)       /* bytes of the passive data segment */
-#define TABLE (1u << 20)        /* elements per table.fill/copy */
-#define LOCALS 16000u           /* locals of the function "locals" */
+#define MEM_PAGES 1024u   /* 64 MiB grown by the "memory.grow" row */
+#define BULK (16u << 20)  /* bytes per memory.fill/copy */
+#define DATA (256u << 10) /* bytes of the passive data segment */
+#define TABLE (1u << 20)  /* elements per table.fill/copy */
+#define LOCALS 16000u     /* locals of the function "locals" */
 
 /* ---- a module, written byte by byte ------------------------------------- */
 
@@ -50,11 +50,11 @@ static wasm_writer mod; /* the module build() writes */
 
 enum { T_I_I, T_II, T_V };
 static const char *const names[] = {
-  "arith", "grow", "fill", "copy", "init", "locals", "call_locals",
-  "table_grow", "table_fill", "table_copy",
+    "arith",  "grow",        "fill",       "copy",       "init",
+    "locals", "call_locals", "table_grow", "table_fill", "table_copy",
 };
-static const uint8_t types[] = {T_I_I, T_I_I, T_II, T_II, T_II, T_V, T_II,
-                                T_I_I, T_II, T_II};
+static const uint8_t types[] = {T_I_I, T_I_I, T_II,  T_II, T_II,
+                                T_V,   T_II,  T_I_I, T_II, T_II};
 #define NFUNCS (sizeof types)
 
 static void build(void) {

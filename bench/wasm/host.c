@@ -107,7 +107,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench-wasm: wasm_exec_new: arena full\n");
     return 1;
   }
-  wasm_instance *in = wasm_instantiate(m, &arena, &lim, no_imports, NULL, x, &err);
+  wasm_instance *in =
+      wasm_instantiate(m, &arena, &lim, no_imports, NULL, x, &err);
   if (!in)
     fail("instantiate", &err);
   wasm_extern ex;
@@ -147,7 +148,8 @@ int main(int argc, char **argv) {
   printf("  ratio   %9.1f x slower than native\n", wasm / native);
   printf("  arena   %9zu bytes used\n", arena.used);
   if (wasm_sum != native_sum) {
-    printf("  checksum MISMATCH: native %08x, wasm %08x\n", native_sum, wasm_sum);
+    printf("  checksum MISMATCH: native %08x, wasm %08x\n", native_sum,
+           wasm_sum);
     return 1;
   }
   printf("  checksum %08x (both)\n", native_sum);

@@ -3,13 +3,13 @@
 #include "internal.h"
 
 const wasm_limits wasm_default_limits = {
-  .max_module_bytes = 1u << 20,
-  .max_pages = 16,
-  .max_table_size = 4096,
-  .max_call_depth = 512,
-  .max_stack_slots = 16384,
-  .resize = NULL,
-  .resize_env = NULL,
+    .max_module_bytes = 1u << 20,
+    .max_pages = 16,
+    .max_table_size = 4096,
+    .max_call_depth = 512,
+    .max_stack_slots = 16384,
+    .resize = NULL,
+    .resize_env = NULL,
 };
 
 void wasm_arena_init(wasm_arena *a, void *mem, size_t size) {

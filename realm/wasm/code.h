@@ -58,19 +58,19 @@ enum wasm_iop {
   IOP_EXIT,             /* []: the trampoline's end, back to the embedder */
   /* Conditional branches: br_if and if (on an i32), and compile.c's
    * peephole of eqz then br_if/if (on either width). */
-  IOP_BR_EQZ32,         /* [a off]: branch if a == 0 */
+  IOP_BR_EQZ32, /* [a off]: branch if a == 0 */
   IOP_BR_EQZ64,
-  IOP_BR_NEZ32,         /* [a off]: branch if a != 0 */
+  IOP_BR_NEZ32, /* [a off]: branch if a != 0 */
   IOP_BR_NEZ64,
-  IOP_BR_EQZ32_BACK,    /* the four above, back to a loop: [a off n] */
+  IOP_BR_EQZ32_BACK, /* the four above, back to a loop: [a off n] */
   IOP_BR_EQZ64_BACK,
   IOP_BR_NEZ32_BACK,
   IOP_BR_NEZ64_BACK,
   /* The bases below, + (opc - IOP_FORM_BASE): */
-  IOP_IMM = 0x140,      /* binary op with an immediate [a imm dst] */
-  IOP_BR = 0x190,       /* compare and branch [a b off] */
-  IOP_BRI = 0x1b0,      /* compare with immediate and branch [a imm off] */
-  IOP_BR_BACK = 0x1d0,  /* IOP_BR, IOP_BRI back to a loop: [a b off n] */
+  IOP_IMM = 0x140,     /* binary op with an immediate [a imm dst] */
+  IOP_BR = 0x190,      /* compare and branch [a b off] */
+  IOP_BRI = 0x1b0,     /* compare with immediate and branch [a imm off] */
+  IOP_BR_BACK = 0x1d0, /* IOP_BR, IOP_BRI back to a loop: [a b off n] */
   IOP_BRI_BACK = 0x1f0,
   IOP_COUNT = 0x210
 };

@@ -16,43 +16,85 @@ static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
   uint32_t x;
   switch (opc) {
   case OP_unreachable:
-    if (!dead(c)) op(c, IOP_UNREACHABLE);
+    if (!dead(c))
+      op(c, IOP_UNREACHABLE);
     set_unreachable(c);
     break;
-  case OP_nop: break;
-  case OP_block: case OP_loop: case OP_if: wasm_cc_enter(c, opc); break;
-  case OP_else: wasm_cc_else(c); break;
-  case OP_end: return wasm_cc_end(c);
-  case OP_br: x = wr_u32(&c->r); if (!c->r.err) wasm_cc_br(c, x); break;
-  case OP_br_if: x = wr_u32(&c->r); if (!c->r.err) wasm_cc_br_if(c, x); break;
-  case OP_br_table: wasm_cc_br_table(c); break;
-  case OP_return: wasm_cc_return(c); break;
-  case OP_call: wasm_cc_call(c); break;
-  case OP_call_indirect: wasm_cc_call_indirect(c); break;
-  case OP_drop: pop_raw(c, T_ANY); break;
-  case OP_select: wasm_cc_select(c, false); break;
-  case OP_select_t: wasm_cc_select(c, true); break;
+  case OP_nop:
+    break;
+  case OP_block:
+  case OP_loop:
+  case OP_if:
+    wasm_cc_enter(c, opc);
+    break;
+  case OP_else:
+    wasm_cc_else(c);
+    break;
+  case OP_end:
+    return wasm_cc_end(c);
+  case OP_br:
+    x = wr_u32(&c->r);
+    if (!c->r.err)
+      wasm_cc_br(c, x);
+    break;
+  case OP_br_if:
+    x = wr_u32(&c->r);
+    if (!c->r.err)
+      wasm_cc_br_if(c, x);
+    break;
+  case OP_br_table:
+    wasm_cc_br_table(c);
+    break;
+  case OP_return:
+    wasm_cc_return(c);
+    break;
+  case OP_call:
+    wasm_cc_call(c);
+    break;
+  case OP_call_indirect:
+    wasm_cc_call_indirect(c);
+    break;
+  case OP_drop:
+    pop_raw(c, T_ANY);
+    break;
+  case OP_select:
+    wasm_cc_select(c, false);
+    break;
+  case OP_select_t:
+    wasm_cc_select(c, true);
+    break;
   case OP_local_get: {
     x = wr_u32(&c->r);
-    if (c->r.err) break;
+    if (c->r.err)
+      break;
     uint8_t t = wasm_cc_local_type(c, x);
-    if (failed(c)) break;
+    if (failed(c))
+      break;
     operand *v = push(c, t);
     v->loc = x;
     break;
   }
-  case OP_local_set: case OP_local_tee:
+  case OP_local_set:
+  case OP_local_tee:
     x = wr_u32(&c->r);
-    if (!c->r.err) wasm_cc_set_local(c, x, opc == OP_local_tee, prev_dst);
+    if (!c->r.err)
+      wasm_cc_set_local(c, x, opc == OP_local_tee, prev_dst);
     break;
-  case OP_global_get: wasm_cc_global(c, false); break;
-  case OP_global_set: wasm_cc_global(c, true); break;
-  case OP_table_get: case OP_table_set: {
-    if (!wasm_cc_table_idx(c, &x)) break;
+  case OP_global_get:
+    wasm_cc_global(c, false);
+    break;
+  case OP_global_set:
+    wasm_cc_global(c, true);
+    break;
+  case OP_table_get:
+  case OP_table_set: {
+    if (!wasm_cc_table_idx(c, &x))
+      break;
     uint8_t in[2] = {WASM_I32, c->m->tables[x].elem};
     if (opc == OP_table_get)
       wasm_cc_emit_n(c, IOP_TABLE_GET, 1, &x, 1, in, in[1]);
-    else wasm_cc_emit_n(c, IOP_TABLE_SET, 1, &x, 2, in, 0);
+    else
+      wasm_cc_emit_n(c, IOP_TABLE_SET, 1, &x, 2, in, 0);
     break;
   }
   case OP_memory_size:
@@ -65,7 +107,8 @@ static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
       wasm_cc_emit_n(c, OP_memory_grow, 0, NULL, 1, &in, WASM_I32);
     break;
   }
-  case OP_i32_const: case OP_f32_const: {
+  case OP_i32_const:
+  case OP_f32_const: {
     uint32_t v =
         opc == OP_i32_const ? (uint32_t)wr_s32(&c->r) : wr_fixed32(&c->r);
     operand *r = push(c, opc == OP_i32_const ? WASM_I32 : WASM_F32);
@@ -73,7 +116,8 @@ static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
     r->k = v;
     break;
   }
-  case OP_i64_const: case OP_f64_const: {
+  case OP_i64_const:
+  case OP_f64_const: {
     uint64_t v =
         opc == OP_i64_const ? (uint64_t)wr_s64(&c->r) : wr_fixed64(&c->r);
     operand *r = push(c, opc == OP_i64_const ? WASM_I64 : WASM_F64);
@@ -96,7 +140,8 @@ static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
   }
   case OP_ref_null: {
     uint8_t t = wr_u8(&c->r);
-    if (c->r.err) break;
+    if (c->r.err)
+      break;
     if (!wasm_is_reftype(t)) {
       wr_fail(&c->r, "malformed reference type");
       break;
@@ -113,7 +158,8 @@ static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
       break;
     }
     operand *r = push(c, WASM_I32);
-    if (failed(c) || dead(c)) break;
+    if (failed(c) || dead(c))
+      break;
     op(c, OP_i64_eqz); /* i64.eqz: null is 0 */
     cell(c, v.loc);
     dst(c, r);
@@ -121,7 +167,8 @@ static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
   }
   case OP_ref_func:
     x = wr_u32(&c->r);
-    if (c->r.err) break;
+    if (c->r.err)
+      break;
     if (x >= c->m->nfuncs) {
       bad(c, "unknown function");
       break;
@@ -132,12 +179,15 @@ static bool instr(compiler *c, uint8_t opc, uint32_t prev_dst) {
     }
     wasm_cc_emit_n(c, IOP_REF_FUNC, 1, &x, 0, NULL, WASM_FUNCREF);
     break;
-  case OP_prefix_fc: wasm_cc_fc(c); break;
+  case OP_prefix_fc:
+    wasm_cc_fc(c);
+    break;
   default:
     if (opc >= OP_i32_load && opc <= OP_i64_store32) { /* spec 5.4.6 */
       wasm_cc_load_store(c, opc);
     } else if (opc >= OP_i32_eqz && opc <= OP_i64_extend32_s) { /* 5.4.7 */
-      if (wasm_cc_imm_form(c, opc)) break;
+      if (wasm_cc_imm_form(c, opc))
+        break;
       uint8_t in, out, in2;
       ops_numeric(opc, &in, &out, &in2);
       uint8_t ins[2] = {in, in};
@@ -227,8 +277,10 @@ bool wasm_compile(wasm_module *m, uint32_t defidx, wasm_arena *a,
     WORK(1);
     done = instr(&c, opc, prev);
   }
-  if (done && !wr_done(&c.r)) wr_fail(&c.r, "section size mismatch");
-  if (!failed(&c) && c.maxvs > MAX_DEPTH - 1) c.full = true;
+  if (done && !wr_done(&c.r))
+    wr_fail(&c.r, "section size mismatch");
+  if (!failed(&c) && c.maxvs > MAX_DEPTH - 1)
+    c.full = true;
 
   if (failed(&c)) {
     a->used = mark;

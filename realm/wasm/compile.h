@@ -42,19 +42,19 @@ typedef struct operand {
 } operand;
 
 typedef struct ctrl {
-  uint8_t op; /* 0 function, OP_block, OP_loop, OP_if, OP_else */
+  uint8_t op;       /* 0 function, OP_block, OP_loop, OP_if, OP_else */
   bool unreachable; /* the stack is polymorphic (spec: "unreachable") */
   bool dead_in;     /* the code around it cannot run: emit nothing */
-  uint32_t height; /* operand stack height below the params */
+  uint32_t height;  /* operand stack height below the params */
   uint32_t nparams, nresults;
   const uint8_t *params, *results;
-  uint32_t start;     /* loop: the cell branches go to */
+  uint32_t start;      /* loop: the cell branches go to */
   uint32_t fuel_chain; /* loop: the fuel cells of branches back to it, +1 */
   uint32_t fuel_from;  /* loop: instructions before it */
-  uint32_t patch;     /* forward branch sites to patch at end, chained, +1 */
-  uint32_t else_site; /* if: the BR_EQZ32 offset cell, +1 */
-  uint32_t table_at;  /* br_table: the instruction that last took it (ninstr) */
-  uint32_t table_to;  /* and where its targets go: 0 not known yet, 1 the
+  uint32_t patch;      /* forward branch sites to patch at end, chained, +1 */
+  uint32_t else_site;  /* if: the BR_EQZ32 offset cell, +1 */
+  uint32_t table_at; /* br_table: the instruction that last took it (ninstr) */
+  uint32_t table_to; /* and where its targets go: 0 not known yet, 1 the
                          label itself, 2 a stub to emit, else its cell +3 */
 } ctrl;
 
@@ -72,9 +72,9 @@ typedef struct compiler {
   wasm_reader r;
   wasm_error *err;
   bool invalid;
-  uint32_t op_offset; /* of the instruction being compiled */
+  uint32_t op_offset;  /* of the instruction being compiled */
   uint32_t stack_base; /* params + locals: the operand stack's first slot */
-  local_run *locals;  /* the declarations, for wasm_cc_local_type */
+  local_run *locals;   /* the declarations, for wasm_cc_local_type */
   uint32_t nlocal_runs;
   operand *vs;
   uint32_t nvs, capvs, maxvs;
@@ -92,8 +92,6 @@ typedef struct compiler {
   uint32_t ninstr;
   const void *const *handlers; /* interp.c's, by internal op */
 } compiler;
-
-
 
 static inline bool bad(compiler *c, const char *why) {
   if (!c->invalid && !c->r.err) {
@@ -139,7 +137,8 @@ static inline void imm64(compiler *c, uint64_t v) {
 }
 
 static inline void copy(compiler *c, uint32_t src, uint32_t dst) {
-  if (src == dst) return;
+  if (src == dst)
+    return;
   op(c, IOP_COPY);
   cell(c, src);
   cell(c, dst);
@@ -151,14 +150,18 @@ static inline void emit_const(compiler *c, uint8_t t, uint64_t k,
                               uint32_t dst) {
   op(c, is_32(t) ? OP_i32_const : OP_i64_const);
   cell(c, dst);
-  if (is_32(t)) cell(c, (uint32_t)k);
-  else imm64(c, k);
+  if (is_32(t))
+    cell(c, (uint32_t)k);
+  else
+    imm64(c, k);
 }
 
 /* Put value v in slot dst. */
 static inline void move(compiler *c, const operand *v, uint32_t dst) {
-  if (v->is_const) emit_const(c, v->type, v->k, dst);
-  else copy(c, v->loc, dst);
+  if (v->is_const)
+    emit_const(c, v->type, v->k, dst);
+  else
+    copy(c, v->loc, dst);
 }
 
 /* ---- the operand stack --------------------------------------------------- */
@@ -171,7 +174,8 @@ static inline uint32_t canon(const compiler *c, uint32_t depth) {
 static inline void settle(compiler *c, uint32_t i) {
   uint32_t own = canon(c, i);
   if (c->vs[i].is_const || c->vs[i].loc != own) {
-    if (!dead(c)) move(c, &c->vs[i], own);
+    if (!dead(c))
+      move(c, &c->vs[i], own);
     c->vs[i].loc = own;
     c->vs[i].is_const = false;
   }
@@ -184,7 +188,8 @@ static inline uint32_t unsettled(const compiler *c) {
 
 static inline void settle_all(compiler *c) {
   WORK(c->nvs - unsettled(c));
-  for (uint32_t i = unsettled(c); i < c->nvs; i++) settle(c, i);
+  for (uint32_t i = unsettled(c); i < c->nvs; i++)
+    settle(c, i);
   c->settled = c->nvs;
 }
 
@@ -196,15 +201,18 @@ static inline operand *push(compiler *c, uint8_t t) {
     c->full = true;
     c->nvs = 0; /* keep going harmlessly until the caller sees `full` */
   }
-  if (c->nvs - unsettled(c) >= LAZY_MAX) settle_all(c);
-  if (c->settled > c->nvs) c->settled = c->nvs;
+  if (c->nvs - unsettled(c) >= LAZY_MAX)
+    settle_all(c);
+  if (c->settled > c->nvs)
+    c->settled = c->nvs;
   operand *v = &c->vs[c->nvs];
   v->type = t;
   v->is_const = false;
   v->loc = canon(c, c->nvs);
   v->k = 0;
   c->nvs++;
-  if (c->nvs > c->maxvs) c->maxvs = c->nvs;
+  if (c->nvs > c->maxvs)
+    c->maxvs = c->nvs;
   return v;
 }
 
@@ -220,8 +228,10 @@ static inline bool push_n(compiler *c, uint32_t n, const uint8_t *t) {
   for (uint32_t i = 0; i < n; i++)
     c->vs[c->nvs + i] = (operand){t[i], false, canon(c, c->nvs + i), 0};
   c->nvs += n;
-  if (c->nvs > c->maxvs) c->maxvs = c->nvs;
-  if (clean) c->settled = c->nvs;
+  if (c->nvs > c->maxvs)
+    c->maxvs = c->nvs;
+  if (clean)
+    c->settled = c->nvs;
   return true;
 }
 
@@ -229,7 +239,8 @@ static inline bool push_n(compiler *c, uint32_t n, const uint8_t *t) {
 static inline operand pop_raw(compiler *c, uint8_t expect) {
   ctrl *f = &c->cs[c->ncs - 1];
   if (c->nvs == f->height) {
-    if (!f->unreachable) bad(c, "type mismatch");
+    if (!f->unreachable)
+      bad(c, "type mismatch");
     return (operand){T_ANY, false, canon(c, c->nvs), 0};
   }
   operand v = c->vs[--c->nvs];
@@ -243,7 +254,8 @@ static inline operand pop(compiler *c, uint8_t expect) {
   operand v = pop_raw(c, expect);
   if (v.is_const) {
     v.loc = canon(c, c->nvs);
-    if (!dead(c)) emit_const(c, v.type, v.k, v.loc);
+    if (!dead(c))
+      emit_const(c, v.type, v.k, v.loc);
     v.is_const = false;
   }
   return v;
@@ -253,21 +265,24 @@ static inline operand pop(compiler *c, uint8_t expect) {
 static inline void settle_local(compiler *c, uint32_t x) {
   WORK(c->nvs - unsettled(c));
   for (uint32_t i = unsettled(c); i < c->nvs; i++)
-    if (!c->vs[i].is_const && c->vs[i].loc == x) settle(c, i);
+    if (!c->vs[i].is_const && c->vs[i].loc == x)
+      settle(c, i);
 }
 
 static inline bool lazy_refs(const compiler *c, uint32_t x, uint32_t below) {
   uint32_t from = c->settled < below ? c->settled : below;
   WORK(below - from);
   for (uint32_t i = from; i < below; i++)
-    if (!c->vs[i].is_const && c->vs[i].loc == x) return true;
+    if (!c->vs[i].is_const && c->vs[i].loc == x)
+      return true;
   return false;
 }
 
 /* The result slot of a value-producing instruction: emit it and remember the
  * cell so that a following local.set can retarget it. */
 static inline void dst(compiler *c, const operand *v) {
-  if (dead(c)) return;
+  if (dead(c))
+    return;
   c->last_dst = c->ncode + 1;
   cell(c, v->loc);
 }

@@ -11,12 +11,18 @@ static const uint8_t vt_one[6][1] = {{WASM_I32},     {WASM_I64},
 
 static const uint8_t *single(uint8_t t) {
   switch (t) {
-  case WASM_I32: return vt_one[0];
-  case WASM_I64: return vt_one[1];
-  case WASM_F32: return vt_one[2];
-  case WASM_F64: return vt_one[3];
-  case WASM_FUNCREF: return vt_one[4];
-  default: return vt_one[5];
+  case WASM_I32:
+    return vt_one[0];
+  case WASM_I64:
+    return vt_one[1];
+  case WASM_F32:
+    return vt_one[2];
+  case WASM_F64:
+    return vt_one[3];
+  case WASM_FUNCREF:
+    return vt_one[4];
+  default:
+    return vt_one[5];
   }
 }
 
@@ -47,10 +53,10 @@ void wasm_cc_push_ctrl(compiler *c, uint8_t opc, uint32_t np, const uint8_t *p,
                (c->cs[c->ncs - 2].unreachable || c->cs[c->ncs - 2].dead_in);
 }
 
-
 /* A branch site at cell `site` to label f: loops are known, the rest wait. */
 static void branch_to(compiler *c, ctrl *f, uint32_t site) {
-  if (c->full) return;
+  if (c->full)
+    return;
   if (f->op == OP_loop) {
     c->code[site] = (uintptr_t)((intptr_t)f->start - (intptr_t)site);
   } else {
@@ -72,7 +78,8 @@ static bool needs_moves(const compiler *c, const ctrl *f, uint32_t n) {
   WORK(n);
   for (uint32_t i = 0; i < n; i++) {
     const operand *v = &c->vs[c->nvs - n + i];
-    if (v->is_const || v->loc != canon(c, f->height + i)) return true;
+    if (v->is_const || v->loc != canon(c, f->height + i))
+      return true;
   }
   return false;
 }
@@ -90,7 +97,8 @@ static void moves(compiler *c, const ctrl *f, uint32_t n) {
 void wasm_cc_fuel_cell(compiler *c, ctrl *f) {
   uint32_t site = c->ncode;
   cell(c, f->fuel_chain);
-  if (!c->full) f->fuel_chain = site + 1;
+  if (!c->full)
+    f->fuel_chain = site + 1;
 }
 
 static void jump_to(compiler *c, ctrl *f) {
@@ -98,7 +106,8 @@ static void jump_to(compiler *c, ctrl *f) {
   uint32_t site = c->ncode;
   cell(c, 0);
   branch_to(c, f, site);
-  if (f->op == OP_loop) wasm_cc_fuel_cell(c, f);
+  if (f->op == OP_loop)
+    wasm_cc_fuel_cell(c, f);
 }
 
 /* Check that the top n values have types t (a polymorphic stack supplies
@@ -122,7 +131,8 @@ static void check_top(compiler *c, uint32_t n, const uint8_t *t, bool keep) {
     bad(c, "type mismatch");
     return;
   }
-  if (!keep) return;
+  if (!keep)
+    return;
   uint32_t base = c->nvs - real, fresh = n - real;
   if (fresh) { /* only where the stack is polymorphic: nothing is emitted */
     if (c->capvs - base < n) {
@@ -133,11 +143,14 @@ static void check_top(compiler *c, uint32_t n, const uint8_t *t, bool keep) {
                       (size_t)real * sizeof(operand));
     for (uint32_t i = 0; i < fresh; i++)
       c->vs[base + i] = (operand){t[i], false, canon(c, base + i), 0};
-    if (c->settled > base) c->settled = base;
+    if (c->settled > base)
+      c->settled = base;
     c->nvs = base + n;
-    if (c->nvs > c->maxvs) c->maxvs = c->nvs;
+    if (c->nvs > c->maxvs)
+      c->maxvs = c->nvs;
   }
-  for (uint32_t i = 0; i < n; i++) c->vs[c->nvs - n + i].type = t[i];
+  for (uint32_t i = 0; i < n; i++)
+    c->vs[c->nvs - n + i].type = t[i];
 }
 
 static ctrl *label(compiler *c, uint32_t depth) {
@@ -151,7 +164,8 @@ static ctrl *label(compiler *c, uint32_t depth) {
 /* The block type: empty, one value type, or a type index (s33). */
 static bool blocktype(compiler *c, uint32_t *np, const uint8_t **p,
                       uint32_t *nr, const uint8_t **r) {
-  if (c->r.p < c->r.end && (*c->r.p == WASM_BLOCKTYPE_EMPTY || wasm_is_valtype(*c->r.p))) {
+  if (c->r.p < c->r.end &&
+      (*c->r.p == WASM_BLOCKTYPE_EMPTY || wasm_is_valtype(*c->r.p))) {
     uint8_t b = *c->r.p++;
     *np = 0;
     *p = NULL;
@@ -160,12 +174,14 @@ static bool blocktype(compiler *c, uint32_t *np, const uint8_t **p,
     return true;
   }
   int64_t x = wr_sleb(&c->r, 33);
-  if (c->r.err) return false;
+  if (c->r.err)
+    return false;
   if (x < 0) {
     wr_fail(&c->r, "malformed block type");
     return false;
   }
-  if ((uint64_t)x >= c->m->ntypes) return bad(c, "unknown type");
+  if ((uint64_t)x >= c->m->ntypes)
+    return bad(c, "unknown type");
   const wasm_functype *t = &c->m->types[x];
   *np = t->nparams;
   *p = t->params;
@@ -177,13 +193,17 @@ static bool blocktype(compiler *c, uint32_t *np, const uint8_t **p,
 void wasm_cc_enter(compiler *c, uint8_t opc) {
   uint32_t np, nr;
   const uint8_t *p, *r;
-  if (!blocktype(c, &np, &p, &nr, &r)) return;
+  if (!blocktype(c, &np, &p, &nr, &r))
+    return;
   operand cond = {WASM_I32, false, 0, 0};
-  if (opc == OP_if) cond = pop(c, WASM_I32);
+  if (opc == OP_if)
+    cond = pop(c, WASM_I32);
   uint32_t before = c->nvs;
   WORK(np);
-  for (uint32_t i = 0; i < np; i++) pop_raw(c, p[np - 1 - i]);
-  if (failed(c)) return;
+  for (uint32_t i = 0; i < np; i++)
+    pop_raw(c, p[np - 1 - i]);
+  if (failed(c))
+    return;
   if (before - c->nvs == np) {
     c->nvs = before; /* the params stay where they are */
   } else {
@@ -194,7 +214,8 @@ void wasm_cc_enter(compiler *c, uint8_t opc) {
   if (opc == OP_if && !dead(c) && !failed(c) && c->ncode == mark)
     fused_if = wasm_cc_fuse(c, &cond, true, false);
   wasm_cc_push_ctrl(c, opc, np, p, nr, r);
-  if (failed(c)) return;
+  if (failed(c))
+    return;
   ctrl *f = &c->cs[c->ncs - 1];
   if (opc == OP_loop) {
     f->start = c->ncode;
@@ -215,8 +236,10 @@ void wasm_cc_enter(compiler *c, uint8_t opc) {
 static void finish_arm(compiler *c) {
   ctrl *f = &c->cs[c->ncs - 1];
   check_top(c, f->nresults, f->results, false);
-  if (c->nvs - f->height > f->nresults) bad(c, "type mismatch");
-  if (failed(c)) return;
+  if (c->nvs - f->height > f->nresults)
+    bad(c, "type mismatch");
+  if (failed(c))
+    return;
   if (!f->unreachable) {
     settle_all(c); /* the results: what is below them was settled at entry */
   } else {
@@ -232,9 +255,12 @@ void wasm_cc_else(compiler *c) {
     return;
   }
   finish_arm(c);
-  if (failed(c)) return;
-  if (!dead(c)) jump_to(c, f);
-  if (f->else_site && !c->full) patch_to_here(c, f->else_site);
+  if (failed(c))
+    return;
+  if (!dead(c))
+    jump_to(c, f);
+  if (f->else_site && !c->full)
+    patch_to_here(c, f->else_site);
   f->else_site = 0;
   f->op = OP_else;
   f->unreachable = false;
@@ -252,10 +278,12 @@ bool wasm_cc_end(compiler *c) {
   if (f->op == OP_if) {
     WORK(f->nparams);
     for (uint32_t i = 0; i < f->nparams; i++)
-      if (f->params[i] != f->results[i]) bad(c, "type mismatch");
+      if (f->params[i] != f->results[i])
+        bad(c, "type mismatch");
   }
   finish_arm(c);
-  if (failed(c)) return false;
+  if (failed(c))
+    return false;
   if (f->op == OP_loop)
     for (uint32_t chain = f->fuel_chain; chain && !c->full;) {
       /* a branch back: what one more iteration costs */
@@ -263,7 +291,8 @@ bool wasm_cc_end(compiler *c) {
       chain = (uint32_t)c->code[site];
       c->code[site] = c->ninstr - f->fuel_from;
     }
-  if (f->else_site) patch_to_here(c, f->else_site);
+  if (f->else_site)
+    patch_to_here(c, f->else_site);
   patch_to_here(c, f->patch);
   uint32_t nr = f->nresults;
   c->ncs--;
@@ -278,10 +307,12 @@ bool wasm_cc_end(compiler *c) {
 
 void wasm_cc_br(compiler *c, uint32_t depth) {
   ctrl *f = label(c, depth);
-  if (!f) return;
+  if (!f)
+    return;
   uint32_t n = label_arity(f);
   check_top(c, n, label_types(f), false);
-  if (failed(c)) return;
+  if (failed(c))
+    return;
   if (!dead(c)) {
     moves(c, f, n);
     jump_to(c, f);
@@ -292,10 +323,12 @@ void wasm_cc_br(compiler *c, uint32_t depth) {
 void wasm_cc_br_if(compiler *c, uint32_t depth) {
   operand cond = pop(c, WASM_I32);
   ctrl *f = label(c, depth);
-  if (!f) return;
+  if (!f)
+    return;
   uint32_t n = label_arity(f);
   check_top(c, n, label_types(f), true);
-  if (failed(c) || dead(c)) return;
+  if (failed(c) || dead(c))
+    return;
   if (n <= c->nvs && !needs_moves(c, f, n)) {
     bool back = f->op == OP_loop;
     uint32_t site = wasm_cc_fuse(c, &cond, false, back);
@@ -306,7 +339,8 @@ void wasm_cc_br_if(compiler *c, uint32_t depth) {
       cell(c, 0);
     }
     branch_to(c, f, site);
-    if (back) wasm_cc_fuel_cell(c, f);
+    if (back)
+      wasm_cc_fuel_cell(c, f);
     return;
   }
   op(c, IOP_BR_EQZ32);
@@ -323,42 +357,51 @@ void wasm_cc_br_if(compiler *c, uint32_t depth) {
  * labels' arities, not their product. */
 void wasm_cc_br_table(compiler *c) {
   uint32_t n = wr_u32(&c->r);
-  if (c->r.err) return;
+  if (c->r.err)
+    return;
   if (n > (uint32_t)(c->r.end - c->r.p)) {
     wr_fail(&c->r, "unexpected end");
     return;
   }
   const uint8_t *targets = c->r.p;
   WORK(3 * ((uint64_t)n + 1)); /* three passes over the targets */
-  for (uint32_t i = 0; i <= n; i++) wr_u32(&c->r);
-  if (c->r.err) return;
+  for (uint32_t i = 0; i <= n; i++)
+    wr_u32(&c->r);
+  if (c->r.err)
+    return;
   operand idx = pop(c, WASM_I32);
   wasm_reader t = {targets, c->r.end, c->r.start, NULL};
   uint32_t d = wr_u32(&t);
-  for (uint32_t i = 0; i < n; i++) d = wr_u32(&t); /* the default is last */
+  for (uint32_t i = 0; i < n; i++)
+    d = wr_u32(&t); /* the default is last */
   ctrl *def = label(c, d);
-  if (!def) return;
+  if (!def)
+    return;
   uint32_t arity = label_arity(def), me = c->ninstr;
   t.p = targets;
   for (uint32_t i = 0; i <= n; i++) {
     ctrl *f = label(c, wr_u32(&t));
-    if (!f) return;
+    if (!f)
+      return;
     if (label_arity(f) != arity) {
       bad(c, "type mismatch");
       return;
     }
-    if (f->table_at == me) continue;
+    if (f->table_at == me)
+      continue;
     f->table_at = me;
     f->table_to = 0;
     check_top(c, arity, label_types(f), false);
-    if (failed(c)) return;
+    if (failed(c))
+      return;
   }
   if (!dead(c)) {
     op(c, IOP_BR_TABLE);
     cell(c, idx.loc);
     cell(c, n);
     uint32_t table = c->ncode;
-    for (uint32_t i = 0; i <= n; i++) cell(c, 0);
+    for (uint32_t i = 0; i <= n; i++)
+      cell(c, 0);
     /* Targets whose values must move, and loops (which take fuel), go to
      * a stub after the table, one per label. */
     t.p = targets;
@@ -385,10 +428,12 @@ void wasm_cc_br_table(compiler *c) {
 void wasm_cc_return(compiler *c) {
   uint32_t n = c->ft->nresults;
   check_top(c, n, c->ft->results, false);
-  if (failed(c)) return;
+  if (failed(c))
+    return;
   if (!dead(c)) {
     WORK(n);
-    for (uint32_t i = c->nvs - n; i < c->nvs; i++) settle(c, i);
+    for (uint32_t i = c->nvs - n; i < c->nvs; i++)
+      settle(c, i);
     op(c, IOP_RET);
     cell(c, canon(c, c->nvs - n));
   }
@@ -406,7 +451,8 @@ static uint32_t call_args(compiler *c, const wasm_functype *t) {
   uint32_t base = c->nvs;
   if (!dead(c) && !failed(c)) {
     c->nvs += t->nparams;
-    for (uint32_t i = base; i < c->nvs; i++) settle(c, i);
+    for (uint32_t i = base; i < c->nvs; i++)
+      settle(c, i);
     c->nvs = base;
   }
   push_n(c, t->nresults, t->results);
@@ -415,14 +461,16 @@ static uint32_t call_args(compiler *c, const wasm_functype *t) {
 
 void wasm_cc_call(compiler *c) {
   uint32_t x = wr_u32(&c->r);
-  if (c->r.err) return;
+  if (c->r.err)
+    return;
   if (x >= c->m->nfuncs) {
     bad(c, "unknown function");
     return;
   }
   const wasm_functype *t = &c->m->types[c->m->func_type[x]];
   uint32_t base = call_args(c, t);
-  if (failed(c) || dead(c)) return;
+  if (failed(c) || dead(c))
+    return;
   op(c, IOP_CALL);
   cell(c, x);
   cell(c, base);
@@ -431,7 +479,8 @@ void wasm_cc_call(compiler *c) {
 void wasm_cc_call_indirect(compiler *c) {
   uint32_t ti = wr_u32(&c->r);
   uint32_t tab = wr_u32(&c->r);
-  if (c->r.err) return;
+  if (c->r.err)
+    return;
   if (tab >= c->m->ntables) {
     bad(c, "unknown table");
     return;
@@ -446,7 +495,8 @@ void wasm_cc_call_indirect(compiler *c) {
   }
   operand idx = pop(c, WASM_I32);
   uint32_t base = call_args(c, &c->m->types[ti]);
-  if (failed(c) || dead(c)) return;
+  if (failed(c) || dead(c))
+    return;
   op(c, IOP_CALL_INDIRECT);
   cell(c, ti);
   cell(c, tab);

@@ -14,7 +14,7 @@ static void copy_reason(char *dst, size_t cap, const char *a, const char *b) {
 }
 
 void wasm_error_set(wasm_error *err, uint8_t kind, const char *section,
-    uint32_t offset, const char *reason) {
+                    uint32_t offset, const char *reason) {
   if (!err)
     return;
   err->kind = kind;
@@ -38,8 +38,8 @@ bool wd_malformed(wasm_decoder *d, const char *why) {
   return false;
 }
 
-void wd_invalid(wasm_decoder *d, uint32_t off, const char *why,
-    bool has_idx, uint32_t idx) {
+void wd_invalid(wasm_decoder *d, uint32_t off, const char *why, bool has_idx,
+                uint32_t idx) {
   if (d->invalid)
     return;
   d->invalid = true;
@@ -174,19 +174,19 @@ static bool custom(wasm_decoder *d) {
 }
 
 static const char *const section_names[13] = {
-  "custom", "type", "import", "function", "table", "memory", "global",
-  "export", "start", "element", "code", "data", "datacount",
+    "custom", "type",  "import",  "function", "table", "memory",    "global",
+    "export", "start", "element", "code",     "data",  "datacount",
 };
 
 /* The required order (spec 5.5.2): data count comes before code. */
 static const uint8_t section_rank[13] = {
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10,
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10,
 };
 
 static bool (*const section_fn[13])(wasm_decoder *) = {
-  custom, wd_types, wd_imports, wd_functions, wd_tables, wd_memories,
-  wd_globals, wd_exports, wd_start, wd_elems, wd_code, wd_datas,
-  wd_datacount,
+    custom,      wd_types,   wd_imports,   wd_functions, wd_tables,
+    wd_memories, wd_globals, wd_exports,   wd_start,     wd_elems,
+    wd_code,     wd_datas,   wd_datacount,
 };
 
 /* One section at d->r (the whole rest of the binary); advances past it. */
@@ -246,14 +246,15 @@ static bool finish(wasm_decoder *d) {
     if (!wasm_compile(m, i, d->a, d->err)) {
       if (d->err->kind == WASM_ERR_NONE)
         wasm_error_set(d->err, WASM_ERR_INVALID, "code",
-          m->funcdefs[i].body_offset, "invalid function body");
+                       m->funcdefs[i].body_offset, "invalid function body");
       /* An invalid body: a later one may still be malformed, which the
        * spec (decoding before validating) reports instead. */
       for (uint32_t j = i + 1;
            d->err->kind == WASM_ERR_INVALID && j < d->nfuncdefs; j++) {
         uint32_t at = 0;
         const char *why = wasm_scan_body(m, &m->funcdefs[j], &at);
-        if (why) wasm_error_set(d->err, WASM_ERR_MALFORMED, "code", at, why);
+        if (why)
+          wasm_error_set(d->err, WASM_ERR_MALFORMED, "code", at, why);
       }
       return false;
     }
@@ -294,7 +295,7 @@ static bool load(wasm_decoder *d, const uint8_t *bytes, size_t len) {
 }
 
 wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, wasm_arena *a,
-    const wasm_limits *lim, wasm_error *err) {
+                              const wasm_limits *lim, wasm_error *err) {
   wasm_error spare;
   wasm_decoder d;
   __builtin_memset(&d, 0, sizeof d);

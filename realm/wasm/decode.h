@@ -18,18 +18,18 @@ typedef struct wasm_decoder {
   wasm_arena *a;
   const wasm_limits *lim;
   wasm_error *err;
-  wasm_reader r;        /* the binary; sections read on past their end
+  wasm_reader r; /* the binary; sections read on past their end
                            as the reference decoder does, then the size
                            is checked */
   const uint8_t *sec_end;
-  const char *sec;      /* its name, for errors */
-  bool fatal;           /* err holds a MALFORMED or LIMIT error: stop */
-  bool invalid;         /* inv holds the first validation error */
+  const char *sec; /* its name, for errors */
+  bool fatal;      /* err holds a MALFORMED or LIMIT error: stop */
+  bool invalid;    /* inv holds the first validation error */
   wasm_error inv;
-  bool has_funcs;       /* the function section was seen */
+  bool has_funcs; /* the function section was seen */
   bool has_code;
   bool has_data;
-  uint32_t nfuncdefs;   /* from the function section */
+  uint32_t nfuncdefs; /* from the function section */
 } wasm_decoder;
 
 /* A malformed module: err is set, r is stopped; returns false. */
@@ -37,8 +37,8 @@ bool wd_malformed(wasm_decoder *d, const char *why);
 /* A validation failure at off: recorded if it is the first, decoding goes
  * on (so that malformed bytes later still win, as in the spec's order).
  * With has_idx, " <idx>" is appended, as the reference interpreter does. */
-void wd_invalid(wasm_decoder *d, uint32_t off, const char *why,
-  bool has_idx, uint32_t idx);
+void wd_invalid(wasm_decoder *d, uint32_t off, const char *why, bool has_idx,
+                uint32_t idx);
 /* Over an engine limit or out of arena: err is set; returns false. */
 bool wd_limit(wasm_decoder *d, const char *why);
 /* count items of size bytes from the arena, zeroed; NULL (and a LIMIT

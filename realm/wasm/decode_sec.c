@@ -156,10 +156,18 @@ bool wd_imports(wasm_decoder *d) {
   for (uint32_t i = 0; i < n; i++) {
     wasm_import *im = &m->imports[i];
     switch (im->kind) {
-    case WASM_EXTERN_FUNC: m->func_type[f++] = im->d.type; break;
-    case WASM_EXTERN_TABLE: m->tables[t++] = im->d.table; break;
-    case WASM_EXTERN_MEMORY: m->mems[mem++] = im->d.mem; break;
-    case WASM_EXTERN_GLOBAL: m->globals[g++] = im->d.global; break;
+    case WASM_EXTERN_FUNC:
+      m->func_type[f++] = im->d.type;
+      break;
+    case WASM_EXTERN_TABLE:
+      m->tables[t++] = im->d.table;
+      break;
+    case WASM_EXTERN_MEMORY:
+      m->mems[mem++] = im->d.mem;
+      break;
+    case WASM_EXTERN_GLOBAL:
+      m->globals[g++] = im->d.global;
+      break;
     }
   }
   one_memory(d, off);
@@ -169,7 +177,7 @@ bool wd_imports(wasm_decoder *d) {
 /* Grows an index space: a new array of have + more entries, the first
  * have copied from old. */
 static void *extend(wasm_decoder *d, void *old, uint32_t have, uint32_t more,
-    size_t size, size_t align) {
+                    size_t size, size_t align) {
   void *p = wd_alloc(d, have + more, size, align);
   if (p && have)
     __builtin_memcpy(p, old, (size_t)have * size);
@@ -317,7 +325,10 @@ static bool unique_names(wasm_decoder *d, uint32_t off) {
 /* spec 5.5.10 */
 bool wd_exports(wasm_decoder *d) {
   static const char *const unknown[4] = {
-    "unknown function", "unknown table", "unknown memory", "unknown global",
+      "unknown function",
+      "unknown table",
+      "unknown memory",
+      "unknown global",
   };
   wasm_module *m = d->m;
   uint32_t sec_off = wr_offset(&d->r);
@@ -337,7 +348,7 @@ bool wd_exports(wasm_decoder *d) {
       d->r.p = d->r.start + off;
       return wd_malformed(d, "malformed export kind");
     }
-    uint32_t count[4] = { m->nfuncs, m->ntables, m->nmems, m->nglobals };
+    uint32_t count[4] = {m->nfuncs, m->ntables, m->nmems, m->nglobals};
     if (e->idx >= count[e->kind])
       wd_invalid(d, off, unknown[e->kind], true, e->idx);
     else if (e->kind == WASM_EXTERN_FUNC)

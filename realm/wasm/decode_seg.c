@@ -50,7 +50,7 @@ bool wd_constexpr(wasm_decoder *d, uint8_t want, wasm_constexpr *ce) {
   for (;;) {
     uint32_t off = wr_offset(r);
     uint8_t op = wr_u8(r);
-    wasm_constexpr c = { .op = WASM_CE_CONST };
+    wasm_constexpr c = {.op = WASM_CE_CONST};
     if (r->err)
       return false;
     if (op == OP_end)

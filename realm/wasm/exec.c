@@ -6,12 +6,15 @@
 #include "code.h"
 
 wasm_exec *wasm_exec_new(wasm_arena *a, const wasm_limits *lim) {
-  if (lim->max_stack_slots == 0 || lim->max_call_depth == 0) return NULL;
+  if (lim->max_stack_slots == 0 || lim->max_call_depth == 0)
+    return NULL;
   wasm_exec *x = wasm_arena_alloc(a, sizeof *x, 8);
-  if (!x) return NULL;
+  if (!x)
+    return NULL;
   x->stack = wasm_arena_array(a, lim->max_stack_slots, sizeof(wasm_value), 8);
   x->frames = wasm_arena_array(a, lim->max_call_depth, sizeof(wasm_frame), 8);
-  if (!x->stack || !x->frames) return NULL;
+  if (!x->stack || !x->frames)
+    return NULL;
   x->stack_end = x->stack + lim->max_stack_slots;
   x->max_depth = lim->max_call_depth;
   x->fuel = UINT64_MAX;
@@ -39,7 +42,8 @@ void wasm_exec_set_trap(wasm_exec *x, wasm_trap t) { x->trap = t; }
 
 /* Not while running: the interpreter holds the frames and the depth. */
 wasm_status wasm_exec_reset(wasm_exec *x) {
-  if (x->state == WASM_EXEC_RUNNING) return WASM_BUSY;
+  if (x->state == WASM_EXEC_RUNNING)
+    return WASM_BUSY;
   x->state = WASM_EXEC_IDLE;
   x->depth = 0;
   x->bulk_done = 0;
@@ -57,8 +61,10 @@ const wasm_value *wasm_exec_results(const wasm_exec *x, uint32_t *nresults) {
 
 wasm_status wasm_call(wasm_exec *x, wasm_func *f, const wasm_value *args,
                       uint32_t nargs) {
-  if (x->state != WASM_EXEC_IDLE) return WASM_BUSY;
-  if (!f || nargs != f->type->nparams) return WASM_BAD_ARGS;
+  if (x->state != WASM_EXEC_IDLE)
+    return WASM_BUSY;
+  if (!f || nargs != f->type->nparams)
+    return WASM_BAD_ARGS;
   x->has_results = false;
   const void *const *h = wasm_handlers();
   x->tramp[0] = (uintptr_t)h[IOP_CALL_DIRECT];
@@ -69,7 +75,8 @@ wasm_status wasm_call(wasm_exec *x, wasm_func *f, const wasm_value *args,
     x->trap = WASM_TRAP_STACK_EXHAUSTED;
     return WASM_TRAPPED;
   }
-  for (uint32_t i = 0; i < nargs; i++) x->stack[i] = args[i];
+  for (uint32_t i = 0; i < nargs; i++)
+    x->stack[i] = args[i];
   x->trap = WASM_TRAP_NONE;
   x->depth = 0;
   x->bulk_done = 0;
@@ -82,26 +89,40 @@ wasm_status wasm_call(wasm_exec *x, wasm_func *f, const wasm_value *args,
 }
 
 wasm_status wasm_resume(wasm_exec *x) {
-  if (x->state == WASM_EXEC_RUNNING) return WASM_BUSY;
-  if (x->state != WASM_EXEC_SUSPENDED) return WASM_NOT_SUSPENDED;
+  if (x->state == WASM_EXEC_RUNNING)
+    return WASM_BUSY;
+  if (x->state != WASM_EXEC_SUSPENDED)
+    return WASM_NOT_SUSPENDED;
   x->state = WASM_EXEC_RUNNING;
   return wasm_run(x);
 }
 
 const char *wasm_trap_string(wasm_trap t) {
   switch (t) {
-  case WASM_TRAP_NONE: return "no trap";
-  case WASM_TRAP_UNREACHABLE: return "unreachable";
-  case WASM_TRAP_MEMORY_OOB: return "out of bounds memory access";
-  case WASM_TRAP_TABLE_OOB: return "out of bounds table access";
-  case WASM_TRAP_INT_OVERFLOW: return "integer overflow";
-  case WASM_TRAP_DIV_ZERO: return "integer divide by zero";
-  case WASM_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
-  case WASM_TRAP_UNDEFINED_ELEMENT: return "undefined element";
-  case WASM_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
-  case WASM_TRAP_INDIRECT_CALL_TYPE: return "indirect call type mismatch";
-  case WASM_TRAP_STACK_EXHAUSTED: return "call stack exhausted";
-  case WASM_TRAP_HOST: return "host function trapped";
+  case WASM_TRAP_NONE:
+    return "no trap";
+  case WASM_TRAP_UNREACHABLE:
+    return "unreachable";
+  case WASM_TRAP_MEMORY_OOB:
+    return "out of bounds memory access";
+  case WASM_TRAP_TABLE_OOB:
+    return "out of bounds table access";
+  case WASM_TRAP_INT_OVERFLOW:
+    return "integer overflow";
+  case WASM_TRAP_DIV_ZERO:
+    return "integer divide by zero";
+  case WASM_TRAP_INVALID_CONVERSION:
+    return "invalid conversion to integer";
+  case WASM_TRAP_UNDEFINED_ELEMENT:
+    return "undefined element";
+  case WASM_TRAP_UNINITIALIZED_ELEMENT:
+    return "uninitialized element";
+  case WASM_TRAP_INDIRECT_CALL_TYPE:
+    return "indirect call type mismatch";
+  case WASM_TRAP_STACK_EXHAUSTED:
+    return "call stack exhausted";
+  case WASM_TRAP_HOST:
+    return "host function trapped";
   }
   return "unknown trap";
 }

@@ -19,10 +19,10 @@ struct wasm_exec {
   wasm_value *stack, *stack_end;
   wasm_frame *frames;
   uint32_t max_depth, depth;
-  uint64_t fuel;  /* what is left of the budget */
-  uint64_t debt;  /* charged beyond it; nonzero only when fuel is 0 */
+  uint64_t fuel; /* what is left of the budget */
+  uint64_t debt; /* charged beyond it; nonzero only when fuel is 0 */
   wasm_trap trap;
-  uint8_t state;  /* WASM_EXEC_* */
+  uint8_t state;    /* WASM_EXEC_* */
   bool has_results; /* the last call returned: results at stack[0..) */
   /* where a call stopped for fuel (and where it starts) */
   const uintptr_t *ip;

@@ -30,16 +30,20 @@ static inline double f64_from(uint64_t u) {
 static inline float f32_trunc(float x) {
   uint32_t u = f32_bits(x);
   int e = (int)((u >> 23) & 0xff) - 127;
-  if (e >= 23) return x != x ? x + x : x; /* integral, inf or NaN */
-  if (e < 0) return f32_from(u & 0x80000000u);
+  if (e >= 23)
+    return x != x ? x + x : x; /* integral, inf or NaN */
+  if (e < 0)
+    return f32_from(u & 0x80000000u);
   return f32_from(u & ~(0x007fffffu >> e));
 }
 
 static inline double f64_trunc(double x) {
   uint64_t u = f64_bits(x);
   int e = (int)((u >> 52) & 0x7ff) - 1023;
-  if (e >= 52) return x != x ? x + x : x;
-  if (e < 0) return f64_from(u & 0x8000000000000000ull);
+  if (e >= 52)
+    return x != x ? x + x : x;
+  if (e < 0)
+    return f64_from(u & 0x8000000000000000ull);
   return f64_from(u & ~(0x000fffffffffffffull >> e));
 }
 
@@ -65,7 +69,8 @@ static inline double f64_ceil(double x) {
 static inline float f32_nearest(float x) {
   uint32_t u = f32_bits(x);
   int e = (int)((u >> 23) & 0xff) - 127;
-  if (e >= 23) return x != x ? x + x : x;
+  if (e >= 23)
+    return x != x ? x + x : x;
   float a = f32_from(u & 0x7fffffffu);
   float r = (a + 8388608.0f) - 8388608.0f;
   return f32_from(f32_bits(r) | (u & 0x80000000u));
@@ -73,30 +78,39 @@ static inline float f32_nearest(float x) {
 static inline double f64_nearest(double x) {
   uint64_t u = f64_bits(x);
   int e = (int)((u >> 52) & 0x7ff) - 1023;
-  if (e >= 52) return x != x ? x + x : x;
+  if (e >= 52)
+    return x != x ? x + x : x;
   double a = f64_from(u & 0x7fffffffffffffffull);
   double r = (a + 4503599627370496.0) - 4503599627370496.0;
   return f64_from(f64_bits(r) | (u & 0x8000000000000000ull));
 }
 
 static inline float f32_min(float a, float b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return f32_from(f32_bits(a) | f32_bits(b)); /* -0 wins */
+  if (a != a || b != b)
+    return a + b;
+  if (a == b)
+    return f32_from(f32_bits(a) | f32_bits(b)); /* -0 wins */
   return a < b ? a : b;
 }
 static inline float f32_max(float a, float b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return f32_from(f32_bits(a) & f32_bits(b)); /* +0 wins */
+  if (a != a || b != b)
+    return a + b;
+  if (a == b)
+    return f32_from(f32_bits(a) & f32_bits(b)); /* +0 wins */
   return a > b ? a : b;
 }
 static inline double f64_min(double a, double b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return f64_from(f64_bits(a) | f64_bits(b));
+  if (a != a || b != b)
+    return a + b;
+  if (a == b)
+    return f64_from(f64_bits(a) | f64_bits(b));
   return a < b ? a : b;
 }
 static inline double f64_max(double a, double b) {
-  if (a != a || b != b) return a + b;
-  if (a == b) return f64_from(f64_bits(a) & f64_bits(b));
+  if (a != a || b != b)
+    return a + b;
+  if (a == b)
+    return f64_from(f64_bits(a) & f64_bits(b));
   return a > b ? a : b;
 }
 

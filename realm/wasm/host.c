@@ -3,7 +3,7 @@
 #include "internal.h"
 
 wasm_func *wasm_host_func_new(wasm_arena *a, const wasm_functype *type,
-    wasm_host_fn fn, void *env) {
+                              wasm_host_fn fn, void *env) {
   /* two counts of up to 2^32 - 1 each: their sum can overflow a 32-bit
    * size_t */
   uint64_t nvt = (uint64_t)type->nparams + type->nresults;
@@ -43,7 +43,7 @@ static uint32_t min32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 
 /* Storage for n items of size bytes: all of it zeroed. */
 static void *storage(wasm_resize_fn resize, void *env, void *old,
-    uint64_t old_n, uint64_t n, size_t size) {
+                     uint64_t old_n, uint64_t n, size_t size) {
   if (n > SIZE_MAX / size)
     return NULL;
   uint8_t *p = resize(env, old, (size_t)(old_n * size), (size_t)(n * size));
@@ -55,7 +55,7 @@ static void *storage(wasm_resize_fn resize, void *env, void *old,
 /* max == UINT32_MAX: none. Without a resize hook the storage for the
  * effective maximum, min(declared max, lim->max_pages), is taken now. */
 wasm_memory *wasm_memory_new(wasm_arena *a, const wasm_limits *lim,
-    uint32_t min_pages, uint32_t max_pages) {
+                             uint32_t min_pages, uint32_t max_pages) {
   if (!lim)
     lim = &wasm_default_limits;
   uint32_t max = min32(min32(max_pages, WASM_MAX_PAGES), lim->max_pages);
@@ -85,7 +85,7 @@ wasm_memory *wasm_memory_new(wasm_arena *a, const wasm_limits *lim,
 }
 
 wasm_table *wasm_table_new(wasm_arena *a, const wasm_limits *lim, uint8_t elem,
-    uint32_t min, uint32_t max) {
+                           uint32_t min, uint32_t max) {
   if (!lim)
     lim = &wasm_default_limits;
   uint32_t emax = min32(max, lim->max_table_size);
@@ -131,7 +131,7 @@ int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta) {
     if (!mem->resize)
       return -1;
     uint8_t *p = storage(mem->resize, mem->resize_env, mem->data, mem->cap, n,
-      WASM_PAGE);
+                         WASM_PAGE);
     if (!p)
       return -1;
     mem->data = p;
@@ -192,6 +192,4 @@ bool wasm_memory_write(wasm_memory *m, uint64_t addr, const void *src,
   return true;
 }
 
-uint32_t wasm_memory_pages(const wasm_memory *m) {
-  return m ? m->pages : 0;
-}
+uint32_t wasm_memory_pages(const wasm_memory *m) { return m ? m->pages : 0; }

@@ -18,7 +18,7 @@ static bool limits_match(uint32_t cur, uint32_t max, const wasm_lim *want) {
 }
 
 static bool import_ok(const wasm_module *m, const wasm_import *im,
-    const wasm_extern *x) {
+                      const wasm_extern *x) {
   if (x->kind != im->kind)
     return false;
   switch (im->kind) {
@@ -30,11 +30,11 @@ static bool import_ok(const wasm_module *m, const wasm_import *im,
            limits_match(x->u.table->size, x->u.table->declared_max,
                         &im->d.table.lim);
   case WASM_EXTERN_MEMORY:
-    return x->u.memory &&
-      limits_match(x->u.memory->pages, x->u.memory->declared_max, &im->d.mem);
+    return x->u.memory && limits_match(x->u.memory->pages,
+                                       x->u.memory->declared_max, &im->d.mem);
   case WASM_EXTERN_GLOBAL:
     return x->u.global && x->u.global->type == im->d.global.type &&
-      x->u.global->mut == im->d.global.mut;
+           x->u.global->mut == im->d.global.mut;
   }
   return false;
 }
@@ -52,10 +52,18 @@ static bool link(const wasm_module *m, wasm_instance *in,
     if (!import_ok(m, im, &x))
       return fail(err, WASM_ERR_LINK, "incompatible import type");
     switch (im->kind) {
-    case WASM_EXTERN_FUNC: in->funcs[f++] = x.u.func; break;
-    case WASM_EXTERN_TABLE: in->tables[t++] = x.u.table; break;
-    case WASM_EXTERN_MEMORY: in->mem = x.u.memory; break;
-    case WASM_EXTERN_GLOBAL: in->globals[g++] = x.u.global; break;
+    case WASM_EXTERN_FUNC:
+      in->funcs[f++] = x.u.func;
+      break;
+    case WASM_EXTERN_TABLE:
+      in->tables[t++] = x.u.table;
+      break;
+    case WASM_EXTERN_MEMORY:
+      in->mem = x.u.memory;
+      break;
+    case WASM_EXTERN_GLOBAL:
+      in->globals[g++] = x.u.global;
+      break;
     }
   }
   return true;
@@ -64,16 +72,19 @@ static bool link(const wasm_module *m, wasm_instance *in,
 /* A constant expression's value (spec 4.5.4 step 7; ref.null is 0). */
 static uint64_t eval(const wasm_instance *in, const wasm_constexpr *ce) {
   switch (ce->op) {
-  case WASM_CE_CONST: return ce->bits;
-  case WASM_CE_GLOBAL_GET: return in->globals[ce->idx]->v.i64;
-  case WASM_CE_REF_FUNC: return (uint64_t)(uintptr_t)in->funcs[ce->idx];
+  case WASM_CE_CONST:
+    return ce->bits;
+  case WASM_CE_GLOBAL_GET:
+    return in->globals[ce->idx]->v.i64;
+  case WASM_CE_REF_FUNC:
+    return (uint64_t)(uintptr_t)in->funcs[ce->idx];
   }
   return 0;
 }
 
 /* The module's own functions, tables, memory and globals. */
 static bool define(const wasm_module *m, wasm_instance *in, wasm_arena *a,
-    const wasm_limits *lim, wasm_error *err) {
+                   const wasm_limits *lim, wasm_error *err) {
   uint32_t nf = m->nfuncs - m->nfuncs_imported;
   wasm_func *fs = wasm_arena_array(a, nf, sizeof *fs, _Alignof(wasm_func));
   if (!fs)
@@ -110,7 +121,7 @@ static bool define(const wasm_module *m, wasm_instance *in, wasm_arena *a,
 
 /* Every element segment's references, evaluated once (spec 4.5.4 step 8). */
 static bool eval_elems(const wasm_module *m, wasm_instance *in, wasm_arena *a,
-    wasm_error *err) {
+                       wasm_error *err) {
   for (uint32_t i = 0; i < m->nelems; i++) {
     const wasm_elem *e = &m->elems[i];
     uint64_t *v = wasm_arena_array(a, e->count, 8, 8);
@@ -132,7 +143,7 @@ static bool trap(wasm_exec *x, wasm_trap t, wasm_error *err) {
 /* spec 4.5.4 steps 14-15: active segments as table.init / memory.init
  * followed by elem.drop / data.drop; declarative ones are dropped. */
 static bool segments(const wasm_module *m, wasm_instance *in, wasm_exec *x,
-    wasm_error *err) {
+                     wasm_error *err) {
   for (uint32_t i = 0; i < m->nelems; i++) {
     const wasm_elem *e = &m->elems[i];
     if (e->mode == WASM_SEG_ACTIVE) {
@@ -180,8 +191,9 @@ static void undo(const wasm_module *m, wasm_instance *in, wasm_arena *a,
 }
 
 wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
-    const wasm_limits *lim, wasm_resolve_fn resolve,
-    void *resolve_env, wasm_exec *x, wasm_error *err) {
+                                const wasm_limits *lim, wasm_resolve_fn resolve,
+                                void *resolve_env, wasm_exec *x,
+                                wasm_error *err) {
   wasm_error spare;
   if (!err)
     err = &spare;
@@ -233,8 +245,10 @@ wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
     if (s == WASM_OUT_OF_FUEL)
       wasm_exec_reset(x); /* the call cannot go on: free the context */
     if (s != WASM_OK)
-      return fail(err, WASM_ERR_LIMIT, s == WASM_OUT_OF_FUEL ?
-        "out of fuel in the start function" : "start function not run"), NULL;
+      return fail(err, WASM_ERR_LIMIT,
+                  s == WASM_OUT_OF_FUEL ? "out of fuel in the start function"
+                                        : "start function not run"),
+             NULL;
   }
   return in;
 }
@@ -248,10 +262,18 @@ bool wasm_instance_export(const wasm_instance *in, const char *name,
       continue;
     out->kind = e->kind;
     switch (e->kind) {
-    case WASM_EXTERN_FUNC: out->u.func = in->funcs[e->idx]; break;
-    case WASM_EXTERN_TABLE: out->u.table = in->tables[e->idx]; break;
-    case WASM_EXTERN_MEMORY: out->u.memory = in->mem; break;
-    case WASM_EXTERN_GLOBAL: out->u.global = in->globals[e->idx]; break;
+    case WASM_EXTERN_FUNC:
+      out->u.func = in->funcs[e->idx];
+      break;
+    case WASM_EXTERN_TABLE:
+      out->u.table = in->tables[e->idx];
+      break;
+    case WASM_EXTERN_MEMORY:
+      out->u.memory = in->mem;
+      break;
+    case WASM_EXTERN_GLOBAL:
+      out->u.global = in->globals[e->idx];
+      break;
     }
     return true;
   }

@@ -82,30 +82,30 @@ typedef struct wasm_export {
 /* A function defined in the module. decode.c fills the first part, the
  * compiler (compile.c) the second. */
 typedef struct wasm_funcdef {
-  uint32_t type;          /* type index */
-  uint32_t nlocals;       /* declared locals, params excluded */
+  uint32_t type;              /* type index */
+  uint32_t nlocals;           /* declared locals, params excluded */
   const uint8_t *local_decls; /* their declarations in the binary, checked:
                                  nlocal_decls of (u32 count, type byte) */
   uint32_t nlocal_decls;
-  const uint8_t *body;    /* the expression after the locals, to its end */
+  const uint8_t *body; /* the expression after the locals, to its end */
   uint32_t body_len;
-  uint32_t body_offset;   /* of body in the binary, for errors */
+  uint32_t body_offset; /* of body in the binary, for errors */
   /* compiled */
   uintptr_t *code;
-  uint32_t code_len;      /* cells */
-  uint32_t frame_slots;   /* params + locals + deepest operand stack */
-  uint32_t entry_fuel;    /* charged at entry */
+  uint32_t code_len;    /* cells */
+  uint32_t frame_slots; /* params + locals + deepest operand stack */
+  uint32_t entry_fuel;  /* charged at entry */
 } wasm_funcdef;
 
 enum { WASM_SEG_ACTIVE = 0, WASM_SEG_PASSIVE, WASM_SEG_DECLARATIVE };
 
 typedef struct wasm_elem {
   uint8_t mode;
-  uint8_t type;           /* reference type */
+  uint8_t type; /* reference type */
   uint32_t table;
-  wasm_constexpr offset;  /* active only */
+  wasm_constexpr offset; /* active only */
   uint32_t count;
-  wasm_constexpr *items;  /* REF_FUNC, REF_NULL or GLOBAL_GET */
+  wasm_constexpr *items; /* REF_FUNC, REF_NULL or GLOBAL_GET */
 } wasm_elem;
 
 typedef struct wasm_data {
@@ -121,19 +121,19 @@ struct wasm_module {
   size_t len;
   uint32_t ntypes;
   wasm_functype *types;
-  uint32_t max_arity;       /* the most params or results of any type */
+  uint32_t max_arity; /* the most params or results of any type */
   uint32_t nimports;
   wasm_import *imports;
   /* index spaces: imports first, then definitions */
   uint32_t nfuncs, nfuncs_imported;
-  uint32_t *func_type;      /* nfuncs: type index of each function */
-  wasm_funcdef *funcdefs;   /* nfuncs - nfuncs_imported */
+  uint32_t *func_type;    /* nfuncs: type index of each function */
+  wasm_funcdef *funcdefs; /* nfuncs - nfuncs_imported */
   uint32_t ntables, ntables_imported;
-  wasm_tabletype *tables;   /* ntables */
+  wasm_tabletype *tables; /* ntables */
   uint32_t nmems, nmems_imported;
-  wasm_lim *mems;           /* nmems */
+  wasm_lim *mems; /* nmems */
   uint32_t nglobals, nglobals_imported;
-  wasm_globaltype *globals; /* nglobals */
+  wasm_globaltype *globals;    /* nglobals */
   wasm_constexpr *global_init; /* nglobals - nglobals_imported */
   uint32_t nexports;
   wasm_export *exports;
@@ -142,7 +142,7 @@ struct wasm_module {
   uint32_t nelems;
   wasm_elem *elems;
   bool has_datacount;
-  uint32_t ndatas;          /* from the data count section if present */
+  uint32_t ndatas; /* from the data count section if present */
   wasm_data *datas;
   uint8_t *func_declared; /* nfuncs flags: may be named by ref.func (C.refs) */
 };
@@ -151,8 +151,8 @@ struct wasm_module {
 
 struct wasm_func {
   const wasm_functype *type;
-  wasm_instance *inst;       /* NULL for host functions */
-  const wasm_funcdef *def;   /* NULL for host functions */
+  wasm_instance *inst;     /* NULL for host functions */
+  const wasm_funcdef *def; /* NULL for host functions */
   wasm_host_fn host;
   void *host_env;
 };
@@ -175,20 +175,20 @@ struct wasm_memory {
 struct wasm_table {
   uint8_t elem;
   uint32_t size, max, declared_max, cap;
-  uint64_t *elems;       /* refs, 0 = null */
+  uint64_t *elems; /* refs, 0 = null */
   wasm_resize_fn resize;
   void *resize_env;
 };
 
 struct wasm_instance {
   const wasm_module *m;
-  wasm_func **funcs;       /* m->nfuncs */
-  wasm_table **tables;     /* m->ntables */
-  wasm_memory *mem;        /* memory 0 or NULL (2.0 has at most one) */
-  wasm_global **globals;   /* m->nglobals */
-  uint8_t *elem_dropped;   /* m->nelems */
-  uint8_t *data_dropped;   /* m->ndatas */
-  uint64_t **elem_vals;    /* m->nelems: each segment's refs, evaluated */
+  wasm_func **funcs;     /* m->nfuncs */
+  wasm_table **tables;   /* m->ntables */
+  wasm_memory *mem;      /* memory 0 or NULL (2.0 has at most one) */
+  wasm_global **globals; /* m->nglobals */
+  uint8_t *elem_dropped; /* m->nelems */
+  uint8_t *data_dropped; /* m->ndatas */
+  uint64_t **elem_vals;  /* m->nelems: each segment's refs, evaluated */
 };
 
 /* ---- between the files --------------------------------------------------- */
@@ -224,6 +224,6 @@ void wasm_exec_set_trap(wasm_exec *x, wasm_trap t);
 
 /* errors (decode.c) */
 void wasm_error_set(wasm_error *err, uint8_t kind, const char *section,
-  uint32_t offset, const char *reason);
+                    uint32_t offset, const char *reason);
 
 #endif

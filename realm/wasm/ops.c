@@ -31,7 +31,8 @@ void ops_numeric(uint8_t opc, uint8_t *in, uint8_t *out, uint8_t *in2) {
   uint8_t s = shapes[opc];
   *in = valtype[s & 3];
   *out = valtype[s >> 2 & 3];
-  if (in2) *in2 = (s & BINARY) ? *in : 0;
+  if (in2)
+    *in2 = (s & BINARY) ? *in : 0;
 }
 
 bool ops_has_imm(uint8_t opc) { return shapes[opc] & IMM; }
@@ -43,10 +44,15 @@ bool ops_is_store(uint8_t opc) { return shapes[opc] & STORE_OP; }
 
 uint8_t ops_mem_iop(uint8_t opc) {
   switch (opc) {
-  case OP_f32_load: return OP_i32_load;
-  case OP_f64_load: return OP_i64_load;
-  case OP_f32_store: return OP_i32_store;
-  case OP_f64_store: return OP_i64_store;
-  default: return opc;
+  case OP_f32_load:
+    return OP_i32_load;
+  case OP_f64_load:
+    return OP_i64_load;
+  case OP_f32_store:
+    return OP_i32_store;
+  case OP_f64_store:
+    return OP_i64_store;
+  default:
+    return opc;
   }
 }

@@ -19,7 +19,8 @@ static inline uint32_t wr_offset(const wasm_reader *r) {
 }
 
 static inline bool wr_fail(wasm_reader *r, const char *why) {
-  if (!r->err) r->err = why;
+  if (!r->err)
+    r->err = why;
   r->p = r->end;
   return false;
 }
@@ -27,7 +28,8 @@ static inline bool wr_fail(wasm_reader *r, const char *why) {
 static inline bool wr_done(const wasm_reader *r) { return r->p >= r->end; }
 
 static inline uint8_t wr_u8(wasm_reader *r) {
-  if (r->p >= r->end) return (uint8_t)wr_fail(r, "unexpected end");
+  if (r->p >= r->end)
+    return (uint8_t)wr_fail(r, "unexpected end");
   return *r->p++;
 }
 
@@ -36,16 +38,20 @@ static inline uint8_t wr_u8(wasm_reader *r) {
 static inline uint64_t wr_uleb(wasm_reader *r, unsigned bits) {
   uint64_t v = 0;
   for (unsigned shift = 0;; shift += 7) {
-    if (r->p >= r->end) return wr_fail(r, "unexpected end");
+    if (r->p >= r->end)
+      return wr_fail(r, "unexpected end");
     uint8_t b = *r->p++;
     if (shift + 7 >= bits) { /* the last byte allowed */
       unsigned used = bits - shift;
-      if (b & 0x80) return wr_fail(r, "integer representation too long");
-      if (used < 7 && (b >> used)) return wr_fail(r, "integer too large");
+      if (b & 0x80)
+        return wr_fail(r, "integer representation too long");
+      if (used < 7 && (b >> used))
+        return wr_fail(r, "integer too large");
       return v | (uint64_t)b << shift;
     }
     v |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80)) return v;
+    if (!(b & 0x80))
+      return v;
   }
 }
 
@@ -54,23 +60,27 @@ static inline uint64_t wr_uleb(wasm_reader *r, unsigned bits) {
 static inline int64_t wr_sleb(wasm_reader *r, unsigned bits) {
   uint64_t v = 0;
   for (unsigned shift = 0;; shift += 7) {
-    if (r->p >= r->end) return wr_fail(r, "unexpected end");
+    if (r->p >= r->end)
+      return wr_fail(r, "unexpected end");
     uint8_t b = *r->p++;
     if (shift + 7 >= bits) {
       unsigned used = bits - shift; /* value bits in this byte, sign included */
-      if (b & 0x80) return wr_fail(r, "integer representation too long");
+      if (b & 0x80)
+        return wr_fail(r, "integer representation too long");
       if (used < 7) {
         uint8_t rest = (uint8_t)(b & 0x7f) >> (used - 1); /* sign and above */
         if (rest != 0 && rest != (0x7f >> (used - 1)))
           return wr_fail(r, "integer too large");
       }
       v |= (uint64_t)b << shift;
-      if (shift + 7 < 64 && (b & 0x40)) v |= ~(uint64_t)0 << (shift + 7);
+      if (shift + 7 < 64 && (b & 0x40))
+        v |= ~(uint64_t)0 << (shift + 7);
       return (int64_t)v;
     }
     v |= (uint64_t)(b & 0x7f) << shift;
     if (!(b & 0x80)) {
-      if (b & 0x40) v |= ~(uint64_t)0 << (shift + 7);
+      if (b & 0x40)
+        v |= ~(uint64_t)0 << (shift + 7);
       return (int64_t)v;
     }
   }
@@ -83,7 +93,8 @@ static inline int32_t wr_s32(wasm_reader *r) { return (int32_t)wr_sleb(r, 32); }
 static inline int64_t wr_s64(wasm_reader *r) { return wr_sleb(r, 64); }
 
 static inline uint32_t wr_fixed32(wasm_reader *r) {
-  if (r->end - r->p < 4) return (uint32_t)wr_fail(r, "unexpected end");
+  if (r->end - r->p < 4)
+    return (uint32_t)wr_fail(r, "unexpected end");
   uint32_t v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 |
                (uint32_t)r->p[2] << 16 | (uint32_t)r->p[3] << 24;
   r->p += 4;

@@ -14,13 +14,9 @@ bool wasm_functype_eq(const wasm_functype *a, const wasm_functype *b) {
   return true;
 }
 
-const wasm_functype *wasm_func_type(const wasm_func *f) {
-  return f->type;
-}
+const wasm_functype *wasm_func_type(const wasm_func *f) { return f->type; }
 
-wasm_value wasm_global_get(const wasm_global *g) {
-  return g->v;
-}
+wasm_value wasm_global_get(const wasm_global *g) { return g->v; }
 
 bool wasm_global_set(wasm_global *g, wasm_value v) {
   if (!g->mut)

@@ -51,8 +51,12 @@ extern const wasm_limits wasm_default_limits;
 /* ---- types and values ---------------------------------------------------- */
 
 enum wasm_valtype {
-  WASM_I32 = 0x7f, WASM_I64 = 0x7e, WASM_F32 = 0x7d, WASM_F64 = 0x7c,
-  WASM_FUNCREF = 0x70, WASM_EXTERNREF = 0x6f,
+  WASM_I32 = 0x7f,
+  WASM_I64 = 0x7e,
+  WASM_F32 = 0x7d,
+  WASM_F64 = 0x7c,
+  WASM_FUNCREF = 0x70,
+  WASM_EXTERNREF = 0x6f,
 };
 
 /* A value as the engine keeps it: 8 bytes, i32/f32 in the low half (all
@@ -71,8 +75,12 @@ typedef struct wasm_functype {
   const uint8_t *params, *results; /* enum wasm_valtype */
 } wasm_functype;
 
-enum wasm_extern_kind { WASM_EXTERN_FUNC = 0, WASM_EXTERN_TABLE = 1,
-  WASM_EXTERN_MEMORY = 2, WASM_EXTERN_GLOBAL = 3 };
+enum wasm_extern_kind {
+  WASM_EXTERN_FUNC = 0,
+  WASM_EXTERN_TABLE = 1,
+  WASM_EXTERN_MEMORY = 2,
+  WASM_EXTERN_GLOBAL = 3
+};
 
 typedef struct wasm_module wasm_module;
 typedef struct wasm_instance wasm_instance;
@@ -96,11 +104,11 @@ typedef struct wasm_extern {
 
 enum wasm_error_kind {
   WASM_ERR_NONE = 0,
-  WASM_ERR_MALFORMED,  /* the bytes are not a module (decoding) */
-  WASM_ERR_INVALID,    /* decodes but fails validation */
-  WASM_ERR_LIMIT,      /* over an embedder limit or out of arena */
-  WASM_ERR_LINK,       /* an import is unknown or of the wrong type */
-  WASM_ERR_TRAP,       /* instantiation trapped (segment, start) */
+  WASM_ERR_MALFORMED, /* the bytes are not a module (decoding) */
+  WASM_ERR_INVALID,   /* decodes but fails validation */
+  WASM_ERR_LIMIT,     /* over an embedder limit or out of arena */
+  WASM_ERR_LINK,      /* an import is unknown or of the wrong type */
+  WASM_ERR_TRAP,      /* instantiation trapped (segment, start) */
 };
 
 typedef struct wasm_error {
@@ -112,12 +120,12 @@ typedef struct wasm_error {
 
 typedef enum wasm_status {
   WASM_OK = 0,
-  WASM_TRAPPED,        /* see wasm_exec_trap() */
-  WASM_OUT_OF_FUEL,    /* resumable with wasm_resume() */
-  WASM_BAD_ARGS,       /* wasm_call: no function, or not its parameter count */
-  WASM_BUSY,           /* the context runs a call (this is a host function
+  WASM_TRAPPED,       /* see wasm_exec_trap() */
+  WASM_OUT_OF_FUEL,   /* resumable with wasm_resume() */
+  WASM_BAD_ARGS,      /* wasm_call: no function, or not its parameter count */
+  WASM_BUSY,          /* the context runs a call (this is a host function
                           inside it) or holds one suspended */
-  WASM_NOT_SUSPENDED,  /* wasm_resume: there is no call to resume */
+  WASM_NOT_SUSPENDED, /* wasm_resume: there is no call to resume */
 } wasm_status;
 
 typedef enum wasm_trap {
@@ -132,7 +140,7 @@ typedef enum wasm_trap {
   WASM_TRAP_UNINITIALIZED_ELEMENT,
   WASM_TRAP_INDIRECT_CALL_TYPE,
   WASM_TRAP_STACK_EXHAUSTED,
-  WASM_TRAP_HOST,          /* a host function trapped */
+  WASM_TRAP_HOST, /* a host function trapped */
 } wasm_trap;
 
 /* The spec's wording: "out of bounds memory access", ... */
@@ -143,24 +151,24 @@ const char *wasm_trap_string(wasm_trap t);
 /* Decode, validate and compile. The bytes must outlive the module (names
  * and passive data point into them). Returns NULL and fills err. */
 wasm_module *wasm_module_load(const uint8_t *bytes, size_t len, wasm_arena *a,
-  const wasm_limits *lim, wasm_error *err);
+                              const wasm_limits *lim, wasm_error *err);
 
 /* ---- host objects -------------------------------------------------------- */
 
 typedef struct wasm_host_call wasm_host_call;
 typedef wasm_status (*wasm_host_fn)(wasm_host_call *c, const wasm_value *args,
-  wasm_value *results);
+                                    wasm_value *results);
 
 /* type is copied. NULL when the arena is full. */
 wasm_func *wasm_host_func_new(wasm_arena *a, const wasm_functype *type,
-  wasm_host_fn fn, void *env);
+                              wasm_host_fn fn, void *env);
 wasm_global *wasm_global_new(wasm_arena *a, uint8_t type, bool mut,
                              wasm_value v);
 /* max == UINT32_MAX: no maximum. */
 wasm_memory *wasm_memory_new(wasm_arena *a, const wasm_limits *lim,
-   uint32_t min_pages, uint32_t max_pages);
+                             uint32_t min_pages, uint32_t max_pages);
 wasm_table *wasm_table_new(wasm_arena *a, const wasm_limits *lim, uint8_t elem,
-   uint32_t min, uint32_t max);
+                           uint32_t min, uint32_t max);
 
 /* Inside a host function: its env, the calling instance's memory 0 (NULL if
  * none) and checked access to it. */
@@ -187,7 +195,8 @@ const wasm_functype *wasm_func_type(const wasm_func *f);
 /* Finds the object for one import; false when there is none. The engine
  * checks its kind and type. */
 typedef bool (*wasm_resolve_fn)(void *env, const char *module, uint32_t mlen,
-  const char *name, uint32_t nlen, wasm_extern *out);
+                                const char *name, uint32_t nlen,
+                                wasm_extern *out);
 
 /* Link, allocate, run segments and the start function (on x). On failure
  * returns NULL with err->kind WASM_ERR_LINK, WASM_ERR_LIMIT or WASM_ERR_TRAP
@@ -197,8 +206,9 @@ typedef bool (*wasm_resolve_fn)(void *env, const char *module, uint32_t mlen,
  * during the call stay valid. The start function is a call on x, so it
  * replaces x's results and fails (WASM_ERR_LIMIT) when x is busy. */
 wasm_instance *wasm_instantiate(const wasm_module *m, wasm_arena *a,
-  const wasm_limits *lim, wasm_resolve_fn resolve,
-  void *resolve_env, wasm_exec *x, wasm_error *err);
+                                const wasm_limits *lim, wasm_resolve_fn resolve,
+                                void *resolve_env, wasm_exec *x,
+                                wasm_error *err);
 
 bool wasm_instance_export(const wasm_instance *in, const char *name,
                           uint32_t len, wasm_extern *out);
@@ -237,7 +247,7 @@ uint64_t wasm_exec_debt(const wasm_exec *x);
  * suspended; set fuel and wasm_resume, or wasm_exec_reset. A host function
  * may call into another context, never into the one it runs on (WASM_BUSY). */
 wasm_status wasm_call(wasm_exec *x, wasm_func *f, const wasm_value *args,
-  uint32_t nargs);
+                      uint32_t nargs);
 /* Go on with a suspended call, on the fuel set since. */
 wasm_status wasm_resume(wasm_exec *x);
 /* The results of the last call that returned WASM_OK (*nresults of them,

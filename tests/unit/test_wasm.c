@@ -49,53 +49,54 @@ static void section(buf *m, uint8_t id, const uint8_t *p, size_t n) {
   put(m, p, n);
 }
 
-#define SEC(m, id, ...)                                  \
-  do {                                                   \
-    static const uint8_t s_[] = {__VA_ARGS__};           \
-    section(m, id, s_, sizeof s_);                       \
+#define SEC(m, id, ...)                                                        \
+  do {                                                                         \
+    static const uint8_t s_[] = {__VA_ARGS__};                                 \
+    section(m, id, s_, sizeof s_);                                             \
   } while (0)
 
 static void build(buf *m, uint8_t mem_min) {
   static const uint8_t hdr[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
   m->n = 0;
   put(m, hdr, 8);
-  SEC(m, 1, 3, 0x60, 1, 0x7f, 1, 0x7f,          /* t0 (i32)->(i32) */
-      0x60, 2, 0x7f, 0x7f, 1, 0x7f,              /* t1 (i32 i32)->(i32) */
-      0x60, 1, 0x7f, 0);                         /* t2 (i32)->() */
-  SEC(m, 2, 2, 3, 'e', 'n', 'v', 3, 'a', 'd', 'd', 0, 1,
-      3, 'e', 'n', 'v', 4, 'p', 'o', 'k', 'e', 0, 2);
+  SEC(m, 1, 3, 0x60, 1, 0x7f, 1, 0x7f, /* t0 (i32)->(i32) */
+      0x60, 2, 0x7f, 0x7f, 1, 0x7f,    /* t1 (i32 i32)->(i32) */
+      0x60, 1, 0x7f, 0);               /* t2 (i32)->() */
+  SEC(m, 2, 2, 3, 'e', 'n', 'v', 3, 'a', 'd', 'd', 0, 1, 3, 'e', 'n', 'v', 4,
+      'p', 'o', 'k', 'e', 0, 2);
   SEC(m, 3, 5, 0, 0, 0, 0, 0);
   uint8_t mem[4] = {1, 1, mem_min, 2};
   section(m, 5, mem, 4);
-  SEC(m, 7, 6, 4, 's', 'p', 'i', 'n', 0, 2, 3, 'r', 'e', 'c', 0, 3,
-      8, 'c', 'a', 'l', 'l', 'h', 'o', 's', 't', 0, 4,
-      4, 'p', 'e', 'e', 'k', 0, 5, 8, 'p', 'o', 'k', 'e', 'l', 'o', 'a', 'd', 0, 6,
-      3, 'm', 'e', 'm', 2, 0);
-  SEC(m, 10, 5,
-      25, 1, 1, 0x7f, 0x03, 0x40, 0x20, 1, 0x41, 1, 0x6a, 0x21, 1, 0x20, 0, 0x41, 1,
-      0x6b, 0x22, 0, 0x0d, 0, 0x0b, 0x20, 1, 0x0b,          /* spin */
-      6, 0, 0x20, 0, 0x10, 3, 0x0b,                         /* rec */
-      8, 0, 0x20, 0, 0x41, 5, 0x10, 0, 0x0b,                /* callhost */
-      7, 0, 0x20, 0, 0x28, 2, 0, 0x0b,                      /* peek */
-      11, 0, 0x20, 0, 0x10, 1, 0x20, 0, 0x28, 2, 0, 0x0b);  /* pokeload */
+  SEC(m, 7, 6, 4, 's', 'p', 'i', 'n', 0, 2, 3, 'r', 'e', 'c', 0, 3, 8, 'c', 'a',
+      'l', 'l', 'h', 'o', 's', 't', 0, 4, 4, 'p', 'e', 'e', 'k', 0, 5, 8, 'p',
+      'o', 'k', 'e', 'l', 'o', 'a', 'd', 0, 6, 3, 'm', 'e', 'm', 2, 0);
+  SEC(m, 10, 5, 25, 1, 1, 0x7f, 0x03, 0x40, 0x20, 1, 0x41, 1, 0x6a, 0x21, 1,
+      0x20, 0, 0x41, 1, 0x6b, 0x22, 0, 0x0d, 0, 0x0b, 0x20, 1, 0x0b, /* spin */
+      6, 0, 0x20, 0, 0x10, 3, 0x0b,                                  /* rec */
+      8, 0, 0x20, 0, 0x41, 5, 0x10, 0, 0x0b,               /* callhost */
+      7, 0, 0x20, 0, 0x28, 2, 0, 0x0b,                     /* peek */
+      11, 0, 0x20, 0, 0x10, 1, 0x20, 0, 0x28, 2, 0, 0x0b); /* pokeload */
 }
 
 /* ---- host side ---- */
 
 static int g_add_calls;
 
-static wasm_status host_add(wasm_host_call *c, const wasm_value *args, wasm_value *res) {
+static wasm_status host_add(wasm_host_call *c, const wasm_value *args,
+                            wasm_value *res) {
   int *calls = wasm_host_env(c);
   (*calls)++;
   res[0].i32 = args[0].i32 + args[1].i32;
   return WASM_OK;
 }
 
-static wasm_status host_poke(wasm_host_call *c, const wasm_value *args, wasm_value *res) {
+static wasm_status host_poke(wasm_host_call *c, const wasm_value *args,
+                             wasm_value *res) {
   (void)res;
   uint32_t v = 0x12345678;
   wasm_memory *m = wasm_host_memory(c);
-  if (!m || !wasm_memory_write(m, args[0].i32, &v, 4)) return WASM_TRAPPED;
+  if (!m || !wasm_memory_write(m, args[0].i32, &v, 4))
+    return WASM_TRAPPED;
   return WASM_OK;
 }
 
@@ -106,11 +107,15 @@ typedef struct env {
 static bool resolve(void *e_, const char *mod, uint32_t ml, const char *name,
                     uint32_t nl, wasm_extern *out) {
   env *e = e_;
-  if (ml != 3 || memcmp(mod, "env", 3)) return false;
+  if (ml != 3 || memcmp(mod, "env", 3))
+    return false;
   out->kind = WASM_EXTERN_FUNC;
-  if (nl == 3 && !memcmp(name, "add", 3)) out->u.func = e->add;
-  else if (nl == 4 && !memcmp(name, "poke", 4)) out->u.func = e->poke;
-  else return false;
+  if (nl == 3 && !memcmp(name, "add", 3))
+    out->u.func = e->add;
+  else if (nl == 4 && !memcmp(name, "poke", 4))
+    out->u.func = e->poke;
+  else
+    return false;
   return out->u.func != NULL;
 }
 
@@ -145,9 +150,12 @@ static void world_init(world *w, size_t arena, const wasm_limits *lim) {
 
 static void world_load(world *w) {
   w->m = wasm_module_load(w->bin.b, w->bin.n, &w->a, &w->lim, &w->err);
-  if (!w->m) fail_msg("load: %s at %u: %s", w->err.section, w->err.offset, w->err.reason);
+  if (!w->m)
+    fail_msg("load: %s at %u: %s", w->err.section, w->err.offset,
+             w->err.reason);
   w->in = wasm_instantiate(w->m, &w->a, &w->lim, resolve, &w->e, w->x, &w->err);
-  if (!w->in) fail_msg("instantiate: %s", w->err.reason);
+  if (!w->in)
+    fail_msg("instantiate: %s", w->err.reason);
 }
 
 static wasm_func *fn(world *w, const char *name) {
@@ -166,7 +174,8 @@ static wasm_value result1(wasm_exec *x) {
   return v[0];
 }
 
-static wasm_status call1(world *w, const char *name, uint32_t arg, uint32_t *res) {
+static wasm_status call1(world *w, const char *name, uint32_t arg,
+                         uint32_t *res) {
   wasm_value a = {.i32 = arg};
   wasm_status s = wasm_call(w->x, fn(w, name), &a, 1);
   *res = s == WASM_OK ? result1(w->x).i32 : 0;
@@ -264,7 +273,8 @@ static void test_call_depth(void **state) {
   uint32_t r;
   assert_int_equal(call1(&w, "rec", 1, &r), WASM_TRAPPED);
   assert_int_equal(wasm_exec_trap(w.x), WASM_TRAP_STACK_EXHAUSTED);
-  assert_string_equal(wasm_trap_string(WASM_TRAP_STACK_EXHAUSTED), "call stack exhausted");
+  assert_string_equal(wasm_trap_string(WASM_TRAP_STACK_EXHAUSTED),
+                      "call stack exhausted");
   assert_int_equal(call1(&w, "spin", 9, &r), WASM_OK);
   assert_int_equal(r, 9);
   world_free(&w);
@@ -327,7 +337,8 @@ static void test_limits(void **state) {
     world_init(&w, size + 200000, &wasm_default_limits);
     w.a.size = w.a.used + size; /* what is left for the module */
     w.m = wasm_module_load(w.bin.b, w.bin.n, &w.a, &w.lim, &w.err);
-    if (w.m) w.in = wasm_instantiate(w.m, &w.a, &w.lim, resolve, &w.e, w.x, &w.err);
+    if (w.m)
+      w.in = wasm_instantiate(w.m, &w.a, &w.lim, resolve, &w.e, w.x, &w.err);
     if (w.m && w.in) {
       uint32_t r;
       assert_int_equal(call1(&w, "spin", 5, &r), WASM_OK);
@@ -355,7 +366,8 @@ static void test_link_errors(void **state) {
   assert_null(wasm_instantiate(w.m, &w.a, &w.lim, resolve, &w.e, w.x, &w.err));
   assert_int_equal(w.err.kind, WASM_ERR_LINK);
   w.e.add = add;
-  assert_non_null(wasm_instantiate(w.m, &w.a, &w.lim, resolve, &w.e, w.x, &w.err));
+  assert_non_null(
+      wasm_instantiate(w.m, &w.a, &w.lim, resolve, &w.e, w.x, &w.err));
   world_free(&w);
 }
 
@@ -372,7 +384,8 @@ static void test_errors(void **state) {
   assert_true(w.err.reason[0] != 0);
   /* spin's `i32.add` becomes `i64.add`: a type mismatch in the code */
   uint8_t *p = memchr(w.bin.b + 40, 0x6a, w.bin.n - 40);
-  while (p && !(p[-1] == 1 && p[-2] == 0x41)) p = memchr(p + 1, 0x6a, (size_t)(w.bin.b + w.bin.n - p - 1));
+  while (p && !(p[-1] == 1 && p[-2] == 0x41))
+    p = memchr(p + 1, 0x6a, (size_t)(w.bin.b + w.bin.n - p - 1));
   assert_non_null(p);
   *p = 0x7c;
   assert_null(wasm_module_load(w.bin.b, w.bin.n, &w.a, &w.lim, &w.err));
@@ -387,16 +400,14 @@ static void test_errors(void **state) {
  *   (import "env" "g" (global $g (mut i32)))
  *   (func (export "inc") (global.set $g (i32.add (global.get $g) (i32.const 1)))) */
 static const uint8_t g_inc_module[] = {
-  0, 'a', 's', 'm', 1, 0, 0, 0,
-  1, 4, 1, 0x60, 0, 0,
-  2, 10, 1, 3, 'e', 'n', 'v', 1, 'g', 3, 0x7f, 1,
-  3, 2, 1, 0,
-  7, 7, 1, 3, 'i', 'n', 'c', 0, 0,
-  10, 11, 1, 9, 0, 0x23, 0, 0x41, 1, 0x6a, 0x24, 0, 0x0b,
+    0,  'a', 's', 'm', 1, 0,    0,   0,    1,   4,    1,    0x60, 0,
+    0,  2,   10,  1,   3, 'e',  'n', 'v',  1,   'g',  3,    0x7f, 1,
+    3,  2,   1,   0,   7, 7,    1,   3,    'i', 'n',  'c',  0,    0,
+    10, 11,  1,   9,   0, 0x23, 0,   0x41, 1,   0x6a, 0x24, 0,    0x0b,
 };
 
-static bool resolve_global(void *g, const char *mod, uint32_t ml, const char *name,
-                           uint32_t nl, wasm_extern *out) {
+static bool resolve_global(void *g, const char *mod, uint32_t ml,
+                           const char *name, uint32_t nl, wasm_extern *out) {
   (void)mod, (void)ml, (void)name, (void)nl;
   out->kind = WASM_EXTERN_GLOBAL;
   out->u.global = g;
@@ -407,8 +418,10 @@ static void test_shared_global(void **state) {
   (void)state;
   world w;
   world_init(&w, 1 << 20, &wasm_default_limits);
-  w.m = wasm_module_load(g_inc_module, sizeof g_inc_module, &w.a, &w.lim, &w.err);
-  if (!w.m) fail_msg("load: %s", w.err.reason);
+  w.m =
+      wasm_module_load(g_inc_module, sizeof g_inc_module, &w.a, &w.lim, &w.err);
+  if (!w.m)
+    fail_msg("load: %s", w.err.reason);
   wasm_value v = {.i32 = 41};
   wasm_global *fixed = wasm_global_new(&w.a, WASM_I32, false, v);
   wasm_global *g = wasm_global_new(&w.a, WASM_I32, true, v);
@@ -417,7 +430,8 @@ static void test_shared_global(void **state) {
   assert_true(mut);
   assert_false(wasm_global_set(fixed, v));
   /* an immutable global where a mutable one is imported: link error */
-  assert_null(wasm_instantiate(w.m, &w.a, &w.lim, resolve_global, fixed, w.x, &w.err));
+  assert_null(
+      wasm_instantiate(w.m, &w.a, &w.lim, resolve_global, fixed, w.x, &w.err));
   assert_int_equal(w.err.kind, WASM_ERR_LINK);
   w.in = wasm_instantiate(w.m, &w.a, &w.lim, resolve_global, g, w.x, &w.err);
   assert_non_null(w.in);
@@ -439,25 +453,25 @@ static void test_shared_global(void **state) {
  *   l3: (loop (br_if 0 (i32.eqz (local.get 0))))   fused with eqz
  *   l4: (loop (br_if 0 (i32.lt_u (local.get 0) (i32.const 5))))  fused, immediate */
 static const uint8_t g_loops_module[] = {
-  0, 'a', 's', 'm', 1, 0, 0, 0,
-  1, 5, 1, 0x60, 1, 0x7f, 0,
-  3, 6, 5, 0, 0, 0, 0, 0,
-  7, 26, 5, 2, 'l', '0', 0, 0, 2, 'l', '1', 0, 1, 2, 'l', '2', 0, 2,
-  2, 'l', '3', 0, 3, 2, 'l', '4', 0, 4,
-  10, 55, 5,
-  7, 0, 0x03, 0x40, 0x0c, 0, 0x0b, 0x0b,
-  9, 0, 0x03, 0x40, 0x41, 1, 0x0d, 0, 0x0b, 0x0b,
-  11, 0, 0x03, 0x40, 0x20, 0, 0x0e, 1, 0, 0, 0x0b, 0x0b,
-  10, 0, 0x03, 0x40, 0x20, 0, 0x45, 0x0d, 0, 0x0b, 0x0b,
-  12, 0, 0x03, 0x40, 0x20, 0, 0x41, 5, 0x49, 0x0d, 0, 0x0b, 0x0b,
+    0,    'a',  's',  'm',  1,    0,    0,    0,    1,    5,    1,    0x60,
+    1,    0x7f, 0,    3,    6,    5,    0,    0,    0,    0,    0,    7,
+    26,   5,    2,    'l',  '0',  0,    0,    2,    'l',  '1',  0,    1,
+    2,    'l',  '2',  0,    2,    2,    'l',  '3',  0,    3,    2,    'l',
+    '4',  0,    4,    10,   55,   5,    7,    0,    0x03, 0x40, 0x0c, 0,
+    0x0b, 0x0b, 9,    0,    0x03, 0x40, 0x41, 1,    0x0d, 0,    0x0b, 0x0b,
+    11,   0,    0x03, 0x40, 0x20, 0,    0x0e, 1,    0,    0,    0x0b, 0x0b,
+    10,   0,    0x03, 0x40, 0x20, 0,    0x45, 0x0d, 0,    0x0b, 0x0b, 12,
+    0,    0x03, 0x40, 0x20, 0,    0x41, 5,    0x49, 0x0d, 0,    0x0b, 0x0b,
 };
 
 static void test_fuel_stops_loops(void **state) {
   (void)state;
   world w;
   world_init(&w, 1 << 20, &wasm_default_limits);
-  w.m = wasm_module_load(g_loops_module, sizeof g_loops_module, &w.a, &w.lim, &w.err);
-  if (!w.m) fail_msg("load: %s at %u: %s", w.err.section, w.err.offset, w.err.reason);
+  w.m = wasm_module_load(g_loops_module, sizeof g_loops_module, &w.a, &w.lim,
+                         &w.err);
+  if (!w.m)
+    fail_msg("load: %s at %u: %s", w.err.section, w.err.offset, w.err.reason);
   w.in = wasm_instantiate(w.m, &w.a, &w.lim, resolve, &w.e, w.x, &w.err);
   assert_non_null(w.in);
   static const char *names[] = {"l0", "l1", "l2", "l3", "l4"};
@@ -465,7 +479,8 @@ static void test_fuel_stops_loops(void **state) {
     wasm_value a = {.i32 = 0};
     wasm_exec_set_fuel(w.x, 100000);
     assert_int_equal(wasm_call(w.x, fn(&w, names[i]), &a, 1), WASM_OUT_OF_FUEL);
-    assert_true(wasm_exec_fuel(w.x) < 10); /* it ran until the budget was spent */
+    assert_true(wasm_exec_fuel(w.x) <
+                10); /* it ran until the budget was spent */
     wasm_exec_set_fuel(w.x, 1000);
     assert_int_equal(wasm_resume(w.x), WASM_OUT_OF_FUEL);
     wasm_exec_reset(w.x);
@@ -482,21 +497,17 @@ static void test_fuel_stops_loops(void **state) {
  *     (table.fill 0 (i32.const 0) (ref.null func) (i32.const 0))
  *     (table.copy 0 0 (i32.const 0) (i32.const 0) (i32.const 0))) */
 static const uint8_t g_empty_module[] = {
-  0, 'a', 's', 'm', 1, 0, 0, 0,
-  1, 4, 1, 0x60, 0, 0,
-  3, 2, 1, 0,
-  4, 4, 1, 0x70, 0, 0,
-  5, 3, 1, 0, 0,
-  7, 5, 1, 1, 'z', 0, 0,
-  10, 42, 1, 40, 0,
-  0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 11, 0,
-  0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 10, 0, 0,
-  0x41, 0, 0xd0, 0x70, 0x41, 0, 0xfc, 17, 0,
-  0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 14, 0, 0,
-  0x0b,
+    0,    'a',  's',  'm',  1,    0,    0,    0,    1,    4,    1, 0x60,
+    0,    0,    3,    2,    1,    0,    4,    4,    1,    0x70, 0, 0,
+    5,    3,    1,    0,    0,    7,    5,    1,    1,    'z',  0, 0,
+    10,   42,   1,    40,   0,    0x41, 0,    0x41, 0,    0x41, 0, 0xfc,
+    11,   0,    0x41, 0,    0x41, 0,    0x41, 0,    0xfc, 10,   0, 0,
+    0x41, 0,    0xd0, 0x70, 0x41, 0,    0xfc, 17,   0,    0x41, 0, 0x41,
+    0,    0x41, 0,    0xfc, 14,   0,    0,    0x0b,
 };
 
-static void *test_resize(void *env, void *old, size_t old_bytes, size_t new_bytes) {
+static void *test_resize(void *env, void *old, size_t old_bytes,
+                         size_t new_bytes) {
   (void)env, (void)old_bytes;
   if (!new_bytes) {
     free(old);
@@ -511,8 +522,10 @@ static void test_empty_bulk(void **state) {
   wasm_limits lim = wasm_default_limits;
   lim.resize = test_resize;
   world_init(&w, 1 << 20, &lim);
-  w.m = wasm_module_load(g_empty_module, sizeof g_empty_module, &w.a, &w.lim, &w.err);
-  if (!w.m) fail_msg("load: %s at %u: %s", w.err.section, w.err.offset, w.err.reason);
+  w.m = wasm_module_load(g_empty_module, sizeof g_empty_module, &w.a, &w.lim,
+                         &w.err);
+  if (!w.m)
+    fail_msg("load: %s at %u: %s", w.err.section, w.err.offset, w.err.reason);
   w.in = wasm_instantiate(w.m, &w.a, &w.lim, resolve, &w.e, w.x, &w.err);
   assert_non_null(w.in);
   assert_int_equal(wasm_call(w.x, fn(&w, "z"), NULL, 0), WASM_OK);
@@ -523,19 +536,16 @@ static void test_empty_bulk(void **state) {
  * a limit error and the context is free again.
  *   (func $s (loop (br 0))) (start $s) */
 static const uint8_t g_start_loop_module[] = {
-  0, 'a', 's', 'm', 1, 0, 0, 0,
-  1, 4, 1, 0x60, 0, 0,
-  3, 2, 1, 0,
-  8, 1, 0,
-  10, 9, 1, 7, 0, 0x03, 0x40, 0x0c, 0, 0x0b, 0x0b,
+    0, 'a', 's', 'm', 1, 0,  0, 0, 1, 4, 1,    0x60, 0,    0, 3,    2,
+    1, 0,   8,   1,   0, 10, 9, 1, 7, 0, 0x03, 0x40, 0x0c, 0, 0x0b, 0x0b,
 };
 
 static void test_start_out_of_fuel(void **state) {
   (void)state;
   world w;
   world_init(&w, 1 << 20, &wasm_default_limits);
-  wasm_module *m = wasm_module_load(g_start_loop_module, sizeof g_start_loop_module,
-                                    &w.a, &w.lim, &w.err);
+  wasm_module *m = wasm_module_load(
+      g_start_loop_module, sizeof g_start_loop_module, &w.a, &w.lim, &w.err);
   assert_non_null(m);
   wasm_exec_set_fuel(w.x, 1000);
   assert_null(wasm_instantiate(m, &w.a, &w.lim, resolve, &w.e, w.x, &w.err));
@@ -553,20 +563,17 @@ static void test_start_out_of_fuel(void **state) {
  *   (table 1 funcref) (memory 1) (global i32 (i32.const 7))
  *   (func (export "g") (result i32) (global.get 0)) */
 static const uint8_t g_own_module[] = {
-  0, 'a', 's', 'm', 1, 0, 0, 0,
-  1, 5, 1, 0x60, 0, 1, 0x7f,
-  3, 2, 1, 0,
-  4, 4, 1, 0x70, 0, 1,
-  5, 3, 1, 0, 1,
-  6, 6, 1, 0x7f, 0, 0x41, 7, 0x0b,
-  7, 5, 1, 1, 'g', 0, 0,
-  10, 6, 1, 4, 0, 0x23, 0, 0x0b,
+    0,    'a', 's', 'm', 1, 0,    0, 0,    1,    5,    1,    0x60, 0, 1,
+    0x7f, 3,   2,   1,   0, 4,    4, 1,    0x70, 0,    1,    5,    3, 1,
+    0,    1,   6,   6,   1, 0x7f, 0, 0x41, 7,    0x0b, 7,    5,    1, 1,
+    'g',  0,   0,   10,  6, 1,    4, 0,    0x23, 0,    0x0b,
 };
 
-static long g_live;         /* bytes the counting hook has handed out */
-static void *g_blocks[8];   /* and where */
+static long g_live;       /* bytes the counting hook has handed out */
+static void *g_blocks[8]; /* and where */
 
-static void *counting_resize(void *env, void *old, size_t old_bytes, size_t new_bytes) {
+static void *counting_resize(void *env, void *old, size_t old_bytes,
+                             size_t new_bytes) {
   (void)env;
   void *p = test_resize(NULL, old, old_bytes, new_bytes);
   g_live += (long)new_bytes - (long)old_bytes;
@@ -599,7 +606,8 @@ static void test_instantiate_undo(void **state) {
     wasm_limits lim = wasm_default_limits;
     lim.resize = counting_resize;
     world_init(&w, 1 << 20, &lim);
-    w.m = wasm_module_load(g_own_module, sizeof g_own_module, &w.a, &w.lim, &w.err);
+    w.m = wasm_module_load(g_own_module, sizeof g_own_module, &w.a, &w.lim,
+                           &w.err);
     assert_non_null(w.m);
     size_t before = w.a.used;
     w.a.size = before + size; /* what instantiation may take */
@@ -680,7 +688,7 @@ static void test_results_in_context(void **state) {
   assert_int_equal(wasm_call(w.x, fn(&w, "spin"), &a, 0), WASM_BAD_ARGS);
   assert_int_equal(wasm_call(w.x, NULL, &a, 1), WASM_BAD_ARGS);
   assert_int_equal(result1(w.x).i32, 11); /* a refused call changes nothing */
-  a.i32 = 1u << 20; /* out of bounds */
+  a.i32 = 1u << 20;                       /* out of bounds */
   assert_int_equal(wasm_call(w.x, fn(&w, "peek"), &a, 1), WASM_TRAPPED);
   assert_null(wasm_exec_results(w.x, &n));
   /* suspended, then resumed from "a later callback": the results are in
@@ -702,13 +710,17 @@ static bool resolve_in_arena(void *e_, const char *mod, uint32_t ml,
   world *w = e_;
   wasm_functype t_add = {2, 1, T_I32, T_I32};
   wasm_functype t_poke = {1, 0, T_I32, NULL};
-  if (ml != 3 || memcmp(mod, "env", 3)) return false;
+  if (ml != 3 || memcmp(mod, "env", 3))
+    return false;
   out->kind = WASM_EXTERN_FUNC;
   if (nl == 3 && !memcmp(name, "add", 3))
-    out->u.func = w->e.add = wasm_host_func_new(&w->a, &t_add, host_add, &g_add_calls);
+    out->u.func = w->e.add =
+        wasm_host_func_new(&w->a, &t_add, host_add, &g_add_calls);
   else if (nl == 4 && !memcmp(name, "poke", 4))
-    out->u.func = w->e.poke = wasm_host_func_new(&w->a, &t_poke, host_poke, NULL);
-  else return false;
+    out->u.func = w->e.poke =
+        wasm_host_func_new(&w->a, &t_poke, host_poke, NULL);
+  else
+    return false;
   return out->u.func != NULL;
 }
 
@@ -724,7 +736,8 @@ static void test_failed_instantiate_keeps_resolved(void **state) {
   wasm_limits small = w.lim;
   small.max_pages = 0; /* the module's memory needs 1 */
   size_t before = w.a.used;
-  assert_null(wasm_instantiate(w.m, &w.a, &small, resolve_in_arena, &w, w.x, &w.err));
+  assert_null(
+      wasm_instantiate(w.m, &w.a, &small, resolve_in_arena, &w, w.x, &w.err));
   assert_int_equal(w.err.kind, WASM_ERR_LIMIT);
   assert_non_null(w.e.add);
   assert_true(w.a.used > before);
@@ -760,27 +773,28 @@ static void test_size_overflow(void **state) {
   assert_null(wasm_exec_new(&a, &lim));
   /* a host function type whose counts overflow a 32-bit sum */
   wasm_functype huge = {UINT32_MAX, 2, T_I32, T_I32};
-  if (sizeof(size_t) == 4) assert_null(wasm_host_func_new(&a, &huge, host_add, NULL));
+  if (sizeof(size_t) == 4)
+    assert_null(wasm_host_func_new(&a, &huge, host_add, NULL));
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_runs),
-    cmocka_unit_test(test_fuel_resumes),
-    cmocka_unit_test(test_call_depth),
-    cmocka_unit_test(test_host_memory),
-    cmocka_unit_test(test_limits),
-    cmocka_unit_test(test_link_errors),
-    cmocka_unit_test(test_errors),
-    cmocka_unit_test(test_shared_global),
-    cmocka_unit_test(test_fuel_stops_loops),
-    cmocka_unit_test(test_empty_bulk),
-    cmocka_unit_test(test_start_out_of_fuel),
-    cmocka_unit_test(test_instantiate_undo),
-    cmocka_unit_test(test_busy_inside_host),
-    cmocka_unit_test(test_results_in_context),
-    cmocka_unit_test(test_failed_instantiate_keeps_resolved),
-    cmocka_unit_test(test_size_overflow),
+      cmocka_unit_test(test_runs),
+      cmocka_unit_test(test_fuel_resumes),
+      cmocka_unit_test(test_call_depth),
+      cmocka_unit_test(test_host_memory),
+      cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_link_errors),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_shared_global),
+      cmocka_unit_test(test_fuel_stops_loops),
+      cmocka_unit_test(test_empty_bulk),
+      cmocka_unit_test(test_start_out_of_fuel),
+      cmocka_unit_test(test_instantiate_undo),
+      cmocka_unit_test(test_busy_inside_host),
+      cmocka_unit_test(test_results_in_context),
+      cmocka_unit_test(test_failed_instantiate_keeps_resolved),
+      cmocka_unit_test(test_size_overflow),
   };
   alarm(120); /* a loop that fuel fails to stop ends the run, not the suite */
   return cmocka_run_group_tests(tests, NULL, NULL);

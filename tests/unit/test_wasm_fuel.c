@@ -39,8 +39,9 @@
 static wasm_writer mod; /* the module build() writes */
 #define BYTES(...) WW_BYTES(&mod, __VA_ARGS__)
 
-static const char *const names[] = {"nops", "loopnops", "fill", "copy", "init",
-  "tfill", "tcopy", "tgrow", "mgrow", "locals", "nolocals", "move"};
+static const char *const names[] = {"nops",  "loopnops", "fill",     "copy",
+                                    "init",  "tfill",    "tcopy",    "tgrow",
+                                    "mgrow", "locals",   "nolocals", "move"};
 /* t0 (i32) -> (), t1 (i32) -> (i32), t2 (i32 i32 i32) -> () */
 static const uint8_t types[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 2};
 #define NFUNCS (sizeof types)
@@ -58,7 +59,8 @@ static const uint8_t types[] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 2};
 static void build(void) {
   ww_header(&mod);
   size_t s = ww_section(&mod, 1);
-  BYTES(3, 0x60, 1, 0x7f, 0, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7f, 0x7f, 0);
+  BYTES(3, 0x60, 1, 0x7f, 0, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 3, 0x7f, 0x7f, 0x7f,
+        0);
   ww_close(&mod, s);
   s = ww_section(&mod, 3);
   ww_uleb(&mod, NFUNCS);
@@ -97,16 +99,17 @@ static void build(void) {
     ww_byte(&mod, 0x01);
   BYTES(0x20, 0, 0x41, 1, 0x6b, 0x22, 0, 0x0d, 0, 0x0b, 0x0b);
   ww_close(&mod, f);
-  FUNC((0), 0x41, 0, 0x41, 42, 0x20, 0, 0xfc, 0x0b, 0);              /* fill */
-  FUNC((0), 0x41, 0x80, 0x80, 0x04, 0x41, 0, 0x20, 0, 0xfc, 0x0a, 0, 0); /* copy */
-  FUNC((0), 0x41, 0, 0x41, 0, 0x20, 0, 0xfc, 0x08, 0, 0);            /* init */
-  FUNC((0), 0x41, 0, 0xd0, 0x70, 0x20, 0, 0xfc, 0x11, 0);            /* tfill */
-  FUNC((0), 0x41, 0, 0x41, 0, 0x20, 0, 0xfc, 0x0e, 0, 0);            /* tcopy */
-  FUNC((0), 0xd0, 0x70, 0x20, 0, 0xfc, 0x0f, 0);                     /* tgrow */
-  FUNC((0), 0x20, 0, 0x40, 0);                                       /* mgrow */
-  FUNC((1, 0xe8, 0x07, 0x7f), 0x01);                                 /* locals */
-  FUNC((0), 0x01);                                                   /* nolocals */
-  FUNC((0), 0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 0x0a, 0, 0);            /* move */
+  FUNC((0), 0x41, 0, 0x41, 42, 0x20, 0, 0xfc, 0x0b, 0); /* fill */
+  FUNC((0), 0x41, 0x80, 0x80, 0x04, 0x41, 0, 0x20, 0, 0xfc, 0x0a, 0,
+       0);                                                /* copy */
+  FUNC((0), 0x41, 0, 0x41, 0, 0x20, 0, 0xfc, 0x08, 0, 0); /* init */
+  FUNC((0), 0x41, 0, 0xd0, 0x70, 0x20, 0, 0xfc, 0x11, 0); /* tfill */
+  FUNC((0), 0x41, 0, 0x41, 0, 0x20, 0, 0xfc, 0x0e, 0, 0); /* tcopy */
+  FUNC((0), 0xd0, 0x70, 0x20, 0, 0xfc, 0x0f, 0);          /* tgrow */
+  FUNC((0), 0x20, 0, 0x40, 0);                            /* mgrow */
+  FUNC((1, 0xe8, 0x07, 0x7f), 0x01);                      /* locals */
+  FUNC((0), 0x01);                                        /* nolocals */
+  FUNC((0), 0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 0x0a, 0, 0); /* move */
   ww_close(&mod, s);
   s = ww_section(&mod, 11);
   BYTES(1, 1);
@@ -137,11 +140,13 @@ static void world_init_with(world *w, wasm_resize_fn resize) {
   w->lim.resize = resize;
   wasm_error err;
   w->m = wasm_module_load(mod.b, mod.n, &w->a, &w->lim, &err);
-  if (!w->m) fail_msg("load: %s at %u: %s", err.section, err.offset, err.reason);
+  if (!w->m)
+    fail_msg("load: %s at %u: %s", err.section, err.offset, err.reason);
   w->x = wasm_exec_new(&w->a, &w->lim);
   assert_non_null(w->x);
   w->in = wasm_instantiate(w->m, &w->a, &w->lim, NULL, NULL, w->x, &err);
-  if (!w->in) fail_msg("instantiate: %s", err.reason);
+  if (!w->in)
+    fail_msg("instantiate: %s", err.reason);
   wasm_extern e;
   assert_true(wasm_instance_export(w->in, "mem", 3, &e));
   w->memory = e.u.memory;
@@ -157,10 +162,12 @@ static size_t heap_used;
 static void *bump_resize(void *env, void *old, size_t old_bytes,
                          size_t new_bytes) {
   (void)env;
-  if (new_bytes == 0 || new_bytes > sizeof heap - heap_used) return NULL;
+  if (new_bytes == 0 || new_bytes > sizeof heap - heap_used)
+    return NULL;
   uint8_t *p = heap + heap_used;
   heap_used += (new_bytes + 15) & ~(size_t)15;
-  if (old) memcpy(p, old, old_bytes < new_bytes ? old_bytes : new_bytes);
+  if (old)
+    memcpy(p, old, old_bytes < new_bytes ? old_bytes : new_bytes);
   return p;
 }
 
@@ -217,7 +224,8 @@ static void test_function_larger_than_slice(void **state) {
   world_init(&w);
   uint64_t c = cost(&w, "nops", 0);
   assert_int_equal(c, NOPS + 1); /* the nops and end */
-  assert_int_equal(slices(&w, "nops", 0, 500), 1); /* taken in debt, then done */
+  assert_int_equal(slices(&w, "nops", 0, 500),
+                   1); /* taken in debt, then done */
   assert_int_equal(wasm_exec_debt(w.x), c - 500);
   wasm_exec_set_fuel(w.x, UINT64_MAX); /* unlimited: no debt */
   assert_int_equal(wasm_exec_debt(w.x), 0);
@@ -245,7 +253,8 @@ static void test_loop_larger_than_slice(void **state) {
   assert_true(c > 5 * NOPS);
   unsigned n = slices(&w, "loopnops", 5, 100);
   /* the slices spent exactly the cost: the last may end in debt */
-  assert_int_equal(100 * (uint64_t)n - wasm_exec_fuel(w.x) + wasm_exec_debt(w.x), c);
+  assert_int_equal(
+      100 * (uint64_t)n - wasm_exec_fuel(w.x) + wasm_exec_debt(w.x), c);
   assert_true(n <= c / 100 + 1);
   free(w.mem);
 }
@@ -339,20 +348,25 @@ static void test_bulk_in_slices(void **state) {
   assert_int_equal(wasm_call(w.x, fn(&w, "init"), &a, 1), WASM_OUT_OF_FUEL);
   finish(&w, 10);
   for (uint32_t i = 0; i < DATA; i++)
-    if (m[i] != (uint8_t)(i * 7 + 1)) fail_msg("init: byte %u is %u", i, m[i]);
+    if (m[i] != (uint8_t)(i * 7 + 1))
+      fail_msg("init: byte %u is %u", i, m[i]);
 
   /* overlapping memory.copy both ways, in slices of 7 units: what memmove
    * gives */
-  static const uint32_t moves[][3] = {{100, 0, 3001}, {0, 100, 3001}, {5, 5, 64}};
+  static const uint32_t moves[][3] = {
+      {100, 0, 3001}, {0, 100, 3001}, {5, 5, 64}};
   for (unsigned k = 0; k < 3; k++) {
     static uint8_t want[8192];
-    for (uint32_t i = 0; i < 8192; i++) m[i] = (uint8_t)(i * 13 + k);
+    for (uint32_t i = 0; i < 8192; i++)
+      m[i] = (uint8_t)(i * 13 + k);
     memcpy(want, m, sizeof want);
     memmove(want + moves[k][0], want + moves[k][1], moves[k][2]);
-    wasm_value args[3] = {{.i32 = moves[k][0]}, {.i32 = moves[k][1]}, {.i32 = moves[k][2]}};
+    wasm_value args[3] = {
+        {.i32 = moves[k][0]}, {.i32 = moves[k][1]}, {.i32 = moves[k][2]}};
     wasm_exec_set_fuel(w.x, 7);
     wasm_status st = wasm_call(w.x, fn(&w, "move"), args, 3);
-    if (st == WASM_OUT_OF_FUEL) finish(&w, 7);
+    if (st == WASM_OUT_OF_FUEL)
+      finish(&w, 7);
     assert_memory_equal(m, want, sizeof want);
   }
 
@@ -386,12 +400,12 @@ static void test_bulk_trap_writes_nothing(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_function_larger_than_slice),
-    cmocka_unit_test(test_loop_larger_than_slice),
-    cmocka_unit_test(test_dynamic_charges),
-    cmocka_unit_test(test_growth_through_hook),
-    cmocka_unit_test(test_bulk_in_slices),
-    cmocka_unit_test(test_bulk_trap_writes_nothing),
+      cmocka_unit_test(test_function_larger_than_slice),
+      cmocka_unit_test(test_loop_larger_than_slice),
+      cmocka_unit_test(test_dynamic_charges),
+      cmocka_unit_test(test_growth_through_hook),
+      cmocka_unit_test(test_bulk_in_slices),
+      cmocka_unit_test(test_bulk_trap_writes_nothing),
   };
   alarm(120); /* a call that fuel fails to stop ends the run */
   return cmocka_run_group_tests(tests, NULL, NULL);

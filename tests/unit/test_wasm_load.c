@@ -121,7 +121,8 @@ static void many_types(wasm_writer *m, size_t size) {
   uint32_t n = (uint32_t)(size / 10);
   ww_header(m);
   ww_uleb(&s, n);
-  for (uint32_t i = 0; i < n; i++) functype(&s, i % 2, 0);
+  for (uint32_t i = 0; i < n; i++)
+    functype(&s, i % 2, 0);
   ww_section_from(m, 1, &s);
   empty_funcs(m, n, 0, true);
   free(s.b);
@@ -199,7 +200,8 @@ static void many_locals(wasm_writer *m, size_t size, uint32_t a) {
   ww_section_from(m, 3, &s);
   ww_uleb(&s, n);
   for (uint32_t i = 0; i < n; i++) {
-    static const uint8_t body[11] = {11, 1, 0xd0, 0x86, 0x03, I32, 0x20, 0xcf, 0x86, 0x03, 0x1a};
+    static const uint8_t body[11] = {11,   1,    0xd0, 0x86, 0x03, I32,
+                                     0x20, 0xcf, 0x86, 0x03, 0x1a};
     ww_put(&s, body, sizeof body);
     ww_byte(&s, 0x0b);
   }
@@ -216,9 +218,11 @@ static void colliding_exports(wasm_writer *m, size_t size, uint32_t a) {
   (void)a;
   const uint32_t P = 16777619u, target = 0x2b5a3;
   uint32_t n = (uint32_t)((size - 64) / 8), cap = 16, k = 4;
-  while (cap < 2 * n) cap *= 2, k++;
+  while (cap < 2 * n)
+    cap *= 2, k++;
   uint32_t mask = cap - 1, pinv = P; /* P^-1 mod 2^32 by Newton's method */
-  for (int i = 0; i < 5; i++) pinv *= 2 - P * pinv;
+  for (int i = 0; i < 5; i++)
+    pinv *= 2 - P * pinv;
   uint32_t u = (target * pinv) & mask; /* the state before the last byte ^ b */
   wasm_writer s = {0}, e = {0};
   uint32_t count = 0;
@@ -229,9 +233,11 @@ static void colliding_exports(wasm_writer *m, size_t size, uint32_t a) {
     h0 = (h0 ^ name[1]) * P;
     for (uint32_t b1 = 0; b1 < 128 && count < n; b1++) {
       uint32_t h1 = (h0 ^ b1) * P;
-      if (((h1 ^ u) & mask) >> 8) continue;
+      if (((h1 ^ u) & mask) >> 8)
+        continue;
       uint32_t b2 = (h1 ^ u) & 0xff;
-      if (b2 >= 128) continue;
+      if (b2 >= 128)
+        continue;
       name[2] = (uint8_t)b1;
       name[3] = (uint8_t)b2;
       assert_int_equal(((h1 ^ b2) * P) & mask, target & mask);
@@ -282,10 +288,13 @@ static void loads_linearly(void (*shape)(wasm_writer *, size_t, uint32_t),
     shape(&m, size, arity);
     wasm_error err;
     wasm_module *mod = load(&m, &err);
-    if (!mod) print_error("refused: %s at %u: %s\n", err.section, err.offset, err.reason);
+    if (!mod)
+      print_error("refused: %s at %u: %s\n", err.section, err.offset,
+                  err.reason);
     assert_non_null(mod);
     if (wasm_compile_work > (uint64_t)WORK_PER_BYTE * m.n)
-      print_error("%zu bytes: work %llu\n", m.n, (unsigned long long)wasm_compile_work);
+      print_error("%zu bytes: work %llu\n", m.n,
+                  (unsigned long long)wasm_compile_work);
     assert_true(wasm_compile_work <= (uint64_t)WORK_PER_BYTE * m.n);
   }
   free(m.b);
@@ -417,7 +426,8 @@ static void test_lazy_past_bound(void **state) {
   assert_non_null(mod);
   wasm_exec *x = wasm_exec_new(&a, &wasm_default_limits);
   assert_non_null(x);
-  wasm_instance *in = wasm_instantiate(mod, &a, &wasm_default_limits, NULL, NULL, x, &err);
+  wasm_instance *in =
+      wasm_instantiate(mod, &a, &wasm_default_limits, NULL, NULL, x, &err);
   assert_non_null(in);
   wasm_extern e;
   assert_true(wasm_instance_export(in, "f", 1, &e));
@@ -435,16 +445,16 @@ static void test_lazy_past_bound(void **state) {
 int main(void) {
   arena_mem = malloc(ARENA);
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_br_table_arity),
-    cmocka_unit_test(test_local_tee_deep),
-    cmocka_unit_test(test_block_entry_deep),
-    cmocka_unit_test(test_many_types),
-    cmocka_unit_test(test_wide_type),
-    cmocka_unit_test(test_call_results),
-    cmocka_unit_test(test_br_table_labels),
-    cmocka_unit_test(test_colliding_exports),
-    cmocka_unit_test(test_many_locals),
-    cmocka_unit_test(test_lazy_past_bound),
+      cmocka_unit_test(test_br_table_arity),
+      cmocka_unit_test(test_local_tee_deep),
+      cmocka_unit_test(test_block_entry_deep),
+      cmocka_unit_test(test_many_types),
+      cmocka_unit_test(test_wide_type),
+      cmocka_unit_test(test_call_results),
+      cmocka_unit_test(test_br_table_labels),
+      cmocka_unit_test(test_colliding_exports),
+      cmocka_unit_test(test_many_locals),
+      cmocka_unit_test(test_lazy_past_bound),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   free(arena_mem);

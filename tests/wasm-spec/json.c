@@ -18,7 +18,8 @@ typedef struct parser {
 static unsigned line_of(const parser *ps) {
   unsigned line = 1;
   for (const char *q = ps->start; q < ps->p && q < ps->end; q++)
-    if (*q == '\n') line++;
+    if (*q == '\n')
+      line++;
   return line;
 }
 
@@ -39,7 +40,8 @@ static void *xrealloc(void *p, size_t n) {
 }
 
 static void skip_ws(parser *ps) {
-  while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
+  while (ps->p < ps->end &&
+         (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
     ps->p++;
 }
 
@@ -52,18 +54,23 @@ static bool lit(parser *ps, const char *word) {
 }
 
 static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 
 static bool hex4(parser *ps, uint32_t *out) {
-  if (ps->end - ps->p < 4) return fail(ps, "short \\u escape");
+  if (ps->end - ps->p < 4)
+    return fail(ps, "short \\u escape");
   uint32_t v = 0;
   for (int i = 0; i < 4; i++) {
     int h = hexval(ps->p[i]);
-    if (h < 0) return fail(ps, "bad \\u escape");
+    if (h < 0)
+      return fail(ps, "bad \\u escape");
     v = v << 4 | (uint32_t)h;
   }
   ps->p += 4;
@@ -112,7 +119,8 @@ static bool parse_string(parser *ps, char **out, size_t *outlen) {
       return fail(ps, "unterminated string");
     }
     unsigned char c = (unsigned char)*ps->p++;
-    if (c == '"') break;
+    if (c == '"')
+      break;
     if (c < 0x20) {
       free(b.s);
       return fail(ps, "control character in string");
@@ -127,14 +135,30 @@ static bool parse_string(parser *ps, char **out, size_t *outlen) {
     }
     char e = *ps->p++;
     switch (e) {
-    case '"': put(&b, '"'); break;
-    case '\\': put(&b, '\\'); break;
-    case '/': put(&b, '/'); break;
-    case 'b': put(&b, '\b'); break;
-    case 'f': put(&b, '\f'); break;
-    case 'n': put(&b, '\n'); break;
-    case 'r': put(&b, '\r'); break;
-    case 't': put(&b, '\t'); break;
+    case '"':
+      put(&b, '"');
+      break;
+    case '\\':
+      put(&b, '\\');
+      break;
+    case '/':
+      put(&b, '/');
+      break;
+    case 'b':
+      put(&b, '\b');
+      break;
+    case 'f':
+      put(&b, '\f');
+      break;
+    case 'n':
+      put(&b, '\n');
+      break;
+    case 'r':
+      put(&b, '\r');
+      break;
+    case 't':
+      put(&b, '\t');
+      break;
     case 'u': {
       uint32_t cp;
       if (!hex4(ps, &cp)) {
@@ -173,20 +197,25 @@ static bool parse_value(parser *ps, json *v, int depth);
 
 static bool parse_number(parser *ps, json *v) {
   const char *s = ps->p;
-  if (ps->p < ps->end && *ps->p == '-') ps->p++;
-  if (ps->p >= ps->end || *ps->p < '0' || *ps->p > '9') return fail(ps, "bad number");
-  while (ps->p < ps->end && ((*ps->p >= '0' && *ps->p <= '9') || *ps->p == '.' ||
-         *ps->p == 'e' || *ps->p == 'E' || *ps->p == '+' || *ps->p == '-'))
+  if (ps->p < ps->end && *ps->p == '-')
+    ps->p++;
+  if (ps->p >= ps->end || *ps->p < '0' || *ps->p > '9')
+    return fail(ps, "bad number");
+  while (ps->p < ps->end &&
+         ((*ps->p >= '0' && *ps->p <= '9') || *ps->p == '.' || *ps->p == 'e' ||
+          *ps->p == 'E' || *ps->p == '+' || *ps->p == '-'))
     ps->p++;
   char tmp[64];
   size_t n = (size_t)(ps->p - s);
-  if (n >= sizeof tmp) return fail(ps, "number too long");
+  if (n >= sizeof tmp)
+    return fail(ps, "number too long");
   memcpy(tmp, s, n);
   tmp[n] = '\0';
   char *endp;
   v->type = JSON_NUMBER;
   v->number = strtod(tmp, &endp);
-  if (*endp) return fail(ps, "bad number");
+  if (*endp)
+    return fail(ps, "bad number");
   return true;
 }
 
@@ -207,7 +236,8 @@ static bool parse_array(parser *ps, json *v, int depth) {
     /* Count the element before parsing it, so json_free sees it. */
     memset(&v->items[v->len], 0, sizeof *v->items);
     v->len++;
-    if (!parse_value(ps, &v->items[v->len - 1], depth + 1)) return false;
+    if (!parse_value(ps, &v->items[v->len - 1], depth + 1))
+      return false;
     skip_ws(ps);
     if (ps->p < ps->end && *ps->p == ',') {
       ps->p++;
@@ -232,7 +262,8 @@ static bool parse_object(parser *ps, json *v, int depth) {
   }
   for (;;) {
     skip_ws(ps);
-    if (ps->p >= ps->end || *ps->p != '"') return fail(ps, "expected a key");
+    if (ps->p >= ps->end || *ps->p != '"')
+      return fail(ps, "expected a key");
     if (v->len == cap) {
       cap = cap ? cap * 2 : 4;
       v->items = xrealloc(v->items, cap * sizeof *v->items);
@@ -244,11 +275,14 @@ static bool parse_object(parser *ps, json *v, int depth) {
     v->keys[v->len] = NULL;
     v->key_lens[v->len] = 0;
     size_t i = v->len++;
-    if (!parse_string(ps, &v->keys[i], &v->key_lens[i])) return false;
+    if (!parse_string(ps, &v->keys[i], &v->key_lens[i]))
+      return false;
     skip_ws(ps);
-    if (ps->p >= ps->end || *ps->p != ':') return fail(ps, "expected ':'");
+    if (ps->p >= ps->end || *ps->p != ':')
+      return fail(ps, "expected ':'");
     ps->p++;
-    if (!parse_value(ps, &v->items[i], depth + 1)) return false;
+    if (!parse_value(ps, &v->items[i], depth + 1))
+      return false;
     skip_ws(ps);
     if (ps->p < ps->end && *ps->p == ',') {
       ps->p++;
@@ -263,41 +297,60 @@ static bool parse_object(parser *ps, json *v, int depth) {
 }
 
 static bool parse_value(parser *ps, json *v, int depth) {
-  if (depth > JSON_MAX_DEPTH) return fail(ps, "nested too deeply");
+  if (depth > JSON_MAX_DEPTH)
+    return fail(ps, "nested too deeply");
   skip_ws(ps);
-  if (ps->p >= ps->end) return fail(ps, "unexpected end");
+  if (ps->p >= ps->end)
+    return fail(ps, "unexpected end");
   switch (*ps->p) {
-  case '{': return parse_object(ps, v, depth);
-  case '[': return parse_array(ps, v, depth);
+  case '{':
+    return parse_object(ps, v, depth);
+  case '[':
+    return parse_array(ps, v, depth);
   case '"':
     v->type = JSON_STRING;
     return parse_string(ps, &v->str, &v->len);
-  case 't': v->type = JSON_BOOL; v->boolean = true; return lit(ps, "true");
-  case 'f': v->type = JSON_BOOL; v->boolean = false; return lit(ps, "false");
-  case 'n': v->type = JSON_NULL; return lit(ps, "null");
-  default: return parse_number(ps, v);
+  case 't':
+    v->type = JSON_BOOL;
+    v->boolean = true;
+    return lit(ps, "true");
+  case 'f':
+    v->type = JSON_BOOL;
+    v->boolean = false;
+    return lit(ps, "false");
+  case 'n':
+    v->type = JSON_NULL;
+    return lit(ps, "null");
+  default:
+    return parse_number(ps, v);
   }
 }
 
-bool json_parse(const char *text, size_t n, json *out, char *err, size_t errlen) {
-  parser ps = { text, text + n, text, err, errlen, false };
+bool json_parse(const char *text, size_t n, json *out, char *err,
+                size_t errlen) {
+  parser ps = {text, text + n, text, err, errlen, false};
   memset(out, 0, sizeof *out);
-  if (errlen) err[0] = '\0';
+  if (errlen)
+    err[0] = '\0';
   bool ok = parse_value(&ps, out, 0);
   if (ok) {
     skip_ws(&ps);
-    if (ps.p != ps.end) ok = fail(&ps, "trailing characters");
+    if (ps.p != ps.end)
+      ok = fail(&ps, "trailing characters");
   }
-  if (!ok) json_free(out);
+  if (!ok)
+    json_free(out);
   return ok;
 }
 
 void json_free(json *v) {
-  if (!v) return;
+  if (!v)
+    return;
   if (v->type == JSON_ARRAY || v->type == JSON_OBJECT) {
     for (size_t i = 0; i < v->len; i++) {
       json_free(&v->items[i]);
-      if (v->keys) free(v->keys[i]);
+      if (v->keys)
+        free(v->keys[i]);
     }
   }
   free(v->items);
@@ -308,7 +361,8 @@ void json_free(json *v) {
 }
 
 const json *json_get(const json *obj, const char *key) {
-  if (!obj || obj->type != JSON_OBJECT) return NULL;
+  if (!obj || obj->type != JSON_OBJECT)
+    return NULL;
   size_t n = strlen(key);
   for (size_t i = 0; i < obj->len; i++)
     if (obj->key_lens[i] == n && memcmp(obj->keys[i], key, n) == 0)
@@ -322,7 +376,8 @@ const char *json_get_str(const json *obj, const char *key) {
 }
 
 const json *json_at(const json *arr, size_t i) {
-  if (!arr || arr->type != JSON_ARRAY || i >= arr->len) return NULL;
+  if (!arr || arr->type != JSON_ARRAY || i >= arr->len)
+    return NULL;
   return &arr->items[i];
 }
 

@@ -10,23 +10,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY,
-  JSON_OBJECT };
+enum json_type {
+  JSON_NULL,
+  JSON_BOOL,
+  JSON_NUMBER,
+  JSON_STRING,
+  JSON_ARRAY,
+  JSON_OBJECT
+};
 
 typedef struct json {
   enum json_type type;
   bool boolean;
   double number;
-  char *str;            /* JSON_STRING: NUL-terminated, len bytes */
-  size_t len;           /* string length, or element count */
-  struct json *items;   /* array elements or object values */
-  char **keys;          /* object keys (NUL-terminated) */
+  char *str;          /* JSON_STRING: NUL-terminated, len bytes */
+  size_t len;         /* string length, or element count */
+  struct json *items; /* array elements or object values */
+  char **keys;        /* object keys (NUL-terminated) */
   size_t *key_lens;
 } json;
 
 /* Parses text[0, n). On failure returns false and writes a message with the
  * line number to err; *out is then empty (nothing to free). */
-bool json_parse(const char *text, size_t n, json *out, char *err, size_t errlen);
+bool json_parse(const char *text, size_t n, json *out, char *err,
+                size_t errlen);
 void json_free(json *v);
 
 /* The member named key of an object, or NULL (also for a non-object). */

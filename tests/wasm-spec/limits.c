@@ -15,8 +15,8 @@
 static const struct {
   uint32_t depth, slots;
 } huge[] = {
-  {0x15555556u, 16}, {0x10000001u, 16}, {0x0aaaaaabu, 16},
-  {16, 0x20000001u}, {0xffffffffu, 16}, {16, 0xffffffffu},
+    {0x15555556u, 16}, {0x10000001u, 16}, {0x0aaaaaabu, 16},
+    {16, 0x20000001u}, {0xffffffffu, 16}, {16, 0xffffffffu},
 };
 
 counts limits_check(void) {
@@ -33,7 +33,8 @@ counts limits_check(void) {
       c.passed++;
     } else {
       c.failed++;
-      printf("limits: wasm_exec_new took depth %#x, slots %#x in a %zu-byte arena\n",
+      printf("limits: wasm_exec_new took depth %#x, slots %#x in a %zu-byte "
+             "arena\n",
              (unsigned)huge[i].depth, (unsigned)huge[i].slots, bytes);
     }
   }

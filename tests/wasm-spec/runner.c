@@ -50,7 +50,6 @@ const char *__asan_default_options(void) {
   return "allocator_may_return_null=1";
 }
 
-
 bool runner_verbose;
 
 /* ---- growable lists ------------------------------------------------------ */
@@ -84,12 +83,15 @@ static double now(void) {
 }
 
 static void usage(void) {
-  fprintf(stderr, "usage: wasm-spec-runner [-v|-q] [-n] [-t SECONDS] [-m MIB] DIR [NAME...]\n"
-    "  -v  print every failure, notes, spectest prints and per-file times\n"
-    "  -q  print the per-file line only for files with failures\n"
-    "  -n  no child processes (for a debugger)\n"
-    "  -t  seconds a file may take (default 120)\n"
-    "  -m  MiB of arena per file to start with (default 256)\n");
+  fprintf(
+      stderr,
+      "usage: wasm-spec-runner [-v|-q] [-n] [-t SECONDS] [-m MIB] DIR "
+      "[NAME...]\n"
+      "  -v  print every failure, notes, spectest prints and per-file times\n"
+      "  -q  print the per-file line only for files with failures\n"
+      "  -n  no child processes (for a debugger)\n"
+      "  -t  seconds a file may take (default 120)\n"
+      "  -m  MiB of arena per file to start with (default 256)\n");
   exit(2);
 }
 
@@ -98,23 +100,40 @@ int main(int argc, char **argv) {
   unsigned timeout = 120;
   size_t arena_mib = 256;
   int opt;
-  setvbuf(stdout, NULL, _IOLBF, 0); /* in order with sanitizer reports on stderr */
+  setvbuf(stdout, NULL, _IOLBF,
+          0); /* in order with sanitizer reports on stderr */
   while ((opt = getopt(argc, argv, "vqnt:m:")) != -1) {
     switch (opt) {
-    case 'v': runner_verbose = true; break;
-    case 'q': quiet = true; break;
-    case 'n': fork_files = false; break;
-    case 't': timeout = (unsigned)strtoul(optarg, NULL, 10); break;
-    case 'm': arena_mib = strtoul(optarg, NULL, 10); if (!arena_mib) usage(); break;
-    default: usage();
+    case 'v':
+      runner_verbose = true;
+      break;
+    case 'q':
+      quiet = true;
+      break;
+    case 'n':
+      fork_files = false;
+      break;
+    case 't':
+      timeout = (unsigned)strtoul(optarg, NULL, 10);
+      break;
+    case 'm':
+      arena_mib = strtoul(optarg, NULL, 10);
+      if (!arena_mib)
+        usage();
+      break;
+    default:
+      usage();
     }
   }
-  if (optind >= argc) usage();
+  if (optind >= argc)
+    usage();
   const char *root = argv[optind++];
   struct stat st;
   if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    printf("test-wasm: SKIPPED: %s not found (the WebAssembly spec tests come with "
-      "../shared; run with WASM_SPEC=DIR)\n", root);
+    printf("test-wasm: SKIPPED: %s not found (the WebAssembly spec tests come "
+           "with "
+           "../shared; run with WASM_SPEC=DIR)\n",
+           root);
     printf("0 passed, 0 failed, 1 skipped\n");
     return 0;
   }
@@ -126,12 +145,16 @@ int main(int argc, char **argv) {
     for (int i = optind; i < argc; i++) {
       char *n = strdup(argv[i]);
       char *slash = strrchr(n, '/');
-      if (slash && slash[1] == '\0') *slash = '\0';
+      if (slash && slash[1] == '\0')
+        *slash = '\0';
       slash = strrchr(n, '/');
-      if (slash) memmove(n, slash + 1, strlen(slash + 1) + 1);
+      if (slash)
+        memmove(n, slash + 1, strlen(slash + 1) + 1);
       size_t l = strlen(n);
-      if (l > 5 && !strcmp(n + l - 5, ".json")) n[l - 5] = '\0';
-      else if (l > 5 && !strcmp(n + l - 5, ".wast")) n[l - 5] = '\0';
+      if (l > 5 && !strcmp(n + l - 5, ".json"))
+        n[l - 5] = '\0';
+      else if (l > 5 && !strcmp(n + l - 5, ".wast"))
+        n[l - 5] = '\0';
       if (!has_json(root, n)) {
         printf("%s: no %s/%s/%s.json\n", argv[i], root, n, n);
         total.failed++;
@@ -149,7 +172,8 @@ int main(int argc, char **argv) {
     }
     struct dirent *de;
     while ((de = readdir(d))) {
-      if (de->d_name[0] == '.' || !has_json(root, de->d_name)) continue;
+      if (de->d_name[0] == '.' || !has_json(root, de->d_name))
+        continue;
       GROW(names, nnames, cnames);
       names[nnames++] = strdup(de->d_name);
     }
@@ -180,9 +204,12 @@ int main(int argc, char **argv) {
         fflush(stdout);
         ssize_t w = write(fd[1], &cc, sizeof cc);
         close(fd[1]);
-        for (size_t k = 0; k < nnames; k++) free(names[k]);
+        for (size_t k = 0; k < nnames; k++)
+          free(names[k]);
         free(names);
-        exit(w == (ssize_t)sizeof cc ? 0 : 3); /* exit, not _exit: LeakSanitizer runs */
+        exit(w == (ssize_t)sizeof cc
+                 ? 0
+                 : 3); /* exit, not _exit: LeakSanitizer runs */
       }
       close(fd[1]);
       ssize_t got = 0, n;
@@ -191,37 +218,46 @@ int main(int argc, char **argv) {
         got += n;
       close(fd[0]);
       int ws = 0;
-      while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {}
+      while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
+      }
       if (got != (ssize_t)sizeof c) {
         memset(&c, 0, sizeof c);
         c.failed = 1;
         if (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGALRM)
-          printf("%s: FAILED: timed out after %u s (-t), its counts are lost\n", names[i], timeout);
+          printf("%s: FAILED: timed out after %u s (-t), its counts are lost\n",
+                 names[i], timeout);
         else if (WIFSIGNALED(ws))
-          printf("%s: FAILED: crashed with signal %d (%s), its counts are lost\n", names[i],
-            WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+          printf(
+              "%s: FAILED: crashed with signal %d (%s), its counts are lost\n",
+              names[i], WTERMSIG(ws), strsignal(WTERMSIG(ws)));
         else
-          printf("%s: FAILED: exited with status %d before its counts (a sanitizer report above?)\n",
-            names[i], WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+          printf("%s: FAILED: exited with status %d before its counts (a "
+                 "sanitizer report above?)\n",
+                 names[i], WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
       } else if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
         c.failed++;
-        printf("%s: FAILED: exited with status %d after its counts (LeakSanitizer report above?)\n",
-          names[i], WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+        printf("%s: FAILED: exited with status %d after its counts "
+               "(LeakSanitizer report above?)\n",
+               names[i], WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
       }
     }
   counted:
     if (runner_verbose)
-      printf("%s: %lu passed, %lu failed, %lu skipped (%.2f s)\n", names[i], c.passed, c.failed,
-        c.skipped, now() - t0);
+      printf("%s: %lu passed, %lu failed, %lu skipped (%.2f s)\n", names[i],
+             c.passed, c.failed, c.skipped, now() - t0);
     else if (!quiet || c.failed)
-      printf("%s: %lu passed, %lu failed, %lu skipped\n", names[i], c.passed, c.failed, c.skipped);
+      printf("%s: %lu passed, %lu failed, %lu skipped\n", names[i], c.passed,
+             c.failed, c.skipped);
     total.passed += c.passed;
     total.failed += c.failed;
     total.skipped += c.skipped;
   }
-  if (runner_verbose) printf("%zu files in %.2f s\n", nnames, now() - t_all);
-  printf("%lu passed, %lu failed, %lu skipped\n", total.passed, total.failed, total.skipped);
-  for (size_t k = 0; k < nnames; k++) free(names[k]);
+  if (runner_verbose)
+    printf("%zu files in %.2f s\n", nnames, now() - t_all);
+  printf("%lu passed, %lu failed, %lu skipped\n", total.passed, total.failed,
+         total.skipped);
+  for (size_t k = 0; k < nnames; k++)
+    free(names[k]);
   free(names);
   return total.failed ? 1 : 0;
 }

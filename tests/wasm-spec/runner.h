@@ -24,13 +24,13 @@ extern bool runner_verbose; /* -v */
 
 /* realloc that exits on failure; GROW makes room for one more in a list. */
 void *xrealloc(void *p, size_t n);
-#define GROW(arr, len, cap) do { \
-    if ((len) == (cap)) { \
-      (cap) = (cap) ? (cap) * 2 : 8; \
-      (arr) = xrealloc((arr), (cap) * sizeof *(arr)); \
-    } \
+#define GROW(arr, len, cap)                                                    \
+  do {                                                                         \
+    if ((len) == (cap)) {                                                      \
+      (cap) = (cap) ? (cap)*2 : 8;                                             \
+      (arr) = xrealloc((arr), (cap) * sizeof *(arr));                          \
+    }                                                                          \
   } while (0)
-
 
 /* ---- commands.c ---------------------------------------------------------- */
 
@@ -46,7 +46,8 @@ const char *value_type_name(uint8_t type);
 
 /* An argument {"type": T, "value": V}. "ref.extern N" becomes N + 1, null 0.
  * On failure writes why to err. */
-bool value_parse(const json *v, uint8_t *type, wasm_value *out, char *err, size_t errlen);
+bool value_parse(const json *v, uint8_t *type, wasm_value *out, char *err,
+                 size_t errlen);
 
 /* Does got (of the function's result type) match expected {"type", "value"}?
  * Bit-for-bit, with nan:canonical / nan:arithmetic. */
@@ -78,8 +79,9 @@ typedef struct spectest {
 
 /* Creates the module's objects in a (fresh for every file). False when the
  * arena or the limits refuse one; what failed goes to err. */
-bool spectest_init(spectest *s, wasm_arena *a, const wasm_limits *lim, bool verbose,
-  char *err, size_t errlen);
-bool spectest_lookup(const spectest *s, const char *name, uint32_t len, wasm_extern *out);
+bool spectest_init(spectest *s, wasm_arena *a, const wasm_limits *lim,
+                   bool verbose, char *err, size_t errlen);
+bool spectest_lookup(const spectest *s, const char *name, uint32_t len,
+                     wasm_extern *out);
 
 #endif
