@@ -9,7 +9,13 @@
  * Registers: ip (the instruction), fp (the frame's slots), and the current
  * instance's memory (mem, memsize), reloaded after anything that can change
  * them: calls, returns, memory.grow.
+ *
+ * Laid out by hand, not by clang-format: the handlers are macros that
+ * expand to labels, and clang-format, not knowing that, joins them to
+ * the lines around them and reads `a * b` in their arguments as a
+ * pointer declaration.
  */
+/* clang-format off */
 #include "exec.h"
 #include "code.h"
 #include "fmath.h"
@@ -17,16 +23,8 @@
 
 #define R(k) fp[ip[k]]
 #define NEXT() goto *(const void *)ip[0]
-#define STEP(n)                                                                \
-  do {                                                                         \
-    ip += (n);                                                                 \
-    NEXT();                                                                    \
-  } while (0)
-#define TRAP(t)                                                                \
-  do {                                                                         \
-    trap = (t);                                                                \
-    goto trapped;                                                              \
-  } while (0)
+#define STEP(n) do { ip += (n); NEXT(); } while (0)
+#define TRAP(t) do { trap = (t); goto trapped; } while (0)
 
 /* Fuel (wasm.h): a charge is taken whole whenever any fuel is left, and
  * what it exceeds becomes a debt; with none left the call stops, before
@@ -34,20 +32,11 @@
  * dynamic size checks for fuel first and pays once it knows the size.
  * CHARGE (further down) is the same as NEED_FUEL then PAY, with the common
  * case, a charge that fits, first: one compare as before the debt. */
-#define NEED_FUEL()                                                            \
-  do {                                                                         \
-    if (!fuel)                                                                 \
-      goto out_of_fuel;                                                        \
-  } while (0)
-#define PAY(n)                                                                 \
-  do {                                                                         \
-    uint64_t n_ = (n);                                                         \
-    if (fuel >= n_)                                                            \
-      fuel -= n_;                                                              \
-    else {                                                                     \
-      x->debt += n_ - fuel;                                                    \
-      fuel = 0;                                                                \
-    }                                                                          \
+#define NEED_FUEL() do { if (!fuel) goto out_of_fuel; } while (0)
+#define PAY(n) do {                                        \
+    uint64_t n_ = (n);                                     \
+    if (fuel >= n_) fuel -= n_;                            \
+    else { x->debt += n_ - fuel; fuel = 0; }               \
   } while (0)
 
 /* A bulk instruction (fill, copy, init) is done in slices instead: with
@@ -56,115 +45,90 @@
  * when the fuel ends first it stops (`part`) and goes on at x->bulk_done
  * on resume; its operands are still in their slots. So a slice overruns
  * its budget by no bulk instruction, whatever the memory's size. */
-#define BULK_TAKE(left, sh)                                                    \
-  uint32_t now = (left);                                                       \
-  bool part = false;                                                           \
-  do {                                                                         \
-    uint64_t cost_ = now >> (sh);                                              \
-    if (cost_ <= fuel)                                                         \
-      fuel -= cost_;                                                           \
-    else {                                                                     \
-      now = (uint32_t)(fuel << (sh));                                          \
-      fuel = 0;                                                                \
-      part = true;                                                             \
-    }                                                                          \
+#define BULK_TAKE(left, sh)                                \
+  uint32_t now = (left);                                   \
+  bool part = false;                                       \
+  do {                                                     \
+    uint64_t cost_ = now >> (sh);                          \
+    if (cost_ <= fuel) fuel -= cost_;                      \
+    else { now = (uint32_t)(fuel << (sh)); fuel = 0; part = true; } \
   } while (0)
-#define BULK_END(cells)                                                        \
-  do {                                                                         \
-    if (part) {                                                                \
-      x->bulk_done += now;                                                     \
-      goto out_of_fuel;                                                        \
-    }                                                                          \
-    x->bulk_done = 0;                                                          \
-    STEP(cells);                                                               \
+#define BULK_END(cells) do {                               \
+    if (part) { x->bulk_done += now; goto out_of_fuel; }   \
+    x->bulk_done = 0;                                      \
+    STEP(cells);                                           \
   } while (0)
 
 /* Load the current function's instance. */
-#define LOAD_INST()                                                            \
-  do {                                                                         \
-    inst = cur->inst;                                                          \
-    if (inst && inst->mem) {                                                   \
-      mem = inst->mem->data;                                                   \
-      memsize = inst->mem->bytes;                                              \
-    } else {                                                                   \
-      mem = NULL;                                                              \
-      memsize = 0;                                                             \
-    }                                                                          \
+#define LOAD_INST() do {                                   \
+    inst = cur->inst;                                      \
+    if (inst && inst->mem) {                               \
+      mem = inst->mem->data;                               \
+      memsize = inst->mem->bytes;                          \
+    } else {                                               \
+      mem = NULL;                                          \
+      memsize = 0;                                         \
+    }                                                      \
   } while (0)
 
 /* Effective address of an access of n bytes: the operand plus the memarg
  * offset, in 64 bits so that nothing wraps (spec 4.4.7). */
-#define EA(kaddr, koff, n)                                                     \
-  uint64_t ea = (uint64_t)R(kaddr).i32 + (uint32_t)ip[koff];                   \
-  if (ea + (n) > memsize) {                                                    \
-    TRAP(WASM_TRAP_MEMORY_OOB);                                                \
+#define EA(kaddr, koff, n) \
+  uint64_t ea = (uint64_t)R(kaddr).i32 + (uint32_t)ip[koff]; \
+  if (ea + (n) > memsize) TRAP(WASM_TRAP_MEMORY_OOB)
+
+#define LOAD(opc, T, field, conv)                                  \
+  op_##opc: {                                                      \
+    EA(1, 2, sizeof(T));                                           \
+    T v;                                                           \
+    __builtin_memcpy(&v, mem + ea, sizeof(T));                     \
+    R(3).field = conv v;                                           \
+    STEP(4);                                                       \
+  }
+#define STORE(opc, T, field)                                       \
+  op_##opc: {                                                      \
+    EA(1, 3, sizeof(T));                                           \
+    T v = (T)R(2).field;                                           \
+    __builtin_memcpy(mem + ea, &v, sizeof(T));                     \
+    STEP(4);                                                       \
   }
 
-#define LOAD(opc, T, field, conv)                                              \
-  op_##opc : {                                                                 \
-    EA(1, 2, sizeof(T));                                                       \
-    T v;                                                                       \
-    __builtin_memcpy(&v, mem + ea, sizeof(T));                                 \
-    R(3).field = conv v;                                                       \
-    STEP(4);                                                                   \
-  }
-#define STORE(opc, T, field)                                                   \
-  op_##opc : {                                                                 \
-    EA(1, 3, sizeof(T));                                                       \
-    T v = (T)R(2).field;                                                       \
-    __builtin_memcpy(mem + ea, &v, sizeof(T));                                 \
-    STEP(4);                                                                   \
-  }
-
-#define BIN(opc, IN, OUT, T, expr)                                             \
-  op_##opc : {                                                                 \
-    T a = R(1).IN, b = R(2).IN;                                                \
-    R(3).OUT = (expr);                                                         \
-    STEP(4);                                                                   \
-  }
-#define UN(opc, IN, OUT, T, expr)                                              \
-  op_##opc : {                                                                 \
-    T a = R(1).IN;                                                             \
-    R(2).OUT = (expr);                                                         \
-    STEP(3);                                                                   \
-  }
+#define BIN(opc, IN, OUT, T, expr) \
+  op_##opc: { T a = R(1).IN, b = R(2).IN; R(3).OUT = (expr); STEP(4); }
+#define UN(opc, IN, OUT, T, expr) \
+  op_##opc: { T a = R(1).IN; R(2).OUT = (expr); STEP(3); }
 
 /* Division and remainder: by zero traps, and so does the one quotient that
  * overflows (MIN / -1); the remainder of MIN % -1 is 0 (C leaves it
  * undefined). */
-#define DIV_S(opc, F, ST, U, MIN)                                              \
-  op_##opc : {                                                                 \
-    ST a = (ST)R(1).F, b = (ST)R(2).F;                                         \
-    if (b == 0)                                                                \
-      TRAP(WASM_TRAP_DIV_ZERO);                                                \
-    if (a == (MIN) && b == -1)                                                 \
-      TRAP(WASM_TRAP_INT_OVERFLOW);                                            \
-    R(3).i64 = (U)(a / b);                                                     \
-    STEP(4);                                                                   \
+#define DIV_S(opc, F, ST, U, MIN)                                     \
+  op_##opc: {                                                         \
+    ST a = (ST)R(1).F, b = (ST)R(2).F;                                \
+    if (b == 0) TRAP(WASM_TRAP_DIV_ZERO);                             \
+    if (a == (MIN) && b == -1) TRAP(WASM_TRAP_INT_OVERFLOW);          \
+    R(3).i64 = (U)(a / b);                                            \
+    STEP(4);                                                          \
   }
-#define REM_S(opc, F, ST, U)                                                   \
-  op_##opc : {                                                                 \
-    ST a = (ST)R(1).F, b = (ST)R(2).F;                                         \
-    if (b == 0)                                                                \
-      TRAP(WASM_TRAP_DIV_ZERO);                                                \
-    R(3).i64 = b == -1 ? 0 : (U)(a % b);                                       \
-    STEP(4);                                                                   \
+#define REM_S(opc, F, ST, U)                                          \
+  op_##opc: {                                                         \
+    ST a = (ST)R(1).F, b = (ST)R(2).F;                                \
+    if (b == 0) TRAP(WASM_TRAP_DIV_ZERO);                             \
+    R(3).i64 = b == -1 ? 0 : (U)(a % b);                              \
+    STEP(4);                                                          \
   }
-#define DIV_U(opc, F, U)                                                       \
-  op_##opc : {                                                                 \
-    U a = R(1).F, b = R(2).F;                                                  \
-    if (b == 0)                                                                \
-      TRAP(WASM_TRAP_DIV_ZERO);                                                \
-    R(3).i64 = a / b;                                                          \
-    STEP(4);                                                                   \
+#define DIV_U(opc, F, U)                                              \
+  op_##opc: {                                                         \
+    U a = R(1).F, b = R(2).F;                                         \
+    if (b == 0) TRAP(WASM_TRAP_DIV_ZERO);                             \
+    R(3).i64 = a / b;                                                 \
+    STEP(4);                                                          \
   }
-#define REM_U(opc, F, U)                                                       \
-  op_##opc : {                                                                 \
-    U a = R(1).F, b = R(2).F;                                                  \
-    if (b == 0)                                                                \
-      TRAP(WASM_TRAP_DIV_ZERO);                                                \
-    R(3).i64 = a % b;                                                          \
-    STEP(4);                                                                   \
+#define REM_U(opc, F, U)                                              \
+  op_##opc: {                                                         \
+    U a = R(1).F, b = R(2).F;                                         \
+    if (b == 0) TRAP(WASM_TRAP_DIV_ZERO);                             \
+    R(3).i64 = a % b;                                                 \
+    STEP(4);                                                          \
   }
 
 /* Float to integer type T: the value truncated (in a double, which holds
@@ -175,30 +139,24 @@
 #define P31 2147483648.0
 #define P63 9223372036854775808.0
 #define P64 18446744073709551616.0
-#define TRUNC(opc, IN, T, U, lo, hi)                                           \
-  op_##opc : {                                                                 \
-    double t = f64_trunc((double)R(1).IN);                                     \
-    if (t != t)                                                                \
-      TRAP(WASM_TRAP_INVALID_CONVERSION);                                      \
-    if (!(t >= (lo) && t < (hi)))                                              \
-      TRAP(WASM_TRAP_INT_OVERFLOW);                                            \
-    R(2).i64 = (U)(T)t;                                                        \
-    STEP(3);                                                                   \
+#define TRUNC(opc, IN, T, U, lo, hi)                                 \
+  op_##opc: {                                                        \
+    double t = f64_trunc((double)R(1).IN);                           \
+    if (t != t) TRAP(WASM_TRAP_INVALID_CONVERSION);                  \
+    if (!(t >= (lo) && t < (hi))) TRAP(WASM_TRAP_INT_OVERFLOW);      \
+    R(2).i64 = (U)(T)t;                                              \
+    STEP(3);                                                         \
   }
-#define TRUNC_SAT(opc, IN, T, U, lo, hi, minv, maxv)                           \
-  op_##opc : {                                                                 \
-    double t = f64_trunc((double)R(1).IN);                                     \
-    T r;                                                                       \
-    if (t != t)                                                                \
-      r = 0;                                                                   \
-    else if (t < (lo))                                                         \
-      r = (minv);                                                              \
-    else if (t >= (hi))                                                        \
-      r = (maxv);                                                              \
-    else                                                                       \
-      r = (T)t;                                                                \
-    R(2).i64 = (U)r;                                                           \
-    STEP(3);                                                                   \
+#define TRUNC_SAT(opc, IN, T, U, lo, hi, minv, maxv)                 \
+  op_##opc: {                                                        \
+    double t = f64_trunc((double)R(1).IN);                           \
+    T r;                                                             \
+    if (t != t) r = 0;                                               \
+    else if (t < (lo)) r = (minv);                                   \
+    else if (t >= (hi)) r = (maxv);                                  \
+    else r = (T)t;                                                   \
+    R(2).i64 = (U)r;                                                 \
+    STEP(3);                                                         \
   }
 
 /* Peephole forms: the second operand an immediate (a sign-extended cell),
@@ -207,43 +165,22 @@
 #define OPS32I uint32_t a = R(1).i32, b = (uint32_t)ip[2]
 #define OPS64 uint64_t a = R(1).i64, b = R(2).i64
 #define OPS64I uint64_t a = R(1).i64, b = (uint64_t)(int64_t)(intptr_t)ip[2]
-#define IMM32(opc, expr)                                                       \
-  op_imm_##opc : {                                                             \
-    OPS32I;                                                                    \
-    R(3).i64 = (uint32_t)(expr);                                               \
-    STEP(4);                                                                   \
-  }
-#define IMM64(opc, expr)                                                       \
-  op_imm_##opc : {                                                             \
-    OPS64I;                                                                    \
-    R(3).i64 = (expr);                                                         \
-    STEP(4);                                                                   \
-  }
+#define IMM32(opc, expr) \
+  op_imm_##opc: { OPS32I; R(3).i64 = (uint32_t)(expr); STEP(4); }
+#define IMM64(opc, expr) op_imm_##opc: { OPS64I; R(3).i64 = (expr); STEP(4); }
 
 /* [a b off] or, back to a loop, [a b off n]. A branch back pays for the
  * next iteration when it is taken (n: the loop's cost); out of fuel, the
  * call stops at the branch, which runs again on resume. The 2-operand
  * forms [cond off (n)] serve br_if, eqz and nez. */
-#define CHARGE(n)                                                              \
-  do {                                                                         \
-    uint64_t c_ = (n);                                                         \
-    if (__builtin_expect(fuel > c_, 1))                                        \
-      fuel -= c_;                                                              \
-    else if (!fuel)                                                            \
-      goto out_of_fuel;                                                        \
-    else {                                                                     \
-      x->debt += c_ - fuel;                                                    \
-      fuel = 0;                                                                \
-    }                                                                          \
+#define CHARGE(n) do {                                     \
+    uint64_t c_ = (n);                                     \
+    if (__builtin_expect(fuel > c_, 1)) fuel -= c_;        \
+    else if (!fuel) goto out_of_fuel;                      \
+    else { x->debt += c_ - fuel; fuel = 0; }               \
   } while (0)
-#define BRANCH_IF(cond)                                                        \
-  do {                                                                         \
-    if (cond) {                                                                \
-      ip = &ip[3] + (intptr_t)ip[3];                                           \
-      NEXT();                                                                  \
-    }                                                                          \
-    STEP(4);                                                                   \
-  } while (0)
+#define BRANCH_IF(cond) \
+  do { if (cond) { ip = &ip[3] + (intptr_t)ip[3]; NEXT(); } STEP(4); } while (0)
 #define BRANCH_BACK_IF2(cond)                                                  \
   do {                                                                         \
     if (cond) {                                                                \
@@ -262,11 +199,7 @@
     }                                                                          \
     STEP(5);                                                                   \
   } while (0)
-#define CMP_BRANCH(label, OPS, BRANCH, expr)                                   \
-  label : {                                                                    \
-    OPS;                                                                       \
-    BRANCH(expr);                                                              \
-  }
+#define CMP_BRANCH(label, OPS, BRANCH, expr) label: { OPS; BRANCH(expr); }
 #define BR32(opc, expr) CMP_BRANCH(op_br_##opc, OPS32, BRANCH_IF, expr)
 #define BRI32(opc, expr) CMP_BRANCH(op_bri_##opc, OPS32I, BRANCH_IF, expr)
 #define BR64(opc, expr) CMP_BRANCH(op_br_##opc, OPS64, BRANCH_IF, expr)
@@ -279,62 +212,62 @@
 
 /* The integer operations that also have an immediate form (and, for
  * compares, a fused compare-and-branch form), each written once. */
-#define I32_CMP(X)                                                             \
-  X(i32_eq, a == b)                                                            \
-  X(i32_ne, a != b)                                                            \
-  X(i32_lt_s, S32(a) < S32(b))                                                 \
-  X(i32_lt_u, a < b)                                                           \
-  X(i32_gt_s, S32(a) > S32(b))                                                 \
-  X(i32_gt_u, a > b)                                                           \
-  X(i32_le_s, S32(a) <= S32(b))                                                \
-  X(i32_le_u, a <= b)                                                          \
-  X(i32_ge_s, S32(a) >= S32(b))                                                \
+#define I32_CMP(X)                                                        \
+  X(i32_eq, a == b)                                                       \
+  X(i32_ne, a != b)                                                       \
+  X(i32_lt_s, S32(a) < S32(b))                                            \
+  X(i32_lt_u, a < b)                                                      \
+  X(i32_gt_s, S32(a) > S32(b))                                            \
+  X(i32_gt_u, a > b)                                                      \
+  X(i32_le_s, S32(a) <= S32(b))                                           \
+  X(i32_le_u, a <= b)                                                     \
+  X(i32_ge_s, S32(a) >= S32(b))                                           \
   X(i32_ge_u, a >= b)
-#define I32_ARITH(X)                                                           \
-  X(i32_add, a + b)                                                            \
-  X(i32_sub, a - b)                                                            \
-  X(i32_mul, a *b)                                                             \
-  X(i32_and, a &b)                                                             \
-  X(i32_or, a | b)                                                             \
-  X(i32_xor, a ^ b)                                                            \
-  X(i32_shl, a << (b & 31))                                                    \
-  X(i32_shr_s, (uint32_t)(S32(a) >> (b & 31)))                                 \
-  X(i32_shr_u, a >> (b & 31))                                                  \
-  X(i32_rotl, rotl32(a, b))                                                    \
+#define I32_ARITH(X)                                                      \
+  X(i32_add, a + b)                                                       \
+  X(i32_sub, a - b)                                                       \
+  X(i32_mul, a * b)                                                       \
+  X(i32_and, a & b)                                                       \
+  X(i32_or, a | b)                                                        \
+  X(i32_xor, a ^ b)                                                       \
+  X(i32_shl, a << (b & 31))                                               \
+  X(i32_shr_s, (uint32_t)(S32(a) >> (b & 31)))                            \
+  X(i32_shr_u, a >> (b & 31))                                             \
+  X(i32_rotl, rotl32(a, b))                                               \
   X(i32_rotr, rotr32(a, b))
-#define I64_CMP(X)                                                             \
-  X(i64_eq, a == b)                                                            \
-  X(i64_ne, a != b)                                                            \
-  X(i64_lt_s, S64(a) < S64(b))                                                 \
-  X(i64_lt_u, a < b)                                                           \
-  X(i64_gt_s, S64(a) > S64(b))                                                 \
-  X(i64_gt_u, a > b)                                                           \
-  X(i64_le_s, S64(a) <= S64(b))                                                \
-  X(i64_le_u, a <= b)                                                          \
-  X(i64_ge_s, S64(a) >= S64(b))                                                \
+#define I64_CMP(X)                                                        \
+  X(i64_eq, a == b)                                                       \
+  X(i64_ne, a != b)                                                       \
+  X(i64_lt_s, S64(a) < S64(b))                                            \
+  X(i64_lt_u, a < b)                                                      \
+  X(i64_gt_s, S64(a) > S64(b))                                            \
+  X(i64_gt_u, a > b)                                                      \
+  X(i64_le_s, S64(a) <= S64(b))                                           \
+  X(i64_le_u, a <= b)                                                     \
+  X(i64_ge_s, S64(a) >= S64(b))                                           \
   X(i64_ge_u, a >= b)
-#define I64_ARITH(X)                                                           \
-  X(i64_add, a + b)                                                            \
-  X(i64_sub, a - b)                                                            \
-  X(i64_mul, a *b)                                                             \
-  X(i64_and, a &b)                                                             \
-  X(i64_or, a | b)                                                             \
-  X(i64_xor, a ^ b)                                                            \
-  X(i64_shl, a << (b & 63))                                                    \
-  X(i64_shr_s, (uint64_t)(S64(a) >> (b & 63)))                                 \
-  X(i64_shr_u, a >> (b & 63))                                                  \
-  X(i64_rotl, rotl64(a, b))                                                    \
+#define I64_ARITH(X)                                                      \
+  X(i64_add, a + b)                                                       \
+  X(i64_sub, a - b)                                                       \
+  X(i64_mul, a * b)                                                       \
+  X(i64_and, a & b)                                                       \
+  X(i64_or, a | b)                                                        \
+  X(i64_xor, a ^ b)                                                       \
+  X(i64_shl, a << (b & 63))                                               \
+  X(i64_shr_s, (uint64_t)(S64(a) >> (b & 63)))                            \
+  X(i64_shr_u, a >> (b & 63))                                             \
+  X(i64_rotl, rotl64(a, b))                                               \
   X(i64_rotr, rotr64(a, b))
 #define BIN32(opc, expr) BIN(opc, i32, i64, uint32_t, (uint32_t)(expr))
 #define BIN64(opc, expr) BIN(opc, i64, i64, uint64_t, (uint64_t)(expr))
 /* handler table entries */
 #define FORM(base, opc) [(base) + OP_##opc - IOP_FORM_BASE]
 #define T_IMM(opc, expr) FORM(IOP_IMM, opc) = &&op_imm_##opc,
-#define T_BR(opc, expr)                                                        \
+#define T_BR(opc, expr)                                                   \
   FORM(IOP_BR, opc) = &&op_br_##opc, FORM(IOP_BRI, opc) = &&op_bri_##opc,
-#define T_BR_BACK(opc, expr)                                                   \
-  FORM(IOP_BR_BACK, opc) = &&op_brb_##opc,                                     \
-                    FORM(IOP_BRI_BACK, opc) = &&op_brib_##opc,
+#define T_BR_BACK(opc, expr)                                              \
+  FORM(IOP_BR_BACK, opc) = &&op_brb_##opc,                                \
+  FORM(IOP_BRI_BACK, opc) = &&op_brib_##opc,
 
 static uint32_t rotl32(uint32_t a, uint32_t b) {
   b &= 31;
@@ -379,14 +312,11 @@ static double f64_copysign(double a, double b) {
 static const void *const *handlers;
 
 const void *const *wasm_handlers(void) {
-  if (!handlers)
-    wasm_run(NULL);
+  if (!handlers) wasm_run(NULL);
   return handlers;
 }
 
 wasm_status wasm_run(wasm_exec *x) {
-  /* The rows below are expansions of the opcode lists, laid out by hand. */
-  /* clang-format off */
   static const void *const table[IOP_COUNT] = {
 #define HANDLER_0(name)
 #define HANDLER_1(name) [OP_##name] = &&op_##name,
@@ -423,7 +353,6 @@ wasm_status wasm_run(wasm_exec *x) {
 #undef HANDLER_1
 #undef SAT_HANDLER
   };
-  /* clang-format on */
   if (!x) {
     handlers = table;
     return WASM_OK;
@@ -467,12 +396,11 @@ wasm_status wasm_run(wasm_exec *x) {
 op_memory_size:
   R(1).i64 = (uint32_t)(memsize / WASM_PAGE);
   STEP(2);
-op_memory_grow : {
+op_memory_grow: {
   NEED_FUEL();
   uint64_t units = wasm_memory_grow_fuel(inst->mem, R(1).i32);
   int64_t old = wasm_memory_grow(inst->mem, R(1).i32);
-  if (old >= 0)
-    PAY(units);
+  if (old >= 0) PAY(units);
   R(2).i64 = (uint32_t)old;
   LOAD_INST();
   STEP(3);
@@ -481,10 +409,8 @@ op_i32_const:
   R(1).i64 = (uint32_t)ip[2];
   STEP(3);
 op_i64_const:
-  if (WASM_IMM64_CELLS == 1)
-    R(1).i64 = (uint64_t)ip[2];
-  else
-    R(1).i64 = (uint64_t)(uint32_t)ip[2] | (uint64_t)(uint32_t)ip[3] << 32;
+  if (WASM_IMM64_CELLS == 1) R(1).i64 = (uint64_t)ip[2];
+  else R(1).i64 = (uint64_t)(uint32_t)ip[2] | (uint64_t)(uint32_t)ip[3] << 32;
   STEP(2 + WASM_IMM64_CELLS);
 
   /* ---- comparisons ---- */
@@ -535,7 +461,7 @@ op_i64_const:
   UN(f32_sqrt, f32, f32, float, __builtin_sqrtf(a))
   BIN(f32_add, f32, f32, float, a + b)
   BIN(f32_sub, f32, f32, float, a - b)
-  BIN(f32_mul, f32, f32, float, a *b)
+  BIN(f32_mul, f32, f32, float, a * b)
   BIN(f32_div, f32, f32, float, a / b)
   BIN(f32_min, f32, f32, float, f32_min(a, b))
   BIN(f32_max, f32, f32, float, f32_max(a, b))
@@ -551,7 +477,7 @@ op_i64_const:
   UN(f64_sqrt, f64, f64, double, __builtin_sqrt(a))
   BIN(f64_add, f64, f64, double, a + b)
   BIN(f64_sub, f64, f64, double, a - b)
-  BIN(f64_mul, f64, f64, double, a *b)
+  BIN(f64_mul, f64, f64, double, a * b)
   BIN(f64_div, f64, f64, double, a / b)
   BIN(f64_min, f64, f64, double, f64_min(a, b))
   BIN(f64_max, f64, f64, double, f64_max(a, b))
@@ -584,22 +510,22 @@ op_i64_const:
   UN(i64_extend8_s, i64, i64, uint64_t, (uint64_t)(int64_t)(int8_t)a)
   UN(i64_extend16_s, i64, i64, uint64_t, (uint64_t)(int64_t)(int16_t)a)
   UN(i64_extend32_s, i64, i64, uint64_t, (uint64_t)(int64_t)(int32_t)a)
-  TRUNC_SAT(i32_trunc_sat_f32_s, f32, int32_t, uint32_t, -P31, P31, INT32_MIN,
-            INT32_MAX)
-  TRUNC_SAT(i32_trunc_sat_f32_u, f32, uint32_t, uint32_t, 0.0, 4294967296.0, 0,
-            UINT32_MAX)
-  TRUNC_SAT(i32_trunc_sat_f64_s, f64, int32_t, uint32_t, -P31, P31, INT32_MIN,
-            INT32_MAX)
-  TRUNC_SAT(i32_trunc_sat_f64_u, f64, uint32_t, uint32_t, 0.0, 4294967296.0, 0,
-            UINT32_MAX)
-  TRUNC_SAT(i64_trunc_sat_f32_s, f32, int64_t, uint64_t, -P63, P63, INT64_MIN,
-            INT64_MAX)
-  TRUNC_SAT(i64_trunc_sat_f32_u, f32, uint64_t, uint64_t, 0.0, P64, 0,
-            UINT64_MAX)
-  TRUNC_SAT(i64_trunc_sat_f64_s, f64, int64_t, uint64_t, -P63, P63, INT64_MIN,
-            INT64_MAX)
-  TRUNC_SAT(i64_trunc_sat_f64_u, f64, uint64_t, uint64_t, 0.0, P64, 0,
-            UINT64_MAX)
+  TRUNC_SAT(i32_trunc_sat_f32_s, f32, int32_t, uint32_t,
+            -P31, P31, INT32_MIN, INT32_MAX)
+  TRUNC_SAT(i32_trunc_sat_f32_u, f32, uint32_t, uint32_t,
+            0.0, 4294967296.0, 0, UINT32_MAX)
+  TRUNC_SAT(i32_trunc_sat_f64_s, f64, int32_t, uint32_t,
+            -P31, P31, INT32_MIN, INT32_MAX)
+  TRUNC_SAT(i32_trunc_sat_f64_u, f64, uint32_t, uint32_t,
+            0.0, 4294967296.0, 0, UINT32_MAX)
+  TRUNC_SAT(i64_trunc_sat_f32_s, f32, int64_t, uint64_t,
+            -P63, P63, INT64_MIN, INT64_MAX)
+  TRUNC_SAT(i64_trunc_sat_f32_u, f32, uint64_t, uint64_t,
+            0.0, P64, 0, UINT64_MAX)
+  TRUNC_SAT(i64_trunc_sat_f64_s, f64, int64_t, uint64_t,
+            -P63, P63, INT64_MIN, INT64_MAX)
+  TRUNC_SAT(i64_trunc_sat_f64_u, f64, uint64_t, uint64_t,
+            0.0, P64, 0, UINT64_MAX)
 
   /* ---- moves and control ---- */
 op_copy:
@@ -609,18 +535,12 @@ op_jmp:
   ip = &ip[1] + (intptr_t)ip[1];
   NEXT();
 op_br_nez32:
-  if (R(1).i32) {
-    ip = &ip[2] + (intptr_t)ip[2];
-    NEXT();
-  }
+  if (R(1).i32) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
   STEP(3);
 op_br_eqz32:
-  if (!R(1).i32) {
-    ip = &ip[2] + (intptr_t)ip[2];
-    NEXT();
-  }
+  if (!R(1).i32) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
   STEP(3);
-op_br_table : {
+op_br_table: {
   uint32_t i = R(1).i32, n = (uint32_t)ip[2];
   const uintptr_t *c = &ip[3 + (i < n ? i : n)];
   ip = c + (intptr_t)*c;
@@ -663,14 +583,12 @@ op_call:
   nfp = fp + ip[2];
   ret_ip = ip + 3;
   goto call;
-op_call_indirect : {
+op_call_indirect: {
   wasm_table *t = inst->tables[ip[2]];
   uint32_t i = R(3).i32;
-  if (i >= t->size)
-    TRAP(WASM_TRAP_UNDEFINED_ELEMENT);
+  if (i >= t->size) TRAP(WASM_TRAP_UNDEFINED_ELEMENT);
   callee = (wasm_func *)(uintptr_t)t->elems[i];
-  if (!callee)
-    TRAP(WASM_TRAP_UNINITIALIZED_ELEMENT);
+  if (!callee) TRAP(WASM_TRAP_UNINITIALIZED_ELEMENT);
   const wasm_functype *want = &inst->m->types[ip[1]];
   if (callee->type != want && !wasm_functype_eq(callee->type, want))
     TRAP(WASM_TRAP_INDIRECT_CALL_TYPE);
@@ -688,10 +606,8 @@ call:
     x->fuel = fuel;
     wasm_status hs = callee->host(&hc, nfp, nfp + np);
     fuel = x->fuel; /* the host function may have set it */
-    if (hs != WASM_OK)
-      TRAP(WASM_TRAP_HOST);
-    for (uint32_t i = 0; i < nr; i++)
-      nfp[i] = nfp[np + i];
+    if (hs != WASM_OK) TRAP(WASM_TRAP_HOST);
+    for (uint32_t i = 0; i < nr; i++) nfp[i] = nfp[np + i];
     LOAD_INST();
     ip = ret_ip;
     NEXT();
@@ -705,19 +621,17 @@ call:
     CHARGE((uint64_t)d->entry_fuel + d->nlocals);
     x->frames[x->depth++] = (wasm_frame){ret_ip, fp, cur};
     uint32_t np = callee->type->nparams;
-    for (uint32_t i = np; i < np + d->nlocals; i++)
-      nfp[i].i64 = 0;
+    for (uint32_t i = np; i < np + d->nlocals; i++) nfp[i].i64 = 0;
     fp = nfp;
     cur = callee;
     LOAD_INST();
     ip = d->code;
     NEXT();
   }
-op_ret : {
+op_ret: {
   uint32_t base = (uint32_t)ip[1], n = cur->type->nresults;
   if (base)
-    for (uint32_t i = 0; i < n; i++)
-      fp[i] = fp[base + i];
+    for (uint32_t i = 0; i < n; i++) fp[i] = fp[base + i];
   wasm_frame *f = &x->frames[--x->depth];
   ip = f->ret_ip;
   fp = f->fp;
@@ -727,47 +641,42 @@ op_ret : {
 }
 
   /* ---- tables ---- */
-op_table_get : {
+op_table_get: {
   wasm_table *t = inst->tables[ip[1]];
   uint32_t i = R(2).i32;
-  if (i >= t->size)
-    TRAP(WASM_TRAP_TABLE_OOB);
+  if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
   R(3).ref = t->elems[i];
   STEP(4);
 }
-op_table_set : {
+op_table_set: {
   wasm_table *t = inst->tables[ip[1]];
   uint32_t i = R(2).i32;
-  if (i >= t->size)
-    TRAP(WASM_TRAP_TABLE_OOB);
+  if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
   t->elems[i] = R(3).ref;
   STEP(4);
 }
 op_table_size:
   R(2).i64 = inst->tables[ip[1]]->size;
   STEP(3);
-op_table_grow : {
+op_table_grow: {
   NEED_FUEL();
   uint64_t units = wasm_table_grow_fuel(inst->tables[ip[1]], R(3).i32);
   int64_t old = wasm_table_grow(inst->tables[ip[1]], R(3).i32, R(2).ref);
-  if (old >= 0)
-    PAY(units);
+  if (old >= 0) PAY(units);
   R(4).i64 = (uint32_t)old;
   STEP(5);
 }
-op_table_fill : {
+op_table_fill: {
   wasm_table *t = inst->tables[ip[1]];
   uint32_t i = R(2).i32, n = R(4).i32, at = x->bulk_done;
   uint64_t v = R(3).ref;
   NEED_FUEL();
-  if ((uint64_t)i + n > t->size)
-    TRAP(WASM_TRAP_TABLE_OOB);
+  if ((uint64_t)i + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
   BULK_TAKE(n - at, 0);
-  for (uint32_t k = at; k < at + now; k++)
-    t->elems[i + k] = v;
+  for (uint32_t k = at; k < at + now; k++) t->elems[i + k] = v;
   BULK_END(5);
 }
-op_table_copy : {
+op_table_copy: {
   wasm_table *td = inst->tables[ip[1]], *ts = inst->tables[ip[2]];
   uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32, at = x->bulk_done;
   NEED_FUEL();
@@ -781,7 +690,7 @@ op_table_copy : {
   }
   BULK_END(6);
 }
-op_table_init : {
+op_table_init: {
   wasm_table *t = inst->tables[ip[1]];
   uint32_t seg = (uint32_t)ip[2];
   uint32_t d = R(3).i32, s = R(4).i32, n = R(5).i32, at = x->bulk_done;
@@ -800,7 +709,7 @@ op_elem_drop:
   STEP(2);
 
   /* ---- bulk memory ---- */
-op_mem_init : {
+op_mem_init: {
   uint32_t seg = (uint32_t)ip[1];
   uint32_t d = R(2).i32, s = R(3).i32, n = R(4).i32, at = x->bulk_done;
   const wasm_data *ds = &inst->m->datas[seg];
@@ -816,7 +725,7 @@ op_mem_init : {
 op_data_drop:
   inst->data_dropped[ip[1]] = 1;
   STEP(2);
-op_mem_copy : {
+op_mem_copy: {
   uint32_t d = R(1).i32, s = R(2).i32, n = R(3).i32, at = x->bulk_done;
   NEED_FUEL();
   if ((uint64_t)s + n > memsize || (uint64_t)d + n > memsize)
@@ -829,11 +738,10 @@ op_mem_copy : {
   }
   BULK_END(4);
 }
-op_mem_fill : {
+op_mem_fill: {
   uint32_t d = R(1).i32, n = R(3).i32, at = x->bulk_done;
   NEED_FUEL();
-  if ((uint64_t)d + n > memsize)
-    TRAP(WASM_TRAP_MEMORY_OOB);
+  if ((uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
   BULK_TAKE(n - at, 3);
   if (now) /* an empty table or memory may have no storage at all */
     __builtin_memset(mem + d + at, (int)(R(2).i32 & 0xff), now);
@@ -841,27 +749,20 @@ op_mem_fill : {
 }
 
   /* ---- peepholes: immediates, fused compare-and-branch (compile.c) ---- */
-  /* clang-format off */
   I32_CMP(IMM32) I32_ARITH(IMM32) I64_CMP(IMM64) I64_ARITH(IMM64)
   I32_CMP(BR32) I32_CMP(BRI32) I64_CMP(BR64) I64_CMP(BRI64)
   I32_CMP(BR32_BACK) I32_CMP(BRI32_BACK) I64_CMP(BR64_BACK) I64_CMP(BRI64_BACK)
-      /* clang-format on */
-      op_br_eqz32_back : BRANCH_BACK_IF2(!R(1).i32);
+op_br_eqz32_back:
+  BRANCH_BACK_IF2(!R(1).i32);
 op_br_eqz64_back:
   BRANCH_BACK_IF2(!R(1).i64);
 op_br_nez64_back:
   BRANCH_BACK_IF2(R(1).i64);
 op_br_eqz64:
-  if (!R(1).i64) {
-    ip = &ip[2] + (intptr_t)ip[2];
-    NEXT();
-  }
+  if (!R(1).i64) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
   STEP(3);
 op_br_nez64:
-  if (R(1).i64) {
-    ip = &ip[2] + (intptr_t)ip[2];
-    NEXT();
-  }
+  if (R(1).i64) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
   STEP(3);
 
 out_of_fuel:
