@@ -36,15 +36,16 @@ LDLIBS :=
 # Cold code, compiled for size (COLD_CFLAGS, after OPT so it wins): what runs
 # once at boot, once per device or once per DHCP lease (device tree and
 # ACPI parsing, PCI enumeration, virtio transport probe and set-up, the MMU
-# and IDT set-up, the DHCP client, the demo's boot-time network steps), or
-# only to print (printk's formatting, error names, panic reports). The
-# transports' per-request notify and isr_ack are the same instructions at
-# -Os, but for two branches swapped (x64, docs/baremetal.md). Not on it:
+# and IDT set-up, the DHCP client, the demo's boot-time steps in apps/demo/
+# (its echo is apps/echo/, not cold), or only to print (printk's
+# formatting, error names, panic reports). The transports' per-request
+# notify and isr_ack are the same instructions at -Os, but for two
+# branches swapped (x64, docs/baremetal.md). Not on it:
 # anything a datagram, a block request, a timer or an interrupt goes
 # through (the rest of kernel/, net/ and drivers/virtio/, the arch's
 # interrupt, clock and timer code). docs/baremetal.md has the sizes.
 COLD_CFLAGS ?= -Os
-COLD_SRCS := lib/fdt.c lib/kfmt.c kernel/printk.c kernel/kerr.c apps/demo/net.c \
+COLD_SRCS := lib/fdt.c lib/kfmt.c kernel/printk.c kernel/kerr.c apps/demo/demo.c apps/demo/net.c \
   net/dhcp.c drivers/virtio/setup.c drivers/virtio/attach.c drivers/virtio/pci_msix.c \
   drivers/virtio/pci.c drivers/virtio/mmio.c \
   platform/common/pci.c platform/common/driver_platform.c \
