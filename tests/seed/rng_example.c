@@ -5,6 +5,8 @@
 
 static void on_random_ready(kwork_t *work);
 
+/* Verbatim, as the seed has it: */
+/* clang-format off */
 /* ---- begin seed example ---- */
 typedef struct {
   krng_req_t rng_req;
@@ -12,8 +14,8 @@ typedef struct {
 } kuser_t;
 
 static kuser_t g_user;
-void kmain_usermain(kernel_t *k) {
-  kuser_t *ctx = &g_user;
+void kmain_usermain(kernel_t* k) {
+  kuser_t* ctx = &g_user;
 
   // Submission
   // 1. Configure the work item with a callback
@@ -39,3 +41,4 @@ static void on_random_ready(kwork_t *work) {
   printk("\n");
 }
 /* ---- end seed example ---- */
+/* clang-format on */
