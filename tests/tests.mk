@@ -60,6 +60,15 @@ build/unit/test_wasm_load: tests/unit/test_wasm_load.c $(WASM_TEST_DEPS)
 	$(Q)$(CC) $(UNIT_CFLAGS) -fno-math-errno -DWASM_COUNT_WORK -Irealm/wasm -o $@ $< \
 	  $(wildcard realm/wasm/*.c) $(WASM_WRITER) -lcmocka
 
+# The realm manager's tests (test_realm_*) link its sources too; realm/ may
+# use the kernel's API and lib/ (docs/architecture.md).
+REALM_SRCS := $(wildcard realm/*.c)
+$(filter build/unit/test_realm%,$(UNIT_TESTS)): build/unit/%: tests/unit/%.c $(UNIT_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
+              $(REALM_SRCS) $(wildcard realm/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) -Irealm -o $@ $< $(REALM_SRCS) $(UNIT_OBJS) $(UNIT_SUPPORT) -lcmocka
+
 test-unit: deps $(UNIT_TESTS)
 	@mkdir -p $(RESULTS)
 	@tests/unit/run.sh $(RESULTS)/unit $(UNIT_TESTS)
