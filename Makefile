@@ -211,6 +211,7 @@ deps:
 
 include tests/tests.mk
 include realm/wasm/wasm.mk
+include realm/realm.mk
 
 # Per platform, two lines. "stripped": the size of kernel.elf (the demo,
 # which has no Wasm engine) once stripped, then its text (with rodata), data

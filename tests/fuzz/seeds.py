@@ -10,6 +10,7 @@ scripts for the virtqueue (see fuzz_virtq.c). fuzz_wasm: small Wasm modules
 assembled below (a recursive fib, one that uses most instruction groups, the
 spectest imports, traps), the shapes that once took quadratic time to load
 (wasm_load_shapes), and the spec tests' modules when ../shared has them.
+fuzz_gateway: gateway requests and replies (realm/wire.h).
 
     python3 tests/fuzz/seeds.py HARNESS DIR
 """
@@ -467,9 +468,42 @@ def wasm_seeds():
     return seeds
 
 
+def gateway_seeds():
+    """Gateway requests and replies (realm/wire.h): each argument kind,
+    none, eight, and a reply of each status kind."""
+    def req(rid, path, fn, args):
+        out = b"RM" + struct.pack("!BBI", 1, 1, rid)
+        out += bytes([len(path)]) + path + bytes([len(fn)]) + fn
+        out += bytes([len(args)])
+        for a in args:
+            if isinstance(a, int):
+                out += b"\x01" + struct.pack("!q", a)
+            else:
+                out += b"\x02" + struct.pack("!H", len(a)) + a
+        return out
+
+    def reply(rid, status, data, result=None):
+        out = b"RM" + struct.pack("!BBIi", 1, 0x81, rid, status)
+        if status == 0:
+            out += b"\x01" + struct.pack("!q", result) if result is not None \
+                else b"\x00"
+        return out + struct.pack("!H", len(data)) + data
+
+    return {
+        "supply": req(1, b"r/demo/bank", b"supply", []),
+        "balance": req(2, b"r/demo/bank", b"balance", [b"alice"]),
+        "transfer": req(3, b"r/demo/bank", b"transfer", [b"bob", 25]),
+        "eight": req(4, b"r/a/b", b"f", [-1, b"", 2, b"xy", 3, 4, 5, b"z"]),
+        "ok": reply(1, 0, b"", 2000),
+        "ok-bytes": reply(2, 0, b"hello"),
+        "error": reply(3, -7, b"bank: only alice may move its funds"),
+    }
+
+
 SEEDS = {"fuzz_net": net_seeds, "fuzz_fdt": fdt_seeds, "fuzz_acpi": acpi_seeds,
          "fuzz_options": options_seeds, "fuzz_dhcp": dhcp_seeds,
-         "fuzz_virtq": virtq_seeds, "fuzz_wasm": wasm_seeds}
+         "fuzz_virtq": virtq_seeds, "fuzz_wasm": wasm_seeds,
+         "fuzz_gateway": gateway_seeds}
 
 
 def main():
