@@ -21,6 +21,7 @@ int32_t realm_read(realm_t *r, uint32_t addr, void *dst, uint32_t len) {
 #define ENTER()                                                                \
   realm_t *r = wasm_host_env(c);                                               \
   realm_mgr_t *m = &realm_mgr;                                                 \
+  (void)r;                                                                     \
   (void)args;                                                                  \
   realm_charge(m, REALM_FUEL_IMPORT)
 #define RETURN_I32(v)                                                          \

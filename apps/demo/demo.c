@@ -134,7 +134,7 @@ static void start_udp(void) {
     printk("demo: udp not available: %s\n", kerr_str(err));
 }
 
-void kmain_usermain(kernel_t *k) {
+void demo_main(kernel_t *k) {
   g.k = k;
   demo_net_begin(k);
   kwork_init(&g.rng.work, KWORK_OP_RNG_READ, NULL, on_random, 0);

@@ -4,6 +4,10 @@
 
 #include "kapi.h"
 
+/* demo.c: start the demo's steps (main.c calls it from kmain_usermain;
+ * apps/realms/ calls it before it starts the realms). */
+void demo_main(kernel_t *k);
+
 /* net.c: the network steps: the interface's address (DHCP, or the static
  * fallback), ARP for the gateway, a ping to it; one line each.
  * demo_net_begin starts them (ARP and ping follow the address by
