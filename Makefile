@@ -65,8 +65,13 @@ NET_INC := -Inet -Inet/api $(DEV_INC) -Ilib
 # drivers/virtio/api/ holds their probe entry points (virtio.h), the one
 # header of drivers/virtio/ that platforms see.
 DRIVER_INC := -Idrivers -Idrivers/virtio -Idrivers/virtio/api $(DEV_INC) -Ilib
-# Programs: kapi.h and the stack's public header.
-APP_INC := $(API_INC) -Inet/api
+# Programs: kapi.h, the stack's public header and the realm manager's.
+APP_INC := $(API_INC) -Inet/api -Irealm/api
+# The realm manager (realm/*.c): the kernel's public API, lib/, the
+# engine's API (realm/wasm/wasm.h) and its own folder; not the core's or
+# the devices' headers. The engine (realm/wasm/) has its own rule (wasm.mk)
+# and sees only itself.
+REALM_INC := -Irealm -Irealm/api -Irealm/wasm $(API_INC) -Ilib
 # Tests and benchmarks may use anything; what they use is listed here.
 ANY_INC = $(KERNEL_INC) -Inet -Inet/api -Idrivers -Idrivers/virtio \
   -Idrivers/virtio/api
@@ -87,6 +92,7 @@ $(1)/kernel/%.o: LAYER_INC = $$(KERNEL_INC)
 $(1)/net/%.o: LAYER_INC = $$(NET_INC)
 $(1)/drivers/%.o: LAYER_INC = $$(DRIVER_INC)
 $(1)/apps/%.o: LAYER_INC = $$(APP_INC)
+$(1)/realm/%.o: LAYER_INC = $$(REALM_INC)
 $(1)/tests/%.o $(1)/bench/%.o: LAYER_INC = $$(ANY_INC)
 endef
 $(eval $(call layer_paths,$(BUILD)))
@@ -127,7 +133,8 @@ $(BUILD)/platform/%.o: platform/%.S
 # apps/echo/: the UDP echo that the demo, the soak test and the cost bench
 # share; linked into every program (a few hundred bytes where unused).
 ECHO_OBJS := $(call obj,apps/echo/echo.c)
-$(BUILD)/kernel.elf: $(CORE_OBJS) $(ECHO_OBJS) $(call obj,$(wildcard apps/demo/*.c)) $(LINKER_SCRIPT)
+DEMO_OBJS := $(call obj,$(filter-out apps/demo/main.c,$(wildcard apps/demo/*.c)))
+$(BUILD)/kernel.elf: $(CORE_OBJS) $(ECHO_OBJS) $(DEMO_OBJS) $(call obj,apps/demo/main.c) $(LINKER_SCRIPT)
 	@$(if $(Q),echo "  LD  $@")
 	$(Q)$(call link,$@,$(filter %.o,$^))
 
@@ -191,8 +198,10 @@ $(DISK):
 	@mkdir -p $(dir $@)
 	truncate -s 1M $@
 
-run: deps-run $(BUILD)/kernel.elf $(DISK)
-	$(RUN_PREFIX) $(call run_cmd,$(BUILD)/kernel.elf)
+# With REALMS empty, `make run` boots the C demo alone (kernel.elf).
+RUN_KERNEL = $(if $(strip $(REALMS)),$(BUILD)/realms.elf,$(BUILD)/kernel.elf)
+run: deps-run $(RUN_KERNEL) $(DISK)
+	$(RUN_PREFIX) $(call run_cmd,$(RUN_KERNEL))
 
 # QEMU waits for gdb on :1234.
 debug: $(BUILD)/kernel.elf $(DISK)
@@ -212,6 +221,15 @@ deps:
 include tests/tests.mk
 include realm/wasm/wasm.mk
 include realm/realm.mk
+
+# The demo with realms: the C demo, the realm manager, the engine and the
+# modules of REALMS (realm/realm.mk), started by apps/realms/main.c.
+MANAGER_OBJS = $(call obj,$(wildcard realm/*.c))
+$(BUILD)/realms.elf: $(CORE_OBJS) $(ECHO_OBJS) $(DEMO_OBJS) \
+                     $(call obj,apps/realms/main.c) $(MANAGER_OBJS) \
+                     $(WASM_OBJS) $(REALM_IMAGES_OBJ) $(LINKER_SCRIPT)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(call link,$@,$(filter %.o,$^))
 
 # Per platform, two lines. "stripped": the size of kernel.elf (the demo,
 # which has no Wasm engine) once stripped, then its text (with rodata), data

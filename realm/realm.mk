@@ -28,7 +28,7 @@ build/fuzz/fuzz_gateway: tests/fuzz/fuzz_gateway.c $(GATEWAY_FUZZ_SRCS) \
 # memory. The stack is 16 KiB, so that a small realm fits in one 64 KiB
 # page (its data, then the stack). Modules are the same whatever PLATFORM.
 # $(BUILD)/realm_images.c holds every module's bytes and manifest text
-# (realm/images.h), written by the shell (od) so that a build needs no
+# (realm/api/images.h), written by the shell (od) so that a build needs no
 # python; $(REALM_IMAGES_OBJ) is it compiled for the platform. Both are
 # rebuilt when REALMS changes ($(BUILD)/realms.list holds the list).
 REALMS ?= bank faucet echo spinner
@@ -98,9 +98,9 @@ $(BUILD)/realm_images.c: $(REALMS_LIST) $(REALM_MODULES) \
 	  echo 'const unsigned realm_nimages = $(words $(REALMS));'; \
 	} > $@.tmp && mv $@.tmp $@
 
-$(REALM_IMAGES_OBJ): $(BUILD)/realm_images.c realm/images.h
+$(REALM_IMAGES_OBJ): $(BUILD)/realm_images.c realm/api/images.h
 	@$(if $(Q),echo "  CC  $@")
-	$(Q)$(CC) $(KERNEL_CFLAGS) -Irealm -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) -Irealm/api -c $< -o $@
 
 .PHONY: realms FORCE
 FORCE:

@@ -10,17 +10,8 @@
 
 #include <stdint.h>
 
+#include "images.h"
 #include "kapi.h"
-
-/* A realm built into the image (realm/realm.mk generates the table) or
- * read from a file (hosted's --realm). */
-struct realm_image {
-  const char *name;
-  const uint8_t *module;
-  uint32_t module_len;
-  const char *manifest;
-  uint32_t manifest_len;
-};
 
 typedef struct {
   uint16_t gateway_port; /* 0: no gateway */
