@@ -104,3 +104,19 @@ $(REALM_IMAGES_OBJ): $(BUILD)/realm_images.c realm/api/images.h
 
 .PHONY: realms FORCE
 FORCE:
+
+# ---- realmctl: the gateway's client, a host tool --------------------------
+#
+#   make realmctl                  build/tools/realmctl (also built by `make
+#                                  run`)
+REALMCTL := build/tools/realmctl
+REALMCTL_SRCS := tools/realmctl.c realm/wire.c realm/identity.c \
+  lib/kstring.c lib/sha256.c
+$(REALMCTL): $(REALMCTL_SRCS) realm/wire.h realm/identity.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(HOST_TOOL_CFLAGS) -Irealm -Ilib -Ikernel/api -o $@ \
+	  $(REALMCTL_SRCS)
+realmctl: $(REALMCTL)
+run: $(REALMCTL)
+.PHONY: realmctl
