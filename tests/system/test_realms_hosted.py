@@ -1,0 +1,136 @@
+"""The demo realms on the hosted kernel (build/hosted-san/realms.elf),
+driven through the gateway by realmctl: the bank's rules, a shop that cannot
+move anyone else's funds, a call that fails half-way and leaves every
+balance as it was, the echo realm, and a spinning realm that the others
+outlive."""
+import os
+import re
+import socket
+import subprocess
+import time
+
+import pytest
+from conftest import BUILD, ROOT, free_udp_port
+
+REALMCTL = os.path.join(ROOT, "build", "tools", "realmctl")
+GATEWAY = 7000  # apps/realms/main.c's REALM_GATEWAY_PORT
+ECHO = 8889  # realms/echo/manifest
+
+
+def realmctl(*args, timeout_ms=3000):
+    """(exit code, stdout lines) of one realmctl call."""
+    p = subprocess.run([REALMCTL, "--port", str(GATEWAY), "--timeout",
+                        str(timeout_ms), "call", *map(str, args)],
+                       capture_output=True, text=True, timeout=30)
+    return p.returncode, p.stdout.splitlines()
+
+
+def result(*args):
+    rc, out = realmctl(*args)
+    assert rc == 0 and out[0] == "ok", (args, rc, out)
+    got = [l for l in out if l.startswith("result: ")]
+    return int(got[0].split()[1]) if got else None
+
+
+def error(*args):
+    rc, out = realmctl(*args)
+    assert rc == 1, (args, rc, out)
+    m = re.match(r"error (-?\d+) (\w+): (.*)", out[0])
+    assert m, out
+    return m.group(2), m.group(3)
+
+
+@pytest.fixture
+def realms(kernel):
+    if not os.path.exists(REALMCTL):
+        pytest.fail("build it first: make realmctl")
+    k = kernel("realms.elf", "--port", str(free_udp_port()))
+    k.expect(lambda l: l.startswith("realm gateway: udp port"))
+    # Events run in order: the inits were queued first, so any answer
+    # means every init has committed (and the echo realm bound its port).
+    assert result("r/demo/bank", "supply") == 2000
+    return k
+
+
+def balances():
+    return {n: result("r/demo/bank", "balance", n)
+            for n in ("alice", "bob", "r/demo/faucet")}
+
+
+def test_every_realm_loads_with_its_identity(realms):
+    loaded = [l for l in realms.lines if l.startswith("realm r/")]
+    paths = [l.split()[1].rstrip(":") for l in loaded]
+    assert paths == ["r/demo/bank", "r/demo/faucet", "r/demo/echo",
+                     "r/demo/spinner"], realms.lines
+    for l in loaded:
+        assert re.search(r"address [0-9a-f]{40}", l), l
+    assert "realm: 4 loaded, 0 failed" in " ".join(realms.lines)
+
+
+def test_bank_supply_and_balances(realms):
+    assert result("r/demo/bank", "supply") == 2000
+    assert balances() == {"alice": 500, "bob": 500, "r/demo/faucet": 1000}
+
+
+def test_faucet_pays_from_its_own_account(realms):
+    assert result("r/demo/faucet", "drip", "bob") == 990
+    assert balances() == {"alice": 500, "bob": 510, "r/demo/faucet": 990}
+    assert result("r/demo/bank", "supply") == 2000
+
+
+def test_faucet_cannot_move_anyone_elses_funds(realms):
+    before = balances()
+    assert result("r/demo/faucet", "steal", "alice") == -7  # REALM_E_ABORT
+    assert balances() == before
+
+
+def test_network_caller_cannot_move_alices_funds(realms):
+    name, msg = error("r/demo/bank", "move", "alice", "bob", 10)
+    assert name == "REALM_E_ABORT" and "alice" in msg
+    assert balances()["alice"] == 500
+
+
+def test_failed_call_half_way_leaves_every_balance(realms):
+    before = balances()
+    assert result("r/demo/faucet", "try_broken", "bob") == -6  # REALM_E_TRAP
+    assert balances() == before
+    name, _ = error("r/demo/bank", "broken_transfer", "bob", 10)
+    assert name == "REALM_E_TRAP"
+    assert balances() == before
+    assert result("r/demo/bank", "supply") == 2000
+
+
+def test_errors_for_what_does_not_exist(realms):
+    assert error("r/demo/nobody", "x")[0] == "REALM_E_NOREALM"
+    assert error("r/demo/bank", "nothing")[0] == "REALM_E_NOFUNC"
+    assert error("r/demo/bank", "init")[0] == "REALM_E_NOFUNC"
+    assert error("r/demo/bank", "balance", 5)[0] == "REALM_E_SIGNATURE"
+
+
+def echo_once(sock, payload):
+    sock.sendto(payload, ("127.0.0.1", ECHO))
+    data, _ = sock.recvfrom(2048)
+    return data
+
+
+def test_echo_realm_answers(realms):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    for n in (1, 100, 512):
+        payload = bytes((i * 7 + n) % 256 for i in range(n))
+        assert echo_once(s, payload) == payload
+
+
+def test_spinner_fails_and_others_keep_answering(realms):
+    name, msg = error("r/demo/spinner", "spin", timeout_ms=10000)
+    assert name == "REALM_E_FUEL", msg
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    assert echo_once(s, b"still here") == b"still here"
+    assert result("r/demo/bank", "supply") == 2000
+    # after REALM_FAILS_BEFORE_BACKOFF failures in a row it is put aside
+    for _ in range(3):
+        realmctl("r/demo/spinner", "spin", timeout_ms=10000)
+    assert error("r/demo/spinner", "spin")[0] == "REALM_E_BACKOFF"
+    realms.drain()
+    assert any("put aside" in l for l in realms.lines)
