@@ -108,7 +108,7 @@ CORE_OBJS := $(call obj,$(PORTABLE_SRCS) $(PLATFORM_SRCS))
 # Keep objects built through pattern rules (test programs) between runs.
 .SECONDARY:
 
-all: $(BUILD)/kernel.elf $(BUILD)/seed-rng.elf
+all: $(BUILD)/kernel.elf $(BUILD)/seed-rng.elf $(BUILD)/realms.elf
 
 # V=1 shows the full commands.
 Q := $(if $(filter 1,$(V)),,@)

@@ -42,10 +42,11 @@ static wasm_status h_log(wasm_host_call *c, const wasm_value *args,
     m->stats.logs_dropped++;
     return WASM_OK;
   }
-  char line[REALM_LOG_MAX];
+  char line[REALM_LOG_MAX + 1];
   for (uint32_t i = 0; i < len; i++)
     line[i] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '?';
-  printk("[%s] %.*s\n", r->id.path, (int)len, line);
+  line[len] = 0;
+  printk("[%s] %s\n", r->id.path, line);
   return WASM_OK;
 }
 

@@ -161,8 +161,12 @@ static void tx_end(realm_mgr_t *m, int32_t status, bool has_result,
     count_failure(m, status);
     m->stats.tx_failed++;
     realm_failed(m, r);
-    klog(KLOG_DEBUG, "realm %s: transaction failed: %.*s\n", r->id.path,
-         (int)tx->msg_len, tx->msg);
+    if (klog_level() >= KLOG_DEBUG) {
+      char msg[sizeof tx->msg + 1];
+      kmemcpy(msg, tx->msg, tx->msg_len);
+      msg[tx->msg_len] = 0;
+      klog(KLOG_DEBUG, "realm %s: transaction failed: %s\n", r->id.path, msg);
+    }
   }
   if (tx->ev->kind == EV_GATEWAY) {
     if (status == REALM_OK)
@@ -258,7 +262,7 @@ static void tx_begin(realm_mgr_t *m, realm_event_t *ev) {
     return;
   }
   realm_caller_t c = {.kind = REALM_CALLER_KERNEL};
-  realm_argv_t av[4] = {0};
+  realm_argv_t av[5] = {0};
   uint32_t n = 0;
   wasm_func *fn = NULL;
   switch (ev->kind) {
