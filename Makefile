@@ -81,7 +81,7 @@ ANY_INC = $(KERNEL_INC) -Inet -Inet/api -Idrivers -Idrivers/virtio \
 # core, not only platform.h: platforms include kernel.h (hosted.h, sim.h,
 # baremetal.c, driver_platform.c, the ARM trap reports) for kernel_t, klog
 # and the core's bounds in config.h.
-platform_inc = -Iplatform/$(1) $(KERNEL_INC) -Inet/api
+platform_inc = -Iplatform/$(1) $(KERNEL_INC) -Inet/api -Irealm/api
 PLATFORM_INC = $(call platform_inc,$(PLATFORM))
 # $(call layer_paths,DIR): the layer's paths for each object under DIR, by
 # the folder of its source. The bare-metal and hosted builds use it for
@@ -200,6 +200,8 @@ $(DISK):
 
 # With REALMS empty, `make run` boots the C demo alone (kernel.elf).
 RUN_KERNEL = $(if $(strip $(REALMS)),$(BUILD)/realms.elf,$(BUILD)/kernel.elf)
+run: GW_PORT ?= 7000
+run: ECHO_PORT ?= 8889
 run: deps-run $(RUN_KERNEL) $(DISK)
 	$(RUN_PREFIX) $(call run_cmd,$(RUN_KERNEL))
 

@@ -1,6 +1,7 @@
 /* main.c: the demo with realms (build/<p>/realms.elf, what `make run`
  * boots): the C demo's steps, then the realms built into the image
- * (REALMS, realm/realm.mk), with the gateway on REALM_GATEWAY_PORT. */
+ * (REALMS, realm/realm.mk) and any the platform gives (hosted: --realm),
+ * with the gateway on REALM_GATEWAY_PORT. */
 #include "../demo/demo.h"
 #include "images.h"
 #include "realm.h"
@@ -9,8 +10,19 @@
 #define REALM_GATEWAY_PORT 7000
 #endif
 
+static struct realm_image all[16];
+
 void kmain_usermain(kernel_t *k) {
   demo_main(k);
+  unsigned n = 0, extra = 0;
+  bool builtin = true;
+  const struct realm_image *more =
+      realm_extra_images ? realm_extra_images(&extra, &builtin) : NULL;
+  for (unsigned i = 0; builtin && i < realm_nimages && n < KARRAY_SIZE(all);
+       i++)
+    all[n++] = realm_images[i];
+  for (unsigned i = 0; i < extra && n < KARRAY_SIZE(all); i++)
+    all[n++] = more[i];
   realm_config_t cfg = {.gateway_port = REALM_GATEWAY_PORT};
-  realm_start(k, realm_images, realm_nimages, &cfg);
+  realm_start(k, all, n, &cfg);
 }

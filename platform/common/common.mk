@@ -72,7 +72,12 @@ DISK_FILE = $(if $(BLKDEBUG),blkdebug:$(BLKDEBUG):)$(DISK)
 DISK_ARGS = -drive file=$(DISK_FILE),if=none,id=hd0,format=raw$(DISK_OPTS)
 # NETDEV: another -netdev for net0 than the user network (a test's
 # "-netdev dgram,id=net0,..." wire to a hosted kernel).
-NETDEV ?= -netdev user,id=net0,hostfwd=udp::$(PORT)-:8080
+# GW_PORT and ECHO_PORT (set by `make run`: 7000 and 8889) forward host
+# ports to the realm gateway and the echo realm (apps/realms, realms/echo);
+# tests give free ports, or none.
+REALM_FWD = $(if $(GW_PORT),$(comma)hostfwd=udp::$(GW_PORT)-:7000)$(if \
+  $(ECHO_PORT),$(comma)hostfwd=udp::$(ECHO_PORT)-:8889)
+NETDEV ?= -netdev user,id=net0,hostfwd=udp::$(PORT)-:8080$(REALM_FWD)
 # PCAP=FILE: QEMU's filter-dump writes every frame of net0 to FILE in pcap
 # format, both directions (queue=all is its default), whole frames (its
 # maxlen is 65536). FILE may not contain a comma (QEMU's option syntax).

@@ -29,6 +29,8 @@ void hosted_udp_close(void);
 
 /* net.c: the `frames` backend, raw Ethernet frames on a TAP interface or
  * one frame per UDP datagram (QEMU's -netdev dgram). */
+/* realm_files.c: read the --realm files (exits on one it cannot read). */
+void hosted_realm_files_load(const hosted_options_t *opt);
 const char *hosted_net_init(platform_t *p, const hosted_options_t *opt);
 void hosted_net_close(void);
 

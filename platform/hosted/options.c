@@ -23,6 +23,10 @@ const char *hosted_usage(void) {
          "  --port N[:GUEST]   host UDP port N for guest port GUEST (default\n"
          "                     8888 for 8080, the demo's port)\n"
          "  --log LEVEL        0 error .. 4 trace (default 2, info)\n"
+         "  --realm MODULE.wasm,MANIFEST\n"
+         "                     load a realm from files (realms.elf; up to "
+         "16)\n"
+         "  --no-builtin-realms  leave out the realms built into the image\n"
          "  --exit-when-idle   exit once no work item is live\n"
          "  --help             this text\n";
 }
@@ -120,6 +124,22 @@ static int parse_port(const char *s, hosted_options_t *opt) {
   return 1;
 }
 
+/* MODULE,MANIFEST: both non-empty. */
+static int parse_realm(hosted_options_t *opt, const char *v) {
+  const char *comma = strchr(v, ',');
+  if (opt->nrealms == HOSTED_REALM_FILES || !comma || comma == v ||
+      comma[1] == '\0')
+    return 0;
+  char *a = opt->realm_arg[opt->nrealms];
+  if (!copy(a, sizeof opt->realm_arg[0], v, strlen(v)))
+    return 0;
+  a[comma - v] = '\0';
+  opt->realm_module[opt->nrealms] = a;
+  opt->realm_manifest[opt->nrealms] = a + (comma - v) + 1;
+  opt->nrealms++;
+  return 1;
+}
+
 int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
                          char *err, unsigned err_size) {
   memset(opt, 0, sizeof(*opt));
@@ -136,9 +156,14 @@ int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
       opt->exit_when_idle = true;
       continue;
     }
+    if (strcmp(a, "--no-builtin-realms") == 0) {
+      opt->no_builtin_realms = true;
+      continue;
+    }
     if (strcmp(a, "--disk") != 0 && strcmp(a, "--net") != 0 &&
         strcmp(a, "--port") != 0 && strcmp(a, "--log") != 0 &&
-        strcmp(a, "--ip") != 0 && strcmp(a, "--pcap") != 0)
+        strcmp(a, "--ip") != 0 && strcmp(a, "--pcap") != 0 &&
+        strcmp(a, "--realm") != 0)
       return fail(err, err_size, "unknown option", a);
     if (v == NULL)
       return fail(err, err_size, "missing value for", a);
@@ -150,6 +175,9 @@ int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
         opt->disk = v;
       else
         opt->pcap = v;
+    } else if (strcmp(a, "--realm") == 0) {
+      if (!parse_realm(opt, v))
+        return fail(err, err_size, "bad --realm (MODULE.wasm,MANIFEST)", v);
     } else if (strcmp(a, "--net") == 0) {
       if (!parse_net(opt, v))
         return fail(err, err_size, "bad --net value", v);

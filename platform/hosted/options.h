@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define HOSTED_REALM_FILES 16
+
 typedef enum { NET_SOCKET = 0, NET_TAP, NET_DGRAM } hosted_net_mode_t;
 
 typedef struct {
@@ -25,6 +27,13 @@ typedef struct {
   uint32_t ip_addr, ip_netmask, ip_gateway;
   /* --pcap FILE: every frame of tap: or dgram: into FILE (pcap.c), or NULL */
   const char *pcap;
+  /* --realm MODULE,MANIFEST (repeatable): realms from files, after those
+   * built in (realm_files.c); --no-builtin-realms leaves those out. */
+  const char *realm_module[HOSTED_REALM_FILES];
+  const char *realm_manifest[HOSTED_REALM_FILES];
+  char realm_arg[HOSTED_REALM_FILES][256];
+  unsigned nrealms;
+  bool no_builtin_realms;
 } hosted_options_t;
 
 /* Parse argv. Options that need the frames backend (--pcap) are refused

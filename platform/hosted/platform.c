@@ -74,6 +74,7 @@ static void watch_signals(platform_t *p) {
 void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
   p->k = k;
   p->opt = *(const hosted_options_t *)boot_ctx;
+  hosted_realm_files_load(&p->opt);
   p->t0 = monotonic_ns();
   if (p->opt.log_level >= 0)
     klog_set_level(p->opt.log_level);

@@ -5,6 +5,7 @@
 #ifndef REALMOS_REALM_IMAGES_H
 #define REALMOS_REALM_IMAGES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct realm_image {
@@ -17,5 +18,11 @@ struct realm_image {
 
 extern const struct realm_image realm_images[];
 extern const unsigned realm_nimages;
+
+/* Realms from elsewhere than the image (hosted: `--realm MODULE,MANIFEST`),
+ * loaded after those built in; *builtin false: leave those out. A
+ * platform without it leaves the symbol undefined (weak). */
+const struct realm_image *realm_extra_images(unsigned *n, bool *builtin)
+    __attribute__((weak));
 
 #endif

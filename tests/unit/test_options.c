@@ -45,6 +45,8 @@ static void assert_defaults(void) {
   assert_string_equal(g_opt.dgram_remote, "");
   assert_false(g_opt.has_ip);
   assert_null(g_opt.pcap);
+  assert_int_equal(g_opt.nrealms, 0);
+  assert_false(g_opt.no_builtin_realms);
 }
 
 static void test_defaults(void **state) {
@@ -315,9 +317,44 @@ static void test_help(void **state) {
   const char *usage = hosted_usage();
   const char *options[] = {"--disk",           "--net",  "--ip",
                            "--pcap",           "--port", "--log",
-                           "--exit-when-idle", "--help"};
+                           "--exit-when-idle", "--help", "--realm",
+                           "--no-builtin-realms"};
   for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
     assert_non_null(strstr(usage, options[i]));
+}
+
+static void test_realm_files(void **state) {
+  (void)state;
+  char *argv[] = {"k",       "--realm", "a.wasm,a.manifest", "--no-builtin-realms",
+                  "--realm", "b,c",     NULL};
+  assert_int_equal(parse(argv), 0);
+  assert_true(g_opt.no_builtin_realms);
+  assert_int_equal(g_opt.nrealms, 2);
+  assert_string_equal(g_opt.realm_module[0], "a.wasm");
+  assert_string_equal(g_opt.realm_manifest[0], "a.manifest");
+  assert_string_equal(g_opt.realm_module[1], "b");
+  assert_string_equal(g_opt.realm_manifest[1], "c");
+  /* both halves are needed */
+  const char *bad[] = {"a.wasm", ",m", "a.wasm,", ""};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    char v[16];
+    strcpy(v, bad[i]);
+    char *b[] = {"k", "--realm", v, NULL};
+    if (parse(b) != -1)
+      fail_msg("--realm '%s' was accepted", bad[i]);
+    assert_error_mentions("bad --realm", v);
+  }
+  /* at most HOSTED_REALM_FILES */
+  char *many[2 * HOSTED_REALM_FILES + 4];
+  int n = 0;
+  many[n++] = "k";
+  for (int i = 0; i <= HOSTED_REALM_FILES; i++) {
+    many[n++] = "--realm";
+    many[n++] = "m,f";
+  }
+  many[n] = NULL;
+  assert_int_equal(parse(many), -1);
+  assert_error_mentions("bad --realm", "m,f");
 }
 
 static void test_unknown_option(void **state) {
@@ -385,6 +422,7 @@ int main(void) {
       cmocka_unit_test(test_net_malformed),
       cmocka_unit_test(test_log_level),
       cmocka_unit_test(test_help),
+      cmocka_unit_test(test_realm_files),
       cmocka_unit_test(test_unknown_option),
       cmocka_unit_test(test_missing_value),
       cmocka_unit_test(test_error_message_is_bounded),
