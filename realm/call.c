@@ -220,9 +220,9 @@ static wasm_status finish(realm_mgr_t *m, uint32_t d, wasm_status s,
 
 wasm_status realm_call_import(wasm_host_call *c, const wasm_value *args,
                               wasm_value *res) {
-  realm_mgr_t *m = &realm_mgr;
-  realm_tx_t *tx = &m->tx;
   realm_t *r = wasm_host_env(c);
+  realm_mgr_t *m = r->m;
+  realm_tx_t *tx = &m->tx;
   uint32_t d = r->chain_index;
   if (wasm_host_resumed(c)) { /* the slice ended inside the callee before */
     realm_sync_fuel(m, d);

@@ -94,7 +94,7 @@ static void do_send(realm_mgr_t *m, const realm_effect_t *e) {
 
 static void on_datagram(kwork_t *w) {
   realm_sock_t *so = w->ctx;
-  realm_mgr_t *m = &realm_mgr;
+  realm_mgr_t *m = so->r->m;
   kudp_recv_req_t *rq = &so->recv;
   if (w->result != KERR_OK) { /* the standing receive ended */
     so->state = SOCK_FAILED;
@@ -128,7 +128,7 @@ static void bind_failed(realm_mgr_t *m, realm_sock_t *so, kerr_t err) {
 
 static void on_bound(kwork_t *w) {
   realm_sock_t *so = w->ctx;
-  realm_mgr_t *m = &realm_mgr;
+  realm_mgr_t *m = so->r->m;
   if (w->result != KERR_OK)
     return bind_failed(m, so, w->result);
   so->state = SOCK_BOUND;
@@ -155,7 +155,7 @@ static void do_bind(realm_mgr_t *m, const realm_effect_t *e) {
 
 static void on_timer(kwork_t *w) {
   realm_timer_t *t = w->ctx;
-  realm_mgr_t *m = &realm_mgr;
+  realm_mgr_t *m = t->r->m;
   t->state = TIMER_FREE;
   if (realm_paused(m, t->r)) {
     m->stats.backoff_refused++;
@@ -179,7 +179,7 @@ static void do_timer(realm_mgr_t *m, const realm_effect_t *e) {
 
 static void on_random(kwork_t *w) {
   realm_t *r = w->ctx;
-  realm_mgr_t *m = &realm_mgr;
+  realm_mgr_t *m = r->m;
   r->rng_live = false;
   if (w->result != KERR_OK || realm_paused(m, r))
     return;

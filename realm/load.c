@@ -95,6 +95,7 @@ kerr_t realm_load(realm_mgr_t *m, const struct realm_image *img) {
     return fail(m, mark, img, "too many realms (REALM_MAX)");
   realm_t *r = &m->realms[m->n];
   kmemset(r, 0, sizeof *r);
+  r->m = m;
   r->img = img;
   char why[96];
   if (realm_manifest_parse(img->manifest, img->manifest_len, &r->mf, why,

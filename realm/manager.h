@@ -55,6 +55,7 @@
 enum { SOCK_FREE = 0, SOCK_RESERVED, SOCK_BINDING, SOCK_BOUND, SOCK_FAILED };
 
 typedef struct realm realm_t;
+typedef struct realm_mgr realm_mgr_t;
 
 typedef struct {
   realm_t *r;
@@ -81,6 +82,7 @@ typedef struct {
 } realm_send_t;
 
 struct realm {
+  realm_mgr_t *m; /* its manager */
   realm_identity_t id;
   struct realm_manifest mf;
   const struct realm_image *img;
@@ -196,7 +198,7 @@ typedef struct {
 
 /* ---- the manager -------------------------------------------------------- */
 
-typedef struct {
+struct realm_mgr {
   kernel_t *k;
   realm_config_t cfg;
   realm_t realms[REALM_MAX];
@@ -217,9 +219,11 @@ typedef struct {
   bool gw_up;
   bool slice_armed, pumping;
   realm_stats_t stats;
-} realm_mgr_t;
+  /* what the arena hands out, and the undo log */
+  uint8_t arena_mem[REALM_ARENA_BYTES] __attribute__((aligned(16)));
+  uint8_t undo_log[REALM_UNDO_BYTES] __attribute__((aligned(16)));
+};
 
-extern realm_mgr_t realm_mgr;
 
 /* load.c */
 kerr_t realm_load(realm_mgr_t *m, const struct realm_image *img);

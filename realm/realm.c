@@ -1,22 +1,44 @@
 /* realm.c: the manager's start. Realms load in the order given; each that
  * loads gets its init (if it exports one) as its first transaction, queued
  * in the same order, so a realm's init may call a realm loaded before it.
- * A realm that fails to load is reported and left out; the others start. */
+ * A realm that fails to load is reported and left out; the others start.
+ *
+ * One manager per kernel, from a static pool of REALM_MANAGERS (1; the
+ * simulator runs a kernel per node in one process and asks for more). A
+ * kernel that boots again (the simulator's power cuts) gets its own
+ * manager back, emptied. */
 #include "manager.h"
 
 #include "kstring.h"
 
-static uint8_t arena_mem[REALM_ARENA_BYTES] __attribute__((aligned(16)));
-static uint8_t undo_log[REALM_UNDO_BYTES] __attribute__((aligned(16)));
+#ifndef REALM_MANAGERS
+#define REALM_MANAGERS 1
+#endif
+
+static realm_mgr_t managers[REALM_MANAGERS];
+
+static realm_mgr_t *manager_of(kernel_t *k) {
+  for (unsigned i = 0; i < REALM_MANAGERS; i++)
+    if (managers[i].k == k)
+      return &managers[i];
+  for (unsigned i = 0; i < REALM_MANAGERS; i++)
+    if (managers[i].k == NULL)
+      return &managers[i];
+  return NULL;
+}
 
 kerr_t realm_start(kernel_t *k, const struct realm_image *images, unsigned n,
                    const realm_config_t *cfg) {
-  realm_mgr_t *m = &realm_mgr;
-  kmemset(m, 0, sizeof *m);
+  realm_mgr_t *m = manager_of(k);
+  if (!m) {
+    printk("realm: no manager left (REALM_MANAGERS)\n");
+    return KERR_NO_SPACE;
+  }
+  kmemset(m, 0, offsetof(realm_mgr_t, arena_mem));
   m->k = k;
   m->cfg = *cfg;
-  wasm_arena_init(&m->arena, arena_mem, sizeof arena_mem);
-  wasm_journal_init(&m->journal, undo_log, sizeof undo_log);
+  wasm_arena_init(&m->arena, m->arena_mem, sizeof m->arena_mem);
+  wasm_journal_init(&m->journal, m->undo_log, sizeof m->undo_log);
   for (unsigned i = 0; i < n; i++)
     realm_load(m, &images[i]);
   for (unsigned i = 0; i < m->n; i++) {
@@ -26,10 +48,16 @@ kerr_t realm_start(kernel_t *k, const struct realm_image *images, unsigned n,
   }
   printk("realm: %u loaded, %u failed, arena %u of %u KiB\n",
          (unsigned)m->stats.loaded, (unsigned)m->stats.load_failed,
-         (unsigned)(m->arena.used >> 10), (unsigned)(sizeof arena_mem >> 10));
+         (unsigned)(m->arena.used >> 10),
+         (unsigned)(sizeof m->arena_mem >> 10));
   if (cfg->gateway_port)
     return realm_gateway_start(m, cfg->gateway_port);
   return KERR_OK;
 }
 
-const realm_stats_t *realm_stats(void) { return &realm_mgr.stats; }
+const realm_stats_t *realm_stats(kernel_t *k) {
+  for (unsigned i = 0; i < REALM_MANAGERS; i++)
+    if (managers[i].k == k)
+      return &managers[i].stats;
+  return NULL;
+}

@@ -20,7 +20,7 @@ int32_t realm_read(realm_t *r, uint32_t addr, void *dst, uint32_t len) {
 
 #define ENTER()                                                                \
   realm_t *r = wasm_host_env(c);                                               \
-  realm_mgr_t *m = &realm_mgr;                                                 \
+  realm_mgr_t *m = r->m;                                                       \
   (void)r;                                                                     \
   (void)args;                                                                  \
   realm_charge(m, REALM_FUEL_IMPORT)
@@ -283,7 +283,7 @@ bool realm_resolve(void *env, const char *module, uint32_t mlen,
     };
     out->kind = WASM_EXTERN_FUNC;
     out->u.func =
-        wasm_host_func_new(&realm_mgr.arena, &t, services[i].fn, r);
+        wasm_host_func_new(&r->m->arena, &t, services[i].fn, r);
     return out->u.func != NULL;
   }
   return false;

@@ -26,8 +26,6 @@
 
 #include "kstring.h"
 
-realm_mgr_t realm_mgr;
-
 realm_frame_t *realm_top(realm_mgr_t *m) {
   return &m->tx.frames[m->tx.depth - 1];
 }

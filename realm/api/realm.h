@@ -32,6 +32,7 @@ typedef struct {
 
 kerr_t realm_start(kernel_t *k, const struct realm_image *images, unsigned n,
                    const realm_config_t *cfg);
-const realm_stats_t *realm_stats(void);
+/* The counters of k's manager (NULL: none started). */
+const realm_stats_t *realm_stats(kernel_t *k);
 
 #endif
