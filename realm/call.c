@@ -178,6 +178,11 @@ static wasm_status finish(realm_mgr_t *m, uint32_t d, wasm_status s,
   realm_t *caller = tx->frames[d].r, *callee = f->r;
   if (s == WASM_OUT_OF_FUEL && tx->used < f->fuel_end)
     return WASM_OUT_OF_FUEL; /* the slice ended; suspend the whole chain */
+  /* The transaction's budget is spent (not a cap of this call's): the
+   * callee is undone, and the caller fails too, up to frame 0, whose
+   * caller has nothing left to go on with. */
+  if (s == WASM_OUT_OF_FUEL && tx->used >= tx->frames[0].fuel_end)
+    tx->spent = true;
   int32_t st = realm_outcome(m, d + 1, s);
   int64_t result = 0;
   if (st == REALM_OK) {
@@ -215,7 +220,7 @@ static wasm_status finish(realm_mgr_t *m, uint32_t d, wasm_status s,
     st = st == REALM_OK ? REALM_E_BOUNDS : st;
   realm_refuel(m, d);
   res[0].i64 = (uint32_t)st;
-  return WASM_OK;
+  return tx->spent ? WASM_TRAPPED : WASM_OK;
 }
 
 wasm_status realm_call_import(wasm_host_call *c, const wasm_value *args,

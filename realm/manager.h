@@ -184,6 +184,7 @@ typedef struct {
   uint32_t nfx, fx_used;
   uint8_t fx_bytes[REALM_EFFECT_BYTES];
   int32_t status; /* how the entry call ended (REALM_OK, REALM_E_*) */
+  bool spent;     /* the budget ran out: every frame fails, up to frame 0 */
   char msg[96];   /* and why, when it failed */
   uint8_t msg_len;
 } realm_tx_t;

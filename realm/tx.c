@@ -117,6 +117,10 @@ int32_t realm_outcome(realm_mgr_t *m, uint32_t d, wasm_status s) {
     set_msg_str(tx, "out of fuel");
     return REALM_E_FUEL;
   case WASM_TRAPPED:
+    if (tx->spent) {
+      set_msg_str(tx, "out of fuel");
+      return REALM_E_FUEL;
+    }
     if (f->aborted)
       return REALM_E_ABORT; /* its message is in tx.msg already */
     if (wasm_exec_trap(f->r->x) == WASM_TRAP_UNDO_FULL) {
@@ -217,6 +221,7 @@ bool realm_tx_start(realm_mgr_t *m, realm_event_t *ev, realm_t *r,
   tx->logs = 0;
   tx->nfx = tx->fx_used = 0;
   tx->status = REALM_OK;
+  tx->spent = false;
   tx->msg_len = 0;
   realm_frame_t *f = &tx->frames[0];
   f->r = r;

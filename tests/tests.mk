@@ -114,6 +114,7 @@ test-fuzz: deps $(FUZZERS)
 # ---- system: pytest, against real builds ----------------------------------
 test-system: deps
 	@$(MAKE) --no-print-directory PLATFORM=hosted SANITIZE=1 all test-programs
+	@$(MAKE) --no-print-directory realmctl test-realms
 	@for p in $(BUILT_PLATFORMS); do \
 	  $(MAKE) --no-print-directory PLATFORM=$$p all test-programs || exit 1; \
 	done
