@@ -198,11 +198,13 @@ $(DISK):
 	@mkdir -p $(dir $@)
 	truncate -s 1M $@
 
+# The realms built into realms.elf (folders of realms/; realm/realm.mk).
 # With REALMS empty, `make run` boots the C demo alone (kernel.elf).
+REALMS ?= bank faucet echo spinner
 RUN_KERNEL = $(if $(strip $(REALMS)),$(BUILD)/realms.elf,$(BUILD)/kernel.elf)
 run: GW_PORT ?= 7000
 run: ECHO_PORT ?= 8889
-run: deps-run $(RUN_KERNEL) $(DISK)
+run: deps-run $(RUN_KERNEL) $(DISK) $(if $(strip $(REALMS)),build/tools/realmctl)
 	$(RUN_PREFIX) $(call run_cmd,$(RUN_KERNEL))
 
 # QEMU waits for gdb on :1234.

@@ -31,7 +31,7 @@ build/fuzz/fuzz_gateway: tests/fuzz/fuzz_gateway.c $(GATEWAY_FUZZ_SRCS) \
 # (realm/api/images.h), written by the shell (od) so that a build needs no
 # python; $(REALM_IMAGES_OBJ) is it compiled for the platform. Both are
 # rebuilt when REALMS changes ($(BUILD)/realms.list holds the list).
-REALMS ?= bank faucet echo spinner
+# REALMS (the Makefile's default: bank faucet echo spinner)
 REALM_SDK := realm/sdk/realm.c realm/sdk/realm.h
 REALM_WASM_CFLAGS := --target=wasm32 -nostdlib -ffreestanding -O2 $(WARN) \
   -Irealm/sdk -Wl,--no-entry -Wl,-z,stack-size=16384
