@@ -226,6 +226,9 @@ struct realm_mgr {
 };
 
 
+/* realm.c: k's manager, or NULL. */
+realm_mgr_t *realm_manager_of(kernel_t *k);
+
 /* load.c */
 kerr_t realm_load(realm_mgr_t *m, const struct realm_image *img);
 realm_t *realm_find(realm_mgr_t *m, const char *path, uint32_t len);

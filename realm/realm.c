@@ -55,9 +55,14 @@ kerr_t realm_start(kernel_t *k, const struct realm_image *images, unsigned n,
   return KERR_OK;
 }
 
-const realm_stats_t *realm_stats(kernel_t *k) {
+realm_mgr_t *realm_manager_of(kernel_t *k) {
   for (unsigned i = 0; i < REALM_MANAGERS; i++)
     if (managers[i].k == k)
-      return &managers[i].stats;
+      return &managers[i];
   return NULL;
+}
+
+const realm_stats_t *realm_stats(kernel_t *k) {
+  realm_mgr_t *m = realm_manager_of(k);
+  return m ? &m->stats : NULL;
 }

@@ -10,7 +10,8 @@ scripts for the virtqueue (see fuzz_virtq.c). fuzz_wasm: small Wasm modules
 assembled below (a recursive fib, one that uses most instruction groups, the
 spectest imports, traps), the shapes that once took quadratic time to load
 (wasm_load_shapes), and the spec tests' modules when ../shared has them.
-fuzz_gateway: gateway requests and replies (realm/wire.h).
+fuzz_gateway: gateway requests and replies (realm/wire.h). fuzz_realm: the
+realms' modules built by make (build/realms/, build/realms-test/).
 
     python3 tests/fuzz/seeds.py HARNESS DIR
 """
@@ -500,10 +501,23 @@ def gateway_seeds():
     }
 
 
+def realm_seeds():
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(here))
+    out = {}
+    for d in ("build/realms", "build/realms-test"):
+        folder = os.path.join(root, d)
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if name.endswith(".wasm"):
+                with open(os.path.join(folder, name), "rb") as f:
+                    out[name] = f.read()
+    return out
+
+
 SEEDS = {"fuzz_net": net_seeds, "fuzz_fdt": fdt_seeds, "fuzz_acpi": acpi_seeds,
          "fuzz_options": options_seeds, "fuzz_dhcp": dhcp_seeds,
          "fuzz_virtq": virtq_seeds, "fuzz_wasm": wasm_seeds,
-         "fuzz_gateway": gateway_seeds}
+         "fuzz_gateway": gateway_seeds, "fuzz_realm": realm_seeds}
 
 
 def main():

@@ -2,7 +2,10 @@
 # those of realms/ (realm/realm.mk's REALM_WASM_CFLAGS and SDK):
 # tests/realms/<name>/*.c -> build/realms-test/<name>.wasm.
 #
-#   make test-realms    every one of them
+#   make test-realms            every one of them
+#   make build/fuzz/fuzz_realm  the libFuzzer harness of a realm's module
+#                               as the manager runs it (its seeds are these
+#                               and the demo's modules)
 #
 # kit is loaded several times under manifests the tests write;
 # hostile_* try to break out or starve the others (test_realm_hostile.py).
@@ -20,3 +23,15 @@ $(foreach r,$(TEST_REALM_NAMES),$(eval $(call test_realm_module,$(r))))
 
 .PHONY: test-realms
 test-realms: $(TEST_REALMS)
+
+# fuzz_realm links the manager and the engine besides the kernel; the
+# modules are its seeds (tests/fuzz/seeds.py).
+REALM_MANAGER_SRCS := $(wildcard realm/*.c)
+build/fuzz/fuzz_realm: tests/fuzz/fuzz_realm.c $(FUZZ_OBJS) $(UNIT_SUPPORT) \
+                       $(REALM_MANAGER_SRCS) $(WASM_SRCS) \
+                       $(wildcard realm/*.h realm/api/*.h realm/wasm/*.h) \
+                       $(REALM_MODULES) $(TEST_REALMS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(FUZZ_CFLAGS) $(WASM_CFLAGS) -Irealm -Irealm/api -o $@ $< \
+	  $(REALM_MANAGER_SRCS) $(WASM_SRCS) $(FUZZ_OBJS) $(UNIT_SUPPORT)
