@@ -20,9 +20,10 @@ extern const struct realm_image realm_images[];
 extern const unsigned realm_nimages;
 
 /* Realms from elsewhere than the image (hosted: `--realm MODULE,MANIFEST`),
- * loaded after those built in; *builtin false: leave those out. A
- * platform without it leaves the symbol undefined (weak). */
-const struct realm_image *realm_extra_images(unsigned *n, bool *builtin)
-    __attribute__((weak));
+ * loaded after those built in; *builtin false: leave those out.
+ * apps/realms/main.c has a weak default (none); a platform that has more
+ * defines it. (A weak definition, not a weak undefined symbol: RISC-V's
+ * PC-relative code cannot reach address 0.) */
+const struct realm_image *realm_extra_images(unsigned *n, bool *builtin);
 
 #endif
