@@ -62,8 +62,7 @@ enum {
 /* ---- the services (imports) ------------------------------------------- */
 
 /* A console line "[r/x/y] text": at most REALM_LOG_MAX bytes kept, at most
- * 16 lines per transaction (the rest are counted). Printed at once, even
- * if the transaction later fails. */
+ * 16 lines per transaction (the rest are counted). */
 REALM_IMPORT(log) void realm_log_n(const char *text, int32_t len);
 
 /* Fail the current call on purpose: its writes are undone and the message
@@ -145,8 +144,7 @@ _Static_assert(sizeof(struct realm_call) == 176, "the ABI's layout");
 REALM_IMPORT(call) int32_t realm_call(struct realm_call *req);
 
 /* The byte result of the current call (at most REALM_REPLY_MAX): copied
- * at return to the caller's out buffer, or into the gateway's reply. The
- * last reply() of a call wins. */
+ * at return to the caller's out buffer, or into the gateway's reply. */
 REALM_IMPORT(reply) int32_t realm_reply(const void *data, int32_t len);
 
 /* The message of the last failed call this realm made (a trap's reason or
