@@ -63,7 +63,7 @@ build/unit/test_wasm_load: tests/unit/test_wasm_load.c $(WASM_TEST_DEPS)
 # The realm manager's tests (test_realm_*) link its sources too; realm/ may
 # use the kernel's API and lib/ (docs/architecture.md).
 REALM_SRCS := $(wildcard realm/*.c)
-$(filter build/unit/test_realm%,$(UNIT_TESTS)): build/unit/%: tests/unit/%.c $(UNIT_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
+$(filter-out build/unit/test_realm_modules,$(filter build/unit/test_realm%,$(UNIT_TESTS))): build/unit/%: tests/unit/%.c $(UNIT_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
               $(REALM_SRCS) $(wildcard realm/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")
