@@ -24,7 +24,6 @@
 #ifndef REALM_ARENA_BYTES
 #define REALM_ARENA_BYTES (2u << 20) /* modules, instances, memories */
 #endif
-#define REALM_MAX_DEPTH 8      /* realms on one call chain */
 #define REALM_STACK_SLOTS 4096 /* a realm's Wasm value stack: 32 KiB */
 #define REALM_WASM_FRAMES 256  /* a realm's Wasm call depth */
 #define REALM_TABLE_MAX 1024   /* elements per table */
@@ -38,7 +37,6 @@
 #define REALM_SOCKS 4                /* UDP sockets of one realm */
 #define REALM_TIMERS 8               /* timers of one realm */
 #define REALM_LOGS_PER_TX 16         /* log lines of one transaction */
-#define REALM_LOG_MAX 160            /* bytes of one log line */
 #define REALM_SLICE_FUEL 100000u     /* fuel of one slice (docs/realms.md) */
 #define REALM_FAILS_BEFORE_BACKOFF 3
 #define REALM_BACKOFF_FIRST KTIME_MS(100)

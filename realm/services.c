@@ -56,7 +56,7 @@ static wasm_status h_abort(wasm_host_call *c, const wasm_value *args,
   ENTER();
   (void)res;
   realm_tx_t *tx = &m->tx;
-  uint32_t len = KMIN(args[1].i32, REALM_MSG_MAX);
+  uint32_t len = KMIN(args[1].i32, REALM_ABORT_MAX);
   const char *p = wasm_memory_ptr(r->mem, args[0].i32, len);
   if (p)
     realm_set_msg(tx, p, len);

@@ -119,9 +119,10 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A UDP socket connected to host:port, or -1 with a message. */
+/* A UDP socket connected to host:port, or -1 with a message. IPv4 only:
+ * realmos's stack is, and "localhost" must not become ::1. */
 static int open_socket(const char *host, const char *port) {
-  struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM};
+  struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_DGRAM};
   struct addrinfo *ai;
   int rc = getaddrinfo(host, port, &hints, &ai);
   if (rc != 0) {

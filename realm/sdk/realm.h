@@ -19,39 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Status codes: 0, or negative. The numbers are the ABI's, shared by the
- * kernel and the gateway's wire format. */
-enum {
-  REALM_OK = 0,
-  REALM_E_NOREALM = -1,   /* no realm with that path (or it failed to load) */
-  REALM_E_NOFUNC = -2,    /* no such callable export */
-  REALM_E_SIGNATURE = -3, /* the export's parameters/results differ */
-  REALM_E_REENTRY = -4,   /* the callee is already on the call chain */
-  REALM_E_DEPTH = -5,     /* call chain deeper than REALM_MAX_DEPTH */
-  REALM_E_TRAP = -6,      /* the callee trapped (its writes undone) */
-  REALM_E_ABORT = -7,     /* the callee called abort() (its writes undone) */
-  REALM_E_FUEL = -8,      /* the callee ran out of the fuel passed on */
-  REALM_E_BOUNDS = -9,    /* a pointer/length outside memory or a bound */
-  REALM_E_DENIED = -10,   /* not granted by the manifest */
-  REALM_E_LIMIT = -11,    /* a per-realm bound reached */
-  REALM_E_BACKOFF = -12,  /* the callee is put aside after failures */
-  REALM_E_ARG = -13,      /* a bad argument (kind, size, port 0, ...) */
-  REALM_E_UNDO = -14,     /* the transaction's undo log is full */
-};
-
-#define REALM_MAX_DEPTH 8
-#define REALM_MAX_ARGS 8
-#define REALM_REPLY_MAX 512 /* bytes a call may reply() */
-#define REALM_ABORT_MAX 96  /* bytes of an abort() message kept */
-#define REALM_LOG_MAX 160   /* bytes of a log line kept */
-#define REALM_NAME_MAX 64   /* a realm path's bytes (caller() may be less) */
-
-/* caller_kind() */
-enum {
-  REALM_CALLER_REALM = 1, /* another realm: caller() is its path */
-  REALM_CALLER_NET = 2,   /* a gateway request: "net:10.0.2.2:40312" */
-  REALM_CALLER_KERNEL = 3 /* "boot", "timer", "udp" or "random" */
-};
+/* The numbers the kernel and realms agree on (status codes REALM_OK and
+ * REALM_E_*, caller kinds, argument kinds, bounds): one header, shared
+ * with the kernel's realm manager and the gateway. */
+#include "../realm_abi.h"
 
 /* Marks a function as an export named `name` (the C name may differ). */
 #define REALM_EXPORT(name) __attribute__((export_name(#name)))
@@ -62,8 +33,7 @@ enum {
 /* ---- the services (imports) ------------------------------------------- */
 
 /* A console line "[r/x/y] text": at most REALM_LOG_MAX bytes kept, at most
- * 16 lines per transaction (the rest are counted). Printed at once, even
- * if the transaction later fails. */
+ * 16 lines per transaction (the rest are counted). */
 REALM_IMPORT(log) void realm_log_n(const char *text, int32_t len);
 
 /* Fail the current call on purpose: its writes are undone and the message
@@ -116,7 +86,6 @@ struct realm_arg {
   uint32_t len;  /* bytes: their length */
   uint64_t v;    /* scalar: the value; bytes: their address here */
 };
-enum { REALM_ARG_SCALAR = 0, REALM_ARG_BYTES = 1 };
 
 /* A cross-realm call (176 bytes; the layout is the ABI's). The callee's
  * parameters must match the arguments exactly: a scalar is one i32 or i64
@@ -145,8 +114,7 @@ _Static_assert(sizeof(struct realm_call) == 176, "the ABI's layout");
 REALM_IMPORT(call) int32_t realm_call(struct realm_call *req);
 
 /* The byte result of the current call (at most REALM_REPLY_MAX): copied
- * at return to the caller's out buffer, or into the gateway's reply. The
- * last reply() of a call wins. */
+ * at return to the caller's out buffer, or into the gateway's reply. */
 REALM_IMPORT(reply) int32_t realm_reply(const void *data, int32_t len);
 
 /* The message of the last failed call this realm made (a trap's reason or

@@ -159,6 +159,21 @@ def test_ok_with_result_and_text(gateway):
     assert (r.returncode, r.stdout) == (0, "ok\nresult: 2000\nreply: hello there\n")
 
 
+def test_localhost_is_ipv4(gateway):
+    """The fake gateway listens on 127.0.0.1 only, as realmos speaks IPv4:
+    "localhost" must reach it, not ::1."""
+    g = gateway(lambda rid: [reply(rid, 0, b"", 7)])
+    r = run("--host", "localhost", "--port", str(g.port), "call", "r/a/b", "f")
+    assert (r.returncode, r.stdout) == (0, "ok\nresult: 7\n")
+
+
+def test_unknown_host_is_a_network_error():
+    r = run("--host", "no-such-host.invalid", "--timeout", "500",
+            "call", "r/a/b", "f")
+    assert r.returncode == 3, r
+    assert "no-such-host.invalid" in r.stderr
+
+
 def test_ok_with_nothing(gateway):
     g = gateway(lambda rid: [reply(rid, 0)])
     r = g.call("r/demo/spinner", "spin")
