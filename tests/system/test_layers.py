@@ -33,6 +33,13 @@ LAYERS = [
       "work_list.h", "dev_config.h"],
      ["kernel.h", "config.h", "platform.h", "rng.h", "timer_heap.h",
       "arch.h", "pci.h", "bm_platform.h", "stack.h", "net_config.h"]),
+    ("x64", "realm/tx.c",
+     ["kapi.h", "kstring.h", "wasm.h", "manager.h", "realm.h", "images.h",
+      "realm_abi.h", "sha256.h"],
+     ["kernel.h", "device.h", "platform.h", "config.h", "dev_config.h",
+      "stack.h", "knet_stats.h", "arch.h", "virtqueue.h"]),
+    ("x64", "apps/realms/main.c", ["kapi.h", "realm.h", "images.h"],
+     ["manager.h", "wasm.h", "kernel.h", "device.h", "stack.h"]),
     ("x64", "apps/demo/demo.c", ["kapi.h", "knet_stats.h"],
      ["kernel.h", "device.h", "platform.h", "config.h", "dev_config.h",
       "work_list.h", "ops.h", "stack.h", "kstring.h", "arch.h",
@@ -116,7 +123,7 @@ def test_every_header_named_exists():
     names = {h for l in LAYERS for h in l[2] + l[3]}
     found = set()
     for top in ("lib", "kernel", "net", "drivers", "platform", "apps",
-                "tests"):
+                "realm", "tests"):
         for _, _, files in os.walk(os.path.join(ROOT, top)):
             found.update(files)
     assert names <= found, names - found
