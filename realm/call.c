@@ -75,9 +75,12 @@ int32_t realm_marshal(realm_t *r, wasm_func *fn, const realm_argv_t *av,
         return REALM_E_SIGNATURE;
       if (av[i].len > cap - inbox_used)
         return REALM_E_LIMIT;
-      if (realm_write(r, r->inbox + inbox_used, av[i].bytes, av[i].len) !=
-          REALM_OK)
+      /* The inbox is the kernel's scratch space, not the realm's state:
+       * written without the journal (nothing to undo, no log to fill). */
+      uint8_t *to = wasm_memory_ptr(r->mem, r->inbox + inbox_used, av[i].len);
+      if (!to)
         return REALM_E_BOUNDS;
+      kmemmove(to, av[i].bytes, av[i].len);
       params[p++].i64 = r->inbox + inbox_used;
       params[p++].i64 = av[i].len;
       inbox_used += av[i].len;

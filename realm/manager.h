@@ -37,7 +37,7 @@
 #define REALM_SOCKS 4                /* UDP sockets of one realm */
 #define REALM_TIMERS 8               /* timers of one realm */
 #define REALM_LOGS_PER_TX 16         /* log lines of one transaction */
-#define REALM_SLICE_FUEL 100000u     /* fuel of one slice (docs/realms.md) */
+#define REALM_SLICE_FUEL 20000u      /* fuel of one slice (docs/realms.md) */
 #define REALM_FAILS_BEFORE_BACKOFF 3
 #define REALM_BACKOFF_FIRST KTIME_MS(100)
 #define REALM_BACKOFF_MAX KTIME_S(30)

@@ -311,6 +311,8 @@ void realm_pump(realm_mgr_t *m) {
   if (m->pumping)
     return;
   m->pumping = true;
+  bool timed = klog_level() >= KLOG_TRACE;
+  ktime_t t0 = timed ? ktime_now(m->k) : 0;
   uint64_t spent = 0;
   while (spent < REALM_SLICE_FUEL) {
     if (!tx->active) {
@@ -330,6 +332,11 @@ void realm_pump(realm_mgr_t *m) {
   }
   if (tx->active)
     m->stats.slices_suspended++;
+  if (timed) /* --log 4: one line per slice, how long it held the loop */
+    klog(KLOG_TRACE, "realm: slice of %u fuel in %u us%s\n",
+         (unsigned)KMIN(spent, REALM_SLICE_FUEL),
+         (unsigned)((ktime_now(m->k) - t0) / 1000),
+         tx->active ? ", suspended" : "");
   m->pumping = false;
   if (tx->active || m->ev_count)
     realm_pump_soon(m);
