@@ -48,9 +48,8 @@ static uint64_t le64(const uint8_t *p) {
 int32_t realm_marshal(realm_t *r, wasm_func *fn, const realm_argv_t *av,
                       uint32_t n, wasm_value *params, uint32_t *np) {
   const wasm_functype *t = wasm_func_type(fn);
-  if (t->nresults > 1 ||
-      (t->nresults == 1 && t->results[0] != WASM_I32 &&
-       t->results[0] != WASM_I64))
+  if (t->nresults > 1 || (t->nresults == 1 && t->results[0] != WASM_I32 &&
+                          t->results[0] != WASM_I64))
     return REALM_E_SIGNATURE;
   uint32_t p = 0, inbox_used = 0;
   uint32_t cap = KMIN(r->inbox_cap, r->mf.call_bytes);

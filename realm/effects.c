@@ -100,14 +100,15 @@ static void on_datagram(kwork_t *w) {
     so->state = SOCK_FAILED;
     return;
   }
-  realm_event_t *ev = realm_paused(m, so->r) ? NULL
-                      : realm_event_new(m, so->r, EV_UDP);
+  realm_event_t *ev =
+      realm_paused(m, so->r) ? NULL : realm_event_new(m, so->r, EV_UDP);
   if (ev) {
     ev->a = (int32_t)(so - so->r->socks);
     ev->b = REALM_OK;
     ev->peer = rq->src_addr;
     ev->peer_port = rq->src_port;
-    ev->len = (uint16_t)KMIN(rq->length, KMIN(so->r->inbox_cap, so->r->mf.call_bytes));
+    ev->len = (uint16_t)KMIN(rq->length,
+                             KMIN(so->r->inbox_cap, so->r->mf.call_bytes));
     ev->len = (uint16_t)KMIN(ev->len, sizeof ev->data);
     kmemcpy(ev->data, rq->data, ev->len);
   } else if (realm_paused(m, so->r)) {

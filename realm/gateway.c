@@ -64,8 +64,7 @@ static void refuse(realm_mgr_t *m, realm_event_t *ev, int32_t status,
 void realm_gateway_run(realm_mgr_t *m, realm_event_t *ev) {
   struct realm_wire_request req;
   const char *why;
-  if (realm_wire_decode_request(ev->data, ev->len, &req, &why) !=
-      REALM_WIRE_OK)
+  if (realm_wire_decode_request(ev->data, ev->len, &req, &why) != REALM_WIRE_OK)
     return refuse(m, ev, REALM_E_ARG, why);
   realm_t *r = realm_find(m, req.path, req.path_len);
   if (!r)

@@ -127,8 +127,8 @@ kerr_t realm_load(realm_mgr_t *m, const struct realm_image *img) {
   if (!r->x)
     return fail(m, mark, img, "out of arena (REALM_ARENA_BYTES)");
   wasm_exec_set_fuel(r->x, r->mf.fuel);
-  r->inst = wasm_instantiate(r->mod, &m->arena, &lim, realm_resolve, r, r->x,
-                             &e);
+  r->inst =
+      wasm_instantiate(r->mod, &m->arena, &lim, realm_resolve, r, r->x, &e);
   if (!r->inst) {
     report(img, "instantiate", &e);
     return fail(m, mark, img, NULL);

@@ -24,12 +24,12 @@
 #ifndef REALM_ARENA_BYTES
 #define REALM_ARENA_BYTES (2u << 20) /* modules, instances, memories */
 #endif
-#define REALM_STACK_SLOTS 4096 /* a realm's Wasm value stack: 32 KiB */
-#define REALM_WASM_FRAMES 256  /* a realm's Wasm call depth */
-#define REALM_TABLE_MAX 1024   /* elements per table */
-#define REALM_EVENTS 16        /* events waiting, all realms */
-#define REALM_EVENTS_PER 4     /* events waiting, one realm */
-#define REALM_EVENT_BYTES 1472 /* a datagram, a request, random bytes */
+#define REALM_STACK_SLOTS 4096       /* a realm's Wasm value stack: 32 KiB */
+#define REALM_WASM_FRAMES 256        /* a realm's Wasm call depth */
+#define REALM_TABLE_MAX 1024         /* elements per table */
+#define REALM_EVENTS 16              /* events waiting, all realms */
+#define REALM_EVENTS_PER 4           /* events waiting, one realm */
+#define REALM_EVENT_BYTES 1472       /* a datagram, a request, random bytes */
 #define REALM_UNDO_BYTES (64u << 10) /* a transaction's undo log */
 #define REALM_EFFECTS 32             /* effects of one transaction */
 #define REALM_EFFECT_BYTES 8192      /* their bytes (datagrams to send) */
@@ -92,7 +92,7 @@ struct realm {
   wasm_func *init, *on_timer, *on_udp, *on_random;
   bool on_chain;        /* on the current transaction's call chain */
   uint32_t chain_index; /* its frame there */
-  uint8_t queued; /* events waiting */
+  uint8_t queued;       /* events waiting */
   /* back-off */
   uint32_t fails_in_row;
   ktime_t paused_until;
@@ -132,8 +132,8 @@ typedef struct {
 
 /* Who called: a realm, or the origin of the transaction. */
 typedef struct {
-  realm_t *realm; /* NULL: the origin below */
-  uint8_t kind;   /* REALM_CALLER_* */
+  realm_t *realm;   /* NULL: the origin below */
+  uint8_t kind;     /* REALM_CALLER_* */
   const char *what; /* "boot", "timer", "udp", "random", "net" */
   kip4_t peer;
   uint16_t peer_port;
@@ -222,7 +222,6 @@ struct realm_mgr {
   uint8_t arena_mem[REALM_ARENA_BYTES] __attribute__((aligned(16)));
   uint8_t undo_log[REALM_UNDO_BYTES] __attribute__((aligned(16)));
 };
-
 
 /* realm.c: k's manager, or NULL. */
 realm_mgr_t *realm_manager_of(kernel_t *k);

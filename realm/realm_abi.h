@@ -26,12 +26,12 @@ enum {
   REALM_E_UNDO = -14,     /* the transaction's undo log is full */
 };
 
-#define REALM_MAX_DEPTH 8   /* realms on one call chain */
-#define REALM_MAX_ARGS 8    /* arguments of a call */
-#define REALM_REPLY_MAX 512 /* bytes a call may reply() */
-#define REALM_ABORT_MAX 96  /* bytes of an abort() message kept */
-#define REALM_LOG_MAX 160   /* bytes of a log line kept */
-#define REALM_NAME_MAX 64   /* a realm path's bytes (caller() may be less) */
+#define REALM_MAX_DEPTH 8    /* realms on one call chain */
+#define REALM_MAX_ARGS 8     /* arguments of a call */
+#define REALM_REPLY_MAX 512  /* bytes a call may reply() */
+#define REALM_ABORT_MAX 96   /* bytes of an abort() message kept */
+#define REALM_LOG_MAX 160    /* bytes of a log line kept */
+#define REALM_NAME_MAX 64    /* a realm path's bytes (caller() may be less) */
 #define REALM_CALL_BYTES 176 /* sizeof(struct realm_call) */
 
 /* caller_kind() */

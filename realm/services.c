@@ -209,8 +209,8 @@ static wasm_status h_udp_send(wasm_host_call *c, const wasm_value *args,
   ENTER();
   uint32_t sock = args[0].i32, port = args[2].i32, len = args[4].i32;
   realm_tx_t *tx = &m->tx;
-  if (sock >= REALM_SOCKS || r->socks[sock].state != SOCK_BOUND ||
-      port == 0 || port > 65535 || len > KUDP_MAX_PAYLOAD)
+  if (sock >= REALM_SOCKS || r->socks[sock].state != SOCK_BOUND || port == 0 ||
+      port > 65535 || len > KUDP_MAX_PAYLOAD)
     RETURN_I32(REALM_E_ARG);
   const uint8_t *p = wasm_memory_ptr(r->mem, args[3].i32, len);
   if (!p)
@@ -282,8 +282,7 @@ bool realm_resolve(void *env, const char *module, uint32_t mlen,
         .results = services[i].result,
     };
     out->kind = WASM_EXTERN_FUNC;
-    out->u.func =
-        wasm_host_func_new(&r->m->arena, &t, services[i].fn, r);
+    out->u.func = wasm_host_func_new(&r->m->arena, &t, services[i].fn, r);
     return out->u.func != NULL;
   }
   return false;

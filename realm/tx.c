@@ -76,8 +76,8 @@ wasm_status realm_run_frame(realm_mgr_t *m, uint32_t d, wasm_func *fn,
   realm_frame_t *f = &m->tx.frames[d];
   realm_refuel(m, d);
   f->state = FRAME_RUNNING;
-  wasm_status s = fn ? wasm_call(f->r->x, fn, args, nargs)
-                     : wasm_resume(f->r->x);
+  wasm_status s =
+      fn ? wasm_call(f->r->x, fn, args, nargs) : wasm_resume(f->r->x);
   realm_sync_fuel(m, d);
   f->state = s == WASM_OUT_OF_FUEL ? FRAME_SUSPENDED : FRAME_IDLE;
   return s;
@@ -236,7 +236,7 @@ bool realm_tx_start(realm_mgr_t *m, realm_event_t *ev, realm_t *r,
   int32_t st = realm_marshal(r, fn, av, nav, params, &np);
   if (st != REALM_OK) {
     set_msg_str(tx, st == REALM_E_SIGNATURE ? "arguments do not match"
-                                             : "arguments too large");
+                                            : "arguments too large");
     wasm_journal_rollback(&m->journal, &f->sp);
     /* not the realm's failure: no back-off */
     r->on_chain = false;

@@ -72,8 +72,8 @@ static void call(realm_mgr_t *m, realm_t *r, const wasm_export *e,
   realm_event_t *ev = realm_event_new(m, NULL, EV_GATEWAY);
   if (!ev)
     return;
-  ev->len = (uint16_t)realm_wire_encode_request(&req, ev->data,
-                                                 sizeof ev->data);
+  ev->len =
+      (uint16_t)realm_wire_encode_request(&req, ev->data, sizeof ev->data);
   settle(m);
 }
 

@@ -315,9 +315,15 @@ static void test_help(void **state) {
   assert_int_equal(parse(after), 1);
   /* The usage text lists every option. */
   const char *usage = hosted_usage();
-  const char *options[] = {"--disk",           "--net",  "--ip",
-                           "--pcap",           "--port", "--log",
-                           "--exit-when-idle", "--help", "--realm",
+  const char *options[] = {"--disk",
+                           "--net",
+                           "--ip",
+                           "--pcap",
+                           "--port",
+                           "--log",
+                           "--exit-when-idle",
+                           "--help",
+                           "--realm",
                            "--no-builtin-realms"};
   for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
     assert_non_null(strstr(usage, options[i]));
@@ -325,8 +331,9 @@ static void test_help(void **state) {
 
 static void test_realm_files(void **state) {
   (void)state;
-  char *argv[] = {"k",       "--realm", "a.wasm,a.manifest", "--no-builtin-realms",
-                  "--realm", "b,c",     NULL};
+  char *argv[] = {
+      "k",   "--realm", "a.wasm,a.manifest", "--no-builtin-realms", "--realm",
+      "b,c", NULL};
   assert_int_equal(parse(argv), 0);
   assert_true(g_opt.no_builtin_realms);
   assert_int_equal(g_opt.nrealms, 2);

@@ -43,8 +43,7 @@ REALM_EXPORT(grow) int32_t grow(int32_t n) {
 
 /* The first path of list[0..len) into path (NUL-terminated); returns
  * where the rest starts, or -1 when the list is empty. */
-static int32_t first(const char *list, int32_t len, char *path,
-                     int32_t cap) {
+static int32_t first(const char *list, int32_t len, char *path, int32_t cap) {
   int32_t i = 0;
   while (i < len && list[i] == ' ')
     i++;
@@ -67,9 +66,9 @@ int64_t nest(const char *list, int32_t len, int64_t v, int32_t depth) {
   int32_t rest = first(list, len, path, sizeof path);
   if (rest < 0)
     return 0;
-  struct realm_arg args[3] = {realm_arg_bytes(list + rest,
-                                              (uint32_t)(len - rest)),
-                              realm_arg_i64(v), realm_arg_i64(depth - 1)};
+  struct realm_arg args[3] = {
+      realm_arg_bytes(list + rest, (uint32_t)(len - rest)), realm_arg_i64(v),
+      realm_arg_i64(depth - 1)};
   int64_t result = 0;
   int32_t st = realm_call_fn(path, "nest", args, 3, 0, 0, &result);
   return st != REALM_OK ? st : result;
