@@ -4,48 +4,24 @@ of memory, undo log and stack, endless loops, calls with bad pointers and
 to itself. Each is contained, and the demo's answers keep flowing; the echo
 realm's round trip is measured with and without a spinning realm."""
 import os
-import re
 import socket
-import subprocess
 import threading
 import time
 
 import pytest
 from conftest import ROOT, free_udp_port
+from realm_client import error, need, realmctl, result
 
-REALMCTL = os.path.join(ROOT, "build", "tools", "realmctl")
 TESTS = os.path.join(ROOT, "tests", "realms")
 BUILT = os.path.join(ROOT, "build", "realms-test")
 HOSTILE = ["hostile_init_spin", "hostile_init_trap", "hostile_flood",
            "hostile_bombs"]
-GATEWAY, ECHO, FLOOD = 7000, 8889, 9998
-
-
-def realmctl(*args, timeout_ms=5000):
-    p = subprocess.run([REALMCTL, "--port", str(GATEWAY), "--timeout",
-                        str(timeout_ms), "call", *map(str, args)],
-                       capture_output=True, text=True, timeout=30)
-    return p.returncode, p.stdout.splitlines()
-
-
-def result(*args):
-    rc, out = realmctl(*args)
-    assert rc == 0 and out[0] == "ok", (args, rc, out)
-    return int([l for l in out if l.startswith("result: ")][0].split()[1])
-
-
-def error(*args, timeout_ms=5000):
-    rc, out = realmctl(*args, timeout_ms=timeout_ms)
-    assert rc == 1, (args, rc, out)
-    m = re.match(r"error (-?\d+) (\w+): (.*)", out[0])
-    return m.group(2), m.group(3)
+ECHO, FLOOD = 8889, 9998
 
 
 @pytest.fixture
 def hostile(kernel):
-    for n in HOSTILE:
-        if not os.path.exists(os.path.join(BUILT, n + ".wasm")):
-            pytest.fail("build it first: make test-realms")
+    need(*[os.path.join(BUILT, n + ".wasm") for n in HOSTILE])
     args = ["--port", str(free_udp_port())]
     for n in HOSTILE:
         args += ["--realm", "%s/%s.wasm,%s/%s/manifest" % (BUILT, n, TESTS, n)]

@@ -7,45 +7,19 @@ re-entry rule, fuel across calls, every per-realm bound, the back-off and
 manifest refusals."""
 import os
 import re
-import subprocess
 import time
 
 import pytest
 from conftest import ROOT, free_udp_port
+from realm_client import error, need, ok, result
 
-REALMCTL = os.path.join(ROOT, "build", "tools", "realmctl")
 KIT = os.path.join(ROOT, "build", "realms-test", "kit.wasm")
-GATEWAY = 7000
 NAMES = "abcdefghi"
 CHAIN = " ".join("r/test/" + n for n in NAMES)
 
 
-def realmctl(*args, timeout_ms=5000):
-    p = subprocess.run([REALMCTL, "--port", str(GATEWAY), "--timeout",
-                        str(timeout_ms), "call", *map(str, args)],
-                       capture_output=True, text=True, timeout=30)
-    return p.returncode, p.stdout.splitlines()
-
-
-def ok(*args):
-    """(result or None, reply or None) of a call that must succeed."""
-    rc, out = realmctl(*args)
-    assert rc == 0 and out and out[0] == "ok", (args, rc, out)
-    res = [int(l.split()[1]) for l in out if l.startswith("result: ")]
-    rep = [l[len("reply: "):] for l in out if l.startswith("reply: ")]
-    return (res[0] if res else None), (rep[0] if rep else None)
-
-
-def result(*args):
-    return ok(*args)[0]
-
-
 def err(*args, timeout_ms=5000):
-    rc, out = realmctl(*args, timeout_ms=timeout_ms)
-    assert rc == 1, (args, rc, out)
-    m = re.match(r"error (-?\d+) (\w+): (.*)", out[0])
-    assert m, out
-    return m.group(2), m.group(3)
+    return error(*args, timeout_ms=timeout_ms)
 
 
 def manifest(tmp_path, name, extra=""):
@@ -57,9 +31,7 @@ def manifest(tmp_path, name, extra=""):
 
 @pytest.fixture
 def kit(kernel, tmp_path):
-    for f in (REALMCTL, KIT):
-        if not os.path.exists(f):
-            pytest.fail("build it first: make realmctl test-realms")
+    need(KIT)
     args = ["--no-builtin-realms", "--port", str(free_udp_port())]
     for n in NAMES:
         args += ["--realm", "%s,%s" % (KIT, manifest(tmp_path, n))]

@@ -10,9 +10,9 @@ import subprocess
 
 import pytest
 from conftest import ROOT, free_udp_port
+from realm_client import need, realmctl
 from test_baremetal import CONFIGS, checked
 
-REALMCTL = os.path.join(ROOT, "build", "tools", "realmctl")
 
 
 @pytest.fixture(params=CONFIGS, ids=["%s-%s" % c for c in CONFIGS])
@@ -40,10 +40,7 @@ def boot_realms(kernel, config, tmp_path):
 
 
 def call(k, *args):
-    p = subprocess.run([REALMCTL, "--port", str(k.gw), "--timeout", "5000",
-                        "call", *map(str, args)],
-                       capture_output=True, text=True, timeout=30)
-    return p.returncode, p.stdout.splitlines()
+    return realmctl(*args, port=k.gw)
 
 
 def echo(port, payload):
@@ -54,8 +51,7 @@ def echo(port, payload):
 
 
 def test_demo_realms(kernel, config, tmp_path):
-    if not os.path.exists(REALMCTL):
-        pytest.fail("build it first: make realmctl")
+    need()
     k = boot_realms(kernel, config, tmp_path)
     loaded = [l for l in k.lines if re.match(r"realm r/demo/\w+: loaded", l)]
     assert len(loaded) == 4, k.lines

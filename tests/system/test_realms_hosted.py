@@ -3,47 +3,19 @@ driven through the gateway by realmctl: the bank's rules, a shop that cannot
 move anyone else's funds, a call that fails half-way and leaves every
 balance as it was, the echo realm, and a spinning realm that the others
 outlive."""
-import os
 import re
 import socket
-import subprocess
-import time
 
 import pytest
-from conftest import BUILD, ROOT, free_udp_port
+from conftest import free_udp_port
+from realm_client import error, need, result
 
-REALMCTL = os.path.join(ROOT, "build", "tools", "realmctl")
-GATEWAY = 7000  # apps/realms/main.c's REALM_GATEWAY_PORT
 ECHO = 8889  # realms/echo/manifest
-
-
-def realmctl(*args, timeout_ms=3000):
-    """(exit code, stdout lines) of one realmctl call."""
-    p = subprocess.run([REALMCTL, "--port", str(GATEWAY), "--timeout",
-                        str(timeout_ms), "call", *map(str, args)],
-                       capture_output=True, text=True, timeout=30)
-    return p.returncode, p.stdout.splitlines()
-
-
-def result(*args):
-    rc, out = realmctl(*args)
-    assert rc == 0 and out[0] == "ok", (args, rc, out)
-    got = [l for l in out if l.startswith("result: ")]
-    return int(got[0].split()[1]) if got else None
-
-
-def error(*args, timeout_ms=3000):
-    rc, out = realmctl(*args, timeout_ms=timeout_ms)
-    assert rc == 1, (args, rc, out)
-    m = re.match(r"error (-?\d+) (\w+): (.*)", out[0])
-    assert m, out
-    return m.group(2), m.group(3)
 
 
 @pytest.fixture
 def realms(kernel):
-    if not os.path.exists(REALMCTL):
-        pytest.fail("build it first: make realmctl")
+    need()
     k = kernel("realms.elf", "--port", str(free_udp_port()))
     k.expect(lambda l: l.startswith("realm gateway: udp port"))
     # Events run in order: the inits were queued first, so any answer

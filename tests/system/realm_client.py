@@ -1,0 +1,47 @@
+"""Calls to realms through the gateway with build/tools/realmctl, for the
+realm tests (test_realms_*.py, test_realm_*.py)."""
+import os
+import re
+import subprocess
+
+import pytest
+from conftest import ROOT
+
+REALMCTL = os.path.join(ROOT, "build", "tools", "realmctl")
+GATEWAY = 7000  # apps/realms/main.c's REALM_GATEWAY_PORT (hosted: as is)
+
+
+def need(*files):
+    for f in (REALMCTL,) + files:
+        if not os.path.exists(f):
+            pytest.fail("build it first (%s): make realmctl test-realms" % f)
+
+
+def realmctl(*args, port=GATEWAY, timeout_ms=5000):
+    """(exit code, stdout lines) of one realmctl call."""
+    p = subprocess.run([REALMCTL, "--port", str(port), "--timeout",
+                        str(timeout_ms), "call", *map(str, args)],
+                       capture_output=True, text=True, timeout=30)
+    return p.returncode, p.stdout.splitlines()
+
+
+def ok(*args, **kw):
+    """(result or None, reply or None) of a call that must succeed."""
+    rc, out = realmctl(*args, **kw)
+    assert rc == 0 and out and out[0] == "ok", (args, rc, out)
+    res = [int(l.split()[1]) for l in out if l.startswith("result: ")]
+    rep = [l[len("reply: "):] for l in out if l.startswith("reply: ")]
+    return (res[0] if res else None), (rep[0] if rep else None)
+
+
+def result(*args, **kw):
+    return ok(*args, **kw)[0]
+
+
+def error(*args, **kw):
+    """(status name, message) of a call that must fail."""
+    rc, out = realmctl(*args, **kw)
+    assert rc == 1, (args, rc, out)
+    m = re.match(r"error (-?\d+) (\w+): (.*)", out[0])
+    assert m, out
+    return m.group(2), m.group(3)
