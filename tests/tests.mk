@@ -65,7 +65,7 @@ build/unit/test_wasm_load: tests/unit/test_wasm_load.c $(WASM_TEST_DEPS)
 # (the rest of realm/, on the engine) is tested on a kernel:
 # tests/system/test_realm_*.py, fuzz_realm.
 REALM_PURE_SRCS := realm/identity.c realm/manifest.c realm/wire.c
-$(filter-out build/unit/test_realm_modules,$(filter build/unit/test_realm%,$(UNIT_TESTS))): build/unit/%: tests/unit/%.c $(UNIT_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
+$(filter-out build/unit/test_realm_modules build/unit/test_realm_manager,$(filter build/unit/test_realm%,$(UNIT_TESTS))): build/unit/%: tests/unit/%.c $(UNIT_OBJS) $(UNIT_SUPPORT) $(TEST_HDRS) \
               $(REALM_PURE_SRCS) $(wildcard realm/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC  $@")

@@ -3,6 +3,9 @@
 # tests/realms/<name>/*.c -> build/realms-test/<name>.wasm.
 #
 #   make test-realms            every one of them
+#   make build/unit/test_realm_manager
+#                               the manager's unit test, on the fake kernel
+#                               with the kit
 #   make build/fuzz/fuzz_realm  the libFuzzer harness of a realm's module
 #                               as the manager runs it (its seeds are these
 #                               and the demo's modules)
@@ -35,3 +38,15 @@ build/fuzz/fuzz_realm: tests/fuzz/fuzz_realm.c $(FUZZ_OBJS) $(UNIT_SUPPORT) \
 	@$(if $(Q),echo "  CC  $@")
 	$(Q)$(CC) $(FUZZ_CFLAGS) $(WASM_CFLAGS) -Irealm -Irealm/api -o $@ $< \
 	  $(REALM_MANAGER_SRCS) $(WASM_SRCS) $(FUZZ_OBJS) $(UNIT_SUPPORT)
+
+# test_realm_manager: the manager and the engine on the unit tests' fake
+# kernel; it reads build/realms-test/kit.wasm when it runs.
+build/unit/test_realm_manager: tests/unit/test_realm_manager.c $(UNIT_OBJS) \
+                               $(UNIT_SUPPORT) $(REALM_MANAGER_SRCS) \
+                               $(WASM_SRCS) \
+                               $(wildcard realm/*.h realm/api/*.h realm/wasm/*.h) \
+                               build/realms-test/kit.wasm
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $@")
+	$(Q)$(CC) $(UNIT_CFLAGS) $(WASM_CFLAGS) -Irealm -Irealm/api -o $@ $< \
+	  $(REALM_MANAGER_SRCS) $(WASM_SRCS) $(UNIT_OBJS) $(UNIT_SUPPORT) -lcmocka
