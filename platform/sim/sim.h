@@ -118,6 +118,7 @@ typedef struct sim_node {
   struct wl_udp *udp;
   struct wl_timer *timer;
   struct wl_blk *blk;
+  struct wl_realm *realm;
 } sim_node_t;
 
 typedef struct {
@@ -129,7 +130,8 @@ typedef struct {
   /* --lie KIND: a device breaks its promise on purpose, so that test-sim
    * can show the checks catch it: "flush" (a flush makes nothing durable),
    * "stale" (reads skip the write cache), "drop" (the NIC loses every 50th
-   * frame without counting it). */
+   * frame without counting it), "rollback" (the realm manager keeps the
+   * writes of a failed call, wl_realm.c). */
   const char *lie;
   ktime_t now;
   uint64_t step, max_steps;
