@@ -52,6 +52,7 @@ enum {
   SIM_RAND_RNG,
   SIM_RAND_WORK,
   SIM_RAND_FAULT,
+  SIM_RAND_REALM, /* wl_realm.c: its peers and requests */
   SIM_RAND_STREAMS
 };
 uint64_t sim_rand(int stream);

@@ -346,20 +346,20 @@ static int pick_peer(int self) {
     if (i != self && st && st->up && st->cfg.source == KIP_SOURCE_DHCP)
       cand[nc++] = i;
   }
-  return nc ? cand[sim_rand(SIM_RAND_WORK) % (uint64_t)nc] : -1;
+  return nc ? cand[sim_rand(SIM_RAND_REALM) % (uint64_t)nc] : -1;
 }
 
 /* The mix: mostly reads and drips; few failures, so that the bank is
  * seldom put aside (three failed calls in a row). Drips to a bank known to
  * be dry are mostly read instead. */
 static void pick_op(const books_t *b, uint8_t *op, uint8_t *acct) {
-  uint64_t x = sim_rand(SIM_RAND_WORK) % 100;
-  *acct = (uint8_t)(sim_rand(SIM_RAND_WORK) % 2);
+  uint64_t x = sim_rand(SIM_RAND_REALM) % 100;
+  *acct = (uint8_t)(sim_rand(SIM_RAND_REALM) % 2);
   if (x < 25) {
     *op = OP_SUPPLY;
   } else if (x < 62) {
     *op = OP_BALANCE;
-    *acct = (uint8_t)(sim_rand(SIM_RAND_WORK) % 3);
+    *acct = (uint8_t)(sim_rand(SIM_RAND_REALM) % 3);
   } else if (x < 92) {
     *op = OP_DRIP;
     if (b->max_k >= DRIPS_MAX && x % 4 != 0)
