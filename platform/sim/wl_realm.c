@@ -260,6 +260,8 @@ static void check_reply(int node, uint32_t seq,
     if (rep->status != REALM_OK || !rep->has_result ||
         !(rep->result == REALM_E_ABORT || rep->result == REALM_E_BACKOFF))
       fail_req(node, seq, "steal did not get -7 from the bank", rep);
+    if (rep->result == REALM_E_ABORT && !says(rep, "may move its funds"))
+      fail_req(node, seq, "steal failed, not for the owner's check", rep);
     g_n.failed_ok++;
     break;
   case OP_BROKEN:
