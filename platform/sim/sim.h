@@ -19,7 +19,7 @@
 #include "kpool.h"
 #include "stack.h"
 
-#define SIM_MAX_NODES 16
+#define SIM_MAX_NODES 16 /* sim.mk's REALM_MANAGERS is as many */
 #define SIM_DISK_SECTORS 256
 #define SIM_NIC_BUFS KCONFIG_NET_RX_BUFFERS
 #define SIM_NIC_RING 256 /* frames arrived, waiting for the loop */

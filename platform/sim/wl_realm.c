@@ -115,6 +115,7 @@ static bool g_quiet;
 static struct {
   uint64_t sent, answered, twice, refused, drips, drips_failed, failed_ok,
       moved, send_errors, mgr_drops;
+  uint64_t tx_ok, tx_failed, calls_failed, backoff;
   uint64_t ops[6];
 } g_n;
 
@@ -309,8 +310,9 @@ static void on_reply(kwork_t *w) {
   req_t *r = &g_req[id][seq];
   if (q->src_addr != sim_dhcpd_addr(r->target) || q->src_port != GW_PORT)
     sim_fail("node %d: the reply to request %u from the wrong address or "
-             "port",
-             id, seq);
+             "port (%08x:%u, sent to node %d at %08x:%u)",
+             id, seq, (unsigned)q->src_addr, (unsigned)q->src_port, r->target,
+             (unsigned)sim_dhcpd_addr(r->target), GW_PORT);
   sim_trace("wl-realm", id, q->data, q->length);
   bool first = !(r->flags & ANSWERED);
   if (!first) {
@@ -481,12 +483,18 @@ void wl_realm_start(sim_node_t *n) {
     sim_fail("node %d: realm workload refused", n->id);
 }
 
-/* What the gateway counted as dropped on this boot (replies without a
- * send slot); added up over boots. */
-static void count_manager_drops(sim_node_t *n) {
+/* The manager's counters of this boot, added up over boots: the replies
+ * the gateway dropped (no send slot) explain losses; the rest is
+ * reported. */
+static void count_manager(sim_node_t *n) {
   const realm_stats_t *st = realm_stats(&n->k);
-  if (st)
-    g_n.mgr_drops += st->gw_reply_dropped;
+  if (st == NULL)
+    return;
+  g_n.mgr_drops += st->gw_reply_dropped;
+  g_n.tx_ok += st->tx_ok;
+  g_n.tx_failed += st->tx_failed;
+  g_n.calls_failed += st->calls_failed;
+  g_n.backoff += st->backoff_refused;
 }
 
 /* The node lost power: as a sender, what it had out is explained; as a
@@ -495,7 +503,7 @@ static void count_manager_drops(sim_node_t *n) {
  * run on this one: such requests are MOVED, and the drips among them (and
  * duplicated ones, answered or not) may have run on the new boot. */
 void wl_realm_power_cut(sim_node_t *n) {
-  count_manager_drops(n);
+  count_manager(n);
   g_wl[n->id].drops_before += kstats(&n->k)->drops;
   books_t *b = &g_books[n->id];
   *b = (books_t){0};
@@ -538,7 +546,7 @@ void wl_realm_check(void) {
     realm_mgr_t *m = realm_manager_of(&n->k);
     if (m == NULL || m->tx.active || m->ev_count != 0)
       sim_fail("node %d: the realm manager is not idle at the end", s);
-    count_manager_drops(n);
+    count_manager(n);
     g_drops += g_wl[s].drops_before + kstats(&n->k)->drops;
     for (uint32_t q = 0; q < g_wl[s].next_seq; q++) {
       uint8_t f = g_req[s][q].flags;
@@ -577,6 +585,12 @@ void wl_realm_report(void) {
          (unsigned long long)g_n.drips_failed,
          (unsigned long long)g_n.failed_ok, (unsigned long long)g_explained,
          (unsigned long long)g_lost, (unsigned long long)g_n.moved);
+  printf("sim: realm managers: %llu transactions ok, %llu failed, %llu "
+         "calls between realms failed, %llu refused while put aside, %llu "
+         "replies dropped\n",
+         (unsigned long long)g_n.tx_ok, (unsigned long long)g_n.tx_failed,
+         (unsigned long long)g_n.calls_failed, (unsigned long long)g_n.backoff,
+         (unsigned long long)g_n.mgr_drops);
 }
 
 /* --lie rollback: the manager's rollbacks (the linker sends them here)
