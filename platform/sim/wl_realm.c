@@ -546,6 +546,18 @@ void wl_realm_check(void) {
     realm_mgr_t *m = realm_manager_of(&n->k);
     if (m == NULL || m->tx.active || m->ev_count != 0)
       sim_fail("node %d: the realm manager is not idle at the end", s);
+    /* Idle, its gateway has answered (or counted the drop of) every
+     * request of this boot; none was malformed (a damaged frame never
+     * passes the UDP checksum). */
+    const realm_stats_t *st = &m->stats;
+    if (st->gw_bad != 0 ||
+        st->gw_requests != st->gw_replies + st->gw_reply_dropped)
+      sim_fail("node %d: the gateway took %llu requests (%llu bad) and sent "
+               "%llu replies (%llu dropped)",
+               s, (unsigned long long)st->gw_requests,
+               (unsigned long long)st->gw_bad,
+               (unsigned long long)st->gw_replies,
+               (unsigned long long)st->gw_reply_dropped);
     count_manager(n);
     g_drops += g_wl[s].drops_before + kstats(&n->k)->drops;
     for (uint32_t q = 0; q < g_wl[s].next_seq; q++) {
