@@ -8,7 +8,7 @@ SIM_SRCS := $(wildcard platform/sim/*.c)
 # Every node runs the realm manager with the bank and the faucet
 # (wl_realm.c): realm/*.c with one manager per node (REALM_MANAGERS is
 # SIM_MAX_NODES of sim.h) and a smaller arena (two one-page realms use
-# about 200 KiB of it), the engine, and build/sim/realm_images.c, the
+# 237 KiB of it), the engine, and build/sim/realm_images.c, the
 # modules as realm/images.sh writes them (their rules are realm.mk's: bank
 # and faucet must be in REALMS, as they are by default).
 SIM_REALMS := bank faucet
