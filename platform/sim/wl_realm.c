@@ -584,8 +584,10 @@ void wl_realm_report(void) {
   printf("sim: realm %llu requests (supply %llu, balance %llu, drip %llu, "
          "steal %llu, try_broken %llu, transfer %llu), %llu answered (%llu "
          "twice), %llu refused (busy or put aside), %llu drips ok, %llu "
-         "failed, %llu failures as expected, %llu lost to faults, %llu to "
-         "counted drops, %llu out when their target lost power\n",
+         "failed (a dry faucet or the bank put aside), %llu steal, "
+         "try_broken and transfer failed as they must, %llu lost to "
+         "faults, %llu to counted drops, %llu out when their target lost "
+         "power, %llu send errors\n",
          (unsigned long long)g_n.sent, (unsigned long long)g_n.ops[OP_SUPPLY],
          (unsigned long long)g_n.ops[OP_BALANCE],
          (unsigned long long)g_n.ops[OP_DRIP],
@@ -596,7 +598,8 @@ void wl_realm_report(void) {
          (unsigned long long)g_n.refused, (unsigned long long)g_n.drips,
          (unsigned long long)g_n.drips_failed,
          (unsigned long long)g_n.failed_ok, (unsigned long long)g_explained,
-         (unsigned long long)g_lost, (unsigned long long)g_n.moved);
+         (unsigned long long)g_lost, (unsigned long long)g_n.moved,
+         (unsigned long long)g_n.send_errors);
   printf("sim: realm managers: %llu transactions ok, %llu failed, %llu "
          "calls between realms failed, %llu refused while put aside, %llu "
          "replies dropped\n",
