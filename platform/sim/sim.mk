@@ -37,9 +37,12 @@ build/sim/obj/realm/%.o build/sim/obj-fast/realm/%.o: \
   LAYER_INC = $(REALM_INC) $(SIM_REALM_DEFS)
 build/sim/obj/build/sim/%.o build/sim/obj-fast/build/sim/%.o: \
   LAYER_INC = -Irealm/api
-# wl_realm.c reads the manager's books at the end (manager.h): the
-# manager's paths and defines, besides a platform's.
-build/sim/obj/platform/sim/wl_realm.o build/sim/obj-fast/platform/sim/wl_realm.o: \
+# wl_realm*.c use the gateway's wire format (wire.h) and read the
+# manager's books at the end (manager.h): the manager's paths and defines,
+# besides a platform's.
+SIM_REALM_WL := $(foreach d,obj obj-fast,$(foreach f,wl_realm wl_realm_books,\
+  build/sim/$(d)/platform/sim/$(f).o))
+$(SIM_REALM_WL): \
   LAYER_INC = $(call platform_inc,sim) -Inet $(REALM_INC) $(SIM_REALM_DEFS)
 # --lie rollback (wl_realm.c) reaches the journal's rollback through the
 # linker's --wrap: the manager's calls to it go to __wrap_ in wl_realm.c.
