@@ -93,7 +93,7 @@ static void power_cut(void *arg, uint64_t a, uint64_t b) {
 static void usage(void) {
   fprintf(stderr,
           "usage: realmos-sim --seed S [--nodes N] [--faults PROFILE] "
-          "[--steps M] [--verbose] [--lie flush|stale|drop]\n"
+          "[--steps M] [--verbose] [--lie flush|stale|drop|rollback]\n"
           "  N: 1..%d (default 3); PROFILE: %s (default all); M: default "
           "200000\n",
           SIM_MAX_NODES, sim_faults_names());
@@ -163,6 +163,7 @@ int main(int argc, char **argv) {
   wl_timer_quiesce();
   wl_blk_quiesce();
   wl_udp_quiesce();
+  wl_realm_quiesce();
   for (int i = 0; i < g_sim.nnodes; i++)
     if (!g_sim.nodes[i].up)
       sim_node_boot(&g_sim.nodes[i]);
@@ -171,8 +172,10 @@ int main(int argc, char **argv) {
   run_until(g_sim.now + KCONFIG_ARP_TTL_NS + KTIME_S(5));
   wl_net_check();
 
-  for (int i = 0; i < g_sim.nnodes; i++)
+  for (int i = 0; i < g_sim.nnodes; i++) {
     wl_udp_stop(&g_sim.nodes[i]);
+    wl_realm_stop(&g_sim.nodes[i]);
+  }
   run_until(g_sim.now + KTIME_S(1));
   for (int i = 0; i < g_sim.nnodes; i++) {
     uint64_t live = kstats(&g_sim.nodes[i].k)->live;
@@ -189,6 +192,7 @@ int main(int argc, char **argv) {
   wl_timer_check();
   wl_blk_check();
   wl_udp_check();
+  wl_realm_check();
 
   printf("sim: seed %llu, %d nodes, faults %s: %llu steps, %llu.%03llu s "
          "simulated (+%llu.%03llu s drain), %llu events traced\n",
@@ -202,6 +206,7 @@ int main(int argc, char **argv) {
   wl_timer_report();
   wl_blk_report();
   wl_udp_report();
+  wl_realm_report();
   sim_wire_report();
   printf("sim: ok seed %llu trace %016llx\n", (unsigned long long)g_sim.seed,
          (unsigned long long)g_sim.trace);

@@ -58,12 +58,14 @@ void platform_init(platform_t *p, kernel_t *k, void *boot_ctx) {
     sim_fail("node %d: devices not registered", n->id);
 }
 
-/* The program of every node: the workloads. */
+/* The program of every node: the workloads (wl_realm.c starts the realm
+ * manager). */
 void kmain_usermain(kernel_t *k) {
   sim_node_t *n = KCONTAINER_OF(k, sim_node_t, k);
   wl_timer_start(n);
   wl_blk_start(n);
   wl_udp_start(n);
+  wl_realm_start(n);
 }
 
 void sim_node_boot(sim_node_t *n) {
@@ -90,6 +92,7 @@ void sim_node_power_cut(sim_node_t *n) {
   wl_timer_power_cut(n);
   wl_blk_power_cut(n);
   wl_udp_power_cut(n);
+  wl_realm_power_cut(n);
   sim_disk_power_cut(n);
 }
 

@@ -19,7 +19,7 @@
 #include "kpool.h"
 #include "stack.h"
 
-#define SIM_MAX_NODES 16
+#define SIM_MAX_NODES 16 /* sim.mk's REALM_MANAGERS is as many */
 #define SIM_DISK_SECTORS 256
 #define SIM_NIC_BUFS KCONFIG_NET_RX_BUFFERS
 #define SIM_NIC_RING 256 /* frames arrived, waiting for the loop */
@@ -52,6 +52,7 @@ enum {
   SIM_RAND_RNG,
   SIM_RAND_WORK,
   SIM_RAND_FAULT,
+  SIM_RAND_REALM, /* wl_realm.c: its peers and requests */
   SIM_RAND_STREAMS
 };
 uint64_t sim_rand(int stream);
@@ -118,6 +119,7 @@ typedef struct sim_node {
   struct wl_udp *udp;
   struct wl_timer *timer;
   struct wl_blk *blk;
+  struct wl_realm *realm;
 } sim_node_t;
 
 typedef struct {
@@ -129,7 +131,8 @@ typedef struct {
   /* --lie KIND: a device breaks its promise on purpose, so that test-sim
    * can show the checks catch it: "flush" (a flush makes nothing durable),
    * "stale" (reads skip the write cache), "drop" (the NIC loses every 50th
-   * frame without counting it). */
+   * frame without counting it), "rollback" (the realm manager keeps the
+   * writes of a failed call, wl_realm.c). */
   const char *lie;
   ktime_t now;
   uint64_t step, max_steps;

@@ -8,8 +8,9 @@
  * others and the server for a while.
  *
  * Frames in flight live in a fixed table; when it is full the copy is lost
- * like any other (and reported so). wl_udp_wire_event hears of every fault
- * to a workload datagram, so the UDP workload can tell a loss the network
+ * like any other (and reported so). wl_udp_wire_event and
+ * wl_realm_wire_event hear of every fault to a workload datagram or a
+ * gateway request or reply, so the workloads can tell a loss the network
  * caused from one the kernel caused. */
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +68,7 @@ static bool is_dhcp(const uint8_t *f, size_t len) {
 /* A DHCP frame to or from `node` was hurt: DHCP may fall back to static. */
 static void hurt(int node, const uint8_t *f, size_t len, int what) {
   wl_udp_wire_event(f, len, what);
+  wl_realm_wire_event(f, len, what);
   if (node != SERVER && is_dhcp(f, len))
     g_sim.nodes[node].dhcp_hurt = g_sim.nodes[node].boot + 1;
 }

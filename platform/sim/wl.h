@@ -38,6 +38,17 @@ void wl_udp_report(void);
 enum { WL_WIRE_DROP, WL_WIRE_DUP, WL_WIRE_CORRUPT, WL_WIRE_DOWN };
 void wl_udp_wire_event(const uint8_t *frame, size_t len, int what);
 
+/* wl_realm.c: the realm manager on every node, and gateway requests to
+ * the bank and the faucet of random peers. */
+void wl_realm_start(sim_node_t *n);
+void wl_realm_power_cut(sim_node_t *n);
+void wl_realm_quiesce(void);
+void wl_realm_stop(sim_node_t *n);
+void wl_realm_check(void);
+void wl_realm_report(void);
+/* Like wl_udp_wire_event, for gateway requests and replies. */
+void wl_realm_wire_event(const uint8_t *frame, size_t len, int what);
+
 /* wl_net.c: DHCP and ARP converge once the faults stop. */
 void wl_net_check(void);
 

@@ -170,7 +170,11 @@ static void on_echo(kwork_t *w) {
   if (r->length != g_len[id][seq] || memcmp(want, r->data, r->length) != 0)
     sim_fail("node %d: echo of seq %u differs from what was sent", id, seq);
   if (r->src_addr != sim_dhcpd_addr(g_dst[id][seq]) || r->src_port != ECHO_PORT)
-    sim_fail("node %d: echo of seq %u from the wrong address or port", id, seq);
+    sim_fail("node %d: echo of seq %u from the wrong address or port "
+             "(%08x:%u, sent to node %d at %08x:%u)",
+             id, seq, (unsigned)r->src_addr, (unsigned)r->src_port,
+             g_dst[id][seq], (unsigned)sim_dhcpd_addr(g_dst[id][seq]),
+             ECHO_PORT);
   sim_trace("wl-echo", id, &seq, sizeof(seq));
   if (g_flags[id][seq] & ANSWERED) {
     g_n.dup_answers++;

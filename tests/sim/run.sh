@@ -4,8 +4,9 @@
 #  - every fault profile, seeds 1-10, 2-6 nodes, 100,000 steps; and a LAN
 #    of 16 nodes with every fault
 #  - the same run twice gives the same trace hash (determinism)
-#  - each --lie (a device breaking its promise on purpose) is caught: the
-#    run must end in a VIOLATION, or the checks are not checking
+#  - each --lie (a device, or the realm manager, breaking its promise on
+#    purpose) is caught: the run must end in a VIOLATION, or the checks are
+#    not checking
 set -u
 out=$1 sim=$2
 passed=0 failed=0
@@ -36,7 +37,7 @@ else
   fail "determinism: seed 42 twice gave '$a' and '$b' (seed 43: '$c')"
 fi
 
-for lie in "flush disk" "stale none" "drop none"; do
+for lie in "flush disk" "stale none" "drop none" "rollback none" "rollback all"; do
   set -- $lie
   if "$sim" --seed 3 --nodes 3 --faults "$2" --steps 100000 --lie "$1" 2>&1 |
       grep -q "VIOLATION"; then
