@@ -41,9 +41,16 @@ static bool bad_source(const net_stack_t *st, kip4_t src) {
   return st->up && src == st->cfg.addr;
 }
 
-static bool for_us(const net_stack_t *st, kip4_t dst) {
+/* Before the interface has an address, only DHCP's answers are ours: an
+ * offer may come to the address it offers, so any destination goes, but
+ * only UDP to port 68. Anything else would be answered from an address
+ * that is not the sender's target (the simulator saw a rebooting node
+ * echo a datagram a damaged ARP entry had sent it for another node). */
+static bool for_us(const net_stack_t *st, kip4_t dst, uint8_t proto,
+                   const uint8_t *l4, size_t l4len) {
   if (!st->up)
-    return true; /* DHCP: the offer may come to the address it offers */
+    return proto == IP_PROTO_UDP && l4len >= 4 &&
+           net_get16(l4 + 2) == UDP_PORT_DHCP_CLIENT;
   return dst == st->cfg.addr || dst == KIP4_BROADCAST ||
          net_is_broadcast(st, dst);
 }
@@ -85,15 +92,15 @@ void ipv4_input(net_stack_t *st, net_rx_t *rx, const uint8_t *p, size_t len) {
     NET_DROP(st, ip_drop_bad_source);
     return;
   }
-  if (!for_us(st, dst)) {
+  const uint8_t *payload = p + hlen;
+  size_t plen = len - hlen;
+  if (!for_us(st, dst, p[9], payload, plen)) {
     NET_DROP(st, ip_drop_not_ours);
     return;
   }
   if (hlen > IP_HLEN)
     st->stats.ip_options++;
 
-  const uint8_t *payload = p + hlen;
-  size_t plen = len - hlen;
   switch (p[9]) {
   case IP_PROTO_ICMP:
     icmp_input(st, src, dst, payload, plen, ttl);
