@@ -5,7 +5,7 @@
 set -u
 dir=$1
 passed=0 failed=0 skipped=0
-for suite in unit wasm wasm-i386 sim system fuzz; do
+for suite in unit wasm wasm-journal wasm-i386 sim system fuzz; do
   f=$dir/$suite
   if [ ! -s "$f" ]; then
     echo "suite '$suite' reported nothing: counted as 1 failure"
