@@ -157,6 +157,9 @@ test-wasm: deps
 	rc=0; \
 	tests/wasm-spec/run.sh $(RESULTS)/wasm build/wasm-spec/runner "$(WASM_SPEC)" \
 	  $(WASM_SPEC_ARGS) || rc=1; \
+	echo "wasm-journal: the same tests with a journal on every instance, each action run and rolled back (the state checked), then run and committed (only files with failures are listed):"; \
+	tests/wasm-spec/run.sh $(RESULTS)/wasm-journal build/wasm-spec/runner \
+	  "$(WASM_SPEC)" -q -j $(WASM_SPEC_ARGS) || rc=1; \
 	echo "wasm-i386: the same tests, runner and engine built for i386, under qemu-i386 (only files with failures are listed):"; \
 	WASM_RUN_PREFIX=qemu-i386-static tests/wasm-spec/run.sh $(RESULTS)/wasm-i386 \
 	  build/wasm-spec/runner-i386 "$(WASM_SPEC)" -q $(WASM_SPEC_ARGS) || rc=1; \

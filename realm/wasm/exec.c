@@ -47,6 +47,7 @@ wasm_status wasm_exec_reset(wasm_exec *x) {
   x->state = WASM_EXEC_IDLE;
   x->depth = 0;
   x->bulk_done = 0;
+  x->host_suspended = false;
   return WASM_OK;
 }
 
@@ -80,6 +81,7 @@ wasm_status wasm_call(wasm_exec *x, wasm_func *f, const wasm_value *args,
   x->trap = WASM_TRAP_NONE;
   x->depth = 0;
   x->bulk_done = 0;
+  x->host_suspended = false;
   x->ip = x->tramp;
   x->fp = x->stack;
   x->func = f;
@@ -123,11 +125,27 @@ const char *wasm_trap_string(wasm_trap t) {
     return "call stack exhausted";
   case WASM_TRAP_HOST:
     return "host function trapped";
+  case WASM_TRAP_UNDO_FULL:
+    return "undo log full";
   }
   return "unknown trap";
 }
 
 void *wasm_host_env(wasm_host_call *c) { return c->f->host_env; }
+
+bool wasm_host_resumed(wasm_host_call *c) { return c->resumed; }
+
+/* As the interpreter's charges: whole, the excess a debt (wasm.h). */
+bool wasm_host_charge(wasm_host_call *c, uint64_t units) {
+  wasm_exec *x = c->x;
+  if (x->fuel >= units) {
+    x->fuel -= units;
+    return true;
+  }
+  x->debt += units - x->fuel;
+  x->fuel = 0;
+  return false;
+}
 
 wasm_memory *wasm_host_memory(wasm_host_call *c) {
   return c->caller ? c->caller->mem : NULL;

@@ -29,14 +29,16 @@ struct wasm_exec {
   wasm_value *fp;
   wasm_func *func;
   uint32_t nresults;
-  uint32_t bulk_done; /* items a suspended bulk instruction has done */
-  uintptr_t tramp[4]; /* call f; exit */
+  uint32_t bulk_done;  /* items a suspended bulk instruction has done */
+  bool host_suspended; /* stopped by a host function: call it again */
+  uintptr_t tramp[4];  /* call f; exit */
 };
 
 struct wasm_host_call {
   wasm_exec *x;
   wasm_func *f;
   wasm_instance *caller;
+  bool resumed; /* called again after it suspended */
 };
 
 /* interp.c: run from x->ip/x->fp/x->func until the bottom frame returns,

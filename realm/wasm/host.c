@@ -70,6 +70,7 @@ wasm_memory *wasm_memory_new(wasm_arena *a, const wasm_limits *lim,
   mem->declared_max = max_pages;
   mem->resize = lim->resize;
   mem->resize_env = lim->resize_env;
+  mem->epoch = &wasm_journal_off;
   uint32_t cap = lim->resize ? min_pages : max;
   if (cap) {
     if (lim->resize)
@@ -128,7 +129,7 @@ int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta) {
     return -1;
   uint32_t n = old + delta;
   if (n > mem->cap) {
-    if (!mem->resize)
+    if (!mem->resize || !wasm_jn_mem_marks(mem, n))
       return -1;
     uint8_t *p = storage(mem->resize, mem->resize_env, mem->data, mem->cap, n,
                          WASM_PAGE);
@@ -139,6 +140,11 @@ int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta) {
   }
   mem->pages = n;
   mem->bytes = (uint64_t)n * WASM_PAGE;
+  if (!wasm_jn_mem_grow(mem, old)) { /* the new pages are still zero */
+    mem->pages = old;
+    mem->bytes = (uint64_t)old * WASM_PAGE;
+    return -2;
+  }
   return old;
 }
 
@@ -155,7 +161,7 @@ int64_t wasm_table_grow(wasm_table *t, uint32_t delta, uint64_t init) {
     return -1;
   uint32_t n = old + delta;
   if (n > t->cap) {
-    if (!t->resize)
+    if (!t->resize || !wasm_jn_table_marks(t, n))
       return -1;
     uint64_t *p = storage(t->resize, t->resize_env, t->elems, t->cap, n, 8);
     if (!p)
@@ -163,6 +169,8 @@ int64_t wasm_table_grow(wasm_table *t, uint32_t delta, uint64_t init) {
     t->elems = p;
     t->cap = n;
   }
+  if (!wasm_jn_table_grow(t, old))
+    return -2;
   for (uint32_t i = old; i < n; i++)
     t->elems[i] = init;
   t->size = n;
@@ -186,6 +194,8 @@ bool wasm_memory_read(wasm_memory *m, uint64_t addr, void *dst, uint64_t len) {
 bool wasm_memory_write(wasm_memory *m, uint64_t addr, const void *src,
                        uint64_t len) {
   if (!m || addr > m->bytes || len > m->bytes - addr)
+    return false;
+  if (m->journal && !wasm_jn_mem(m, addr, len))
     return false;
   if (len)
     __builtin_memcpy(m->data + addr, src, (size_t)len);

@@ -157,9 +157,15 @@ struct wasm_func {
   void *host_env;
 };
 
+/* Journaled objects (journal.c) carry their journal, a mark per chunk (the
+ * epoch of the savepoint that last saved it), and a link in the journal's
+ * list of its objects (to clear every mark when epochs wrap). */
 struct wasm_global {
   uint8_t type, mut;
+  uint16_t mark;
   wasm_value v;
+  wasm_journal *journal;
+  wasm_global *jnext;
 };
 
 struct wasm_memory {
@@ -170,6 +176,13 @@ struct wasm_memory {
   uint32_t cap;          /* pages the storage holds now */
   wasm_resize_fn resize;
   void *resize_env;
+  /* the journal's epoch, or wasm_journal_off's 0: the interpreter reads it
+   * without asking whether there is a journal */
+  const uint16_t *epoch;
+  uint16_t *marks;    /* a mark per WASM_JOURNAL_CHUNK bytes */
+  uint64_t marks_cap; /* marks held */
+  wasm_journal *journal;
+  wasm_memory *jnext;
 };
 
 struct wasm_table {
@@ -178,6 +191,10 @@ struct wasm_table {
   uint64_t *elems; /* refs, 0 = null */
   wasm_resize_fn resize;
   void *resize_env;
+  uint16_t *marks;    /* a mark per WASM_JOURNAL_TABLE_CHUNK elements */
+  uint32_t marks_cap; /* marks held */
+  wasm_journal *journal;
+  wasm_table *jnext;
 };
 
 struct wasm_instance {
@@ -189,6 +206,7 @@ struct wasm_instance {
   uint8_t *elem_dropped; /* m->nelems */
   uint8_t *data_dropped; /* m->ndatas */
   uint64_t **elem_vals;  /* m->nelems: each segment's refs, evaluated */
+  wasm_journal *journal; /* of the dropped flags, or NULL */
 };
 
 /* ---- between the files --------------------------------------------------- */
@@ -207,7 +225,8 @@ const char *wasm_scan_body(const wasm_module *m, const wasm_funcdef *def,
 /* types.c */
 bool wasm_functype_eq(const wasm_functype *a, const wasm_functype *b);
 
-/* memory/table growth (host.c): old size, or -1. */
+/* memory/table growth (host.c): old size, or -1; -2 when the journal's log
+ * is full (a trap). */
 int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta);
 int64_t wasm_table_grow(wasm_table *t, uint32_t delta, uint64_t init);
 /* What growing by delta costs if it succeeds (wasm.h): a unit per byte of
@@ -218,6 +237,25 @@ int64_t wasm_table_grow(wasm_table *t, uint32_t delta, uint64_t init);
 #define WASM_GROW_HOOK_UNITS 8u
 uint64_t wasm_memory_grow_fuel(const wasm_memory *mem, uint32_t delta);
 uint64_t wasm_table_grow_fuel(const wasm_table *t, uint32_t delta);
+
+/* journal.c: what the interpreter and host.c call before a write to an
+ * attached object while a savepoint is open (each checks the epoch
+ * itself): save what [at, at + n) of m or t holds in unsaved chunks, a
+ * global's value, a dropped flag, a size before growth. false: the log is
+ * full (nothing was written yet; the caller traps or fails). */
+#define WASM_CHUNK_SHIFT 6  /* log2 WASM_JOURNAL_CHUNK */
+#define WASM_TCHUNK_SHIFT 3 /* log2 WASM_JOURNAL_TABLE_CHUNK */
+extern const uint16_t wasm_journal_off;
+bool wasm_jn_mem(wasm_memory *m, uint64_t at, uint64_t n);
+bool wasm_jn_table(wasm_table *t, uint32_t at, uint32_t n);
+bool wasm_jn_global(wasm_global *g);
+bool wasm_jn_flag(wasm_journal *j, uint8_t *flag);
+bool wasm_jn_mem_grow(wasm_memory *m, uint32_t old);
+bool wasm_jn_table_grow(wasm_table *t, uint32_t old);
+/* The marks of growing storage, through the resize hook: false if it
+ * refused. */
+bool wasm_jn_mem_marks(wasm_memory *m, uint32_t pages);
+bool wasm_jn_table_marks(wasm_table *t, uint32_t elems);
 
 /* exec.c: record a trap on x (instantiation's segments use it). */
 void wasm_exec_set_trap(wasm_exec *x, wasm_trap t);

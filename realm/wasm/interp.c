@@ -7,8 +7,9 @@
  * size of this function's frame whatever the Wasm call depth.
  *
  * Registers: ip (the instruction), fp (the frame's slots), and the current
- * instance's memory (mem, memsize), reloaded after anything that can change
- * them: calls, returns, memory.grow.
+ * instance's memory (mem, memsize) and its journal's epoch and marks
+ * (jepoch, jmarks; journal.c), reloaded after anything that can change
+ * them: calls, returns, host functions, memory.grow.
  *
  * Laid out by hand, not by clang-format: the handlers are macros that
  * expand to labels, and clang-format, not knowing that, joins them to
@@ -65,9 +66,12 @@
     if (inst && inst->mem) {                               \
       mem = inst->mem->data;                               \
       memsize = inst->mem->bytes;                          \
+      jepoch = *inst->mem->epoch;                          \
+      jmarks = inst->mem->marks;                           \
     } else {                                               \
       mem = NULL;                                          \
       memsize = 0;                                         \
+      jepoch = 0;                                          \
     }                                                      \
   } while (0)
 
@@ -85,9 +89,22 @@
     R(3).field = conv v;                                           \
     STEP(4);                                                       \
   }
+/* A store under an open savepoint first saves its chunks unless they are
+ * marked (journal.c): the shared slow path saves them, then runs the store
+ * again, which now finds them marked. */
+#define JOURNAL(at, n) do {                                        \
+    if (__builtin_expect(jepoch != 0, 0) &&                        \
+        (jmarks[(at) >> WASM_CHUNK_SHIFT] < jepoch ||              \
+         jmarks[((at) + (n) - 1) >> WASM_CHUNK_SHIFT] < jepoch)) { \
+      j_at = (at);                                                 \
+      j_n = (n);                                                   \
+      goto journal_store;                                          \
+    }                                                              \
+  } while (0)
 #define STORE(opc, T, field)                                       \
   op_##opc: {                                                      \
     EA(1, 3, sizeof(T));                                           \
+    JOURNAL(ea, sizeof(T));                                        \
     T v = (T)R(2).field;                                           \
     __builtin_memcpy(mem + ea, &v, sizeof(T));                     \
     STEP(4);                                                       \
@@ -365,6 +382,10 @@ wasm_status wasm_run(wasm_exec *x) {
   wasm_instance *inst;
   uint8_t *mem;
   uint64_t memsize;
+  uint16_t jepoch;
+  const uint16_t *jmarks = NULL;
+  uint64_t j_at; /* the store that journal_store saves for */
+  uint32_t j_n;
   wasm_trap trap;
   /* call setup */
   wasm_func *callee;
@@ -400,6 +421,7 @@ op_memory_grow: {
   NEED_FUEL();
   uint64_t units = wasm_memory_grow_fuel(inst->mem, R(1).i32);
   int64_t old = wasm_memory_grow(inst->mem, R(1).i32);
+  if (old == -2) TRAP(WASM_TRAP_UNDO_FULL);
   if (old >= 0) PAY(units);
   R(2).i64 = (uint32_t)old;
   LOAD_INST();
@@ -560,9 +582,13 @@ op_br_nez32_back:
 op_global_get:
   R(2) = inst->globals[ip[1]]->v;
   STEP(3);
-op_global_set:
-  inst->globals[ip[1]]->v = R(2);
+op_global_set: {
+  wasm_global *g = inst->globals[ip[1]];
+  if (g->journal && g->mark < g->journal->epoch && !wasm_jn_global(g))
+    TRAP(WASM_TRAP_UNDO_FULL);
+  g->v = R(2);
   STEP(3);
+}
 op_ref_func:
   R(2).ref = (uint64_t)(uintptr_t)inst->funcs[ip[1]];
   STEP(3);
@@ -602,13 +628,18 @@ call:
     uint32_t np = callee->type->nparams, nr = callee->type->nresults;
     if ((size_t)(x->stack_end - nfp) < (size_t)np + nr)
       TRAP(WASM_TRAP_STACK_EXHAUSTED);
-    struct wasm_host_call hc = {x, callee, inst};
+    struct wasm_host_call hc = {x, callee, inst, x->host_suspended};
+    x->host_suspended = false;
     x->fuel = fuel;
     wasm_status hs = callee->host(&hc, nfp, nfp + np);
     fuel = x->fuel; /* the host function may have set it */
+    LOAD_INST(); /* and begun or ended a savepoint */
+    if (hs == WASM_OUT_OF_FUEL) { /* suspended: called again on resume */
+      x->host_suspended = true;
+      goto out_of_fuel;
+    }
     if (hs != WASM_OK) TRAP(WASM_TRAP_HOST);
     for (uint32_t i = 0; i < nr; i++) nfp[i] = nfp[np + i];
-    LOAD_INST();
     ip = ret_ip;
     NEXT();
   } else {
@@ -652,6 +683,7 @@ op_table_set: {
   wasm_table *t = inst->tables[ip[1]];
   uint32_t i = R(2).i32;
   if (i >= t->size) TRAP(WASM_TRAP_TABLE_OOB);
+  if (t->journal && !wasm_jn_table(t, i, 1)) TRAP(WASM_TRAP_UNDO_FULL);
   t->elems[i] = R(3).ref;
   STEP(4);
 }
@@ -662,6 +694,7 @@ op_table_grow: {
   NEED_FUEL();
   uint64_t units = wasm_table_grow_fuel(inst->tables[ip[1]], R(3).i32);
   int64_t old = wasm_table_grow(inst->tables[ip[1]], R(3).i32, R(2).ref);
+  if (old == -2) TRAP(WASM_TRAP_UNDO_FULL);
   if (old >= 0) PAY(units);
   R(4).i64 = (uint32_t)old;
   STEP(5);
@@ -673,6 +706,8 @@ op_table_fill: {
   NEED_FUEL();
   if ((uint64_t)i + n > t->size) TRAP(WASM_TRAP_TABLE_OOB);
   BULK_TAKE(n - at, 0);
+  if (t->journal && !wasm_jn_table(t, i + at, now))
+    TRAP(WASM_TRAP_UNDO_FULL);
   for (uint32_t k = at; k < at + now; k++) t->elems[i + k] = v;
   BULK_END(5);
 }
@@ -686,6 +721,8 @@ op_table_copy: {
   if (now) { /* an empty table or memory may have no storage at all */
     /* overlapping with d > s: the slices go from the end */
     uint32_t o = d <= s ? at : n - at - now;
+    if (td->journal && !wasm_jn_table(td, d + o, now))
+      TRAP(WASM_TRAP_UNDO_FULL);
     __builtin_memmove(td->elems + d + o, ts->elems + s + o, (size_t)now * 8);
   }
   BULK_END(6);
@@ -699,12 +736,17 @@ op_table_init: {
   if ((uint64_t)s + n > len || (uint64_t)d + n > t->size)
     TRAP(WASM_TRAP_TABLE_OOB);
   BULK_TAKE(n - at, 0);
-  if (now) /* an empty table or memory may have no storage at all */
+  if (now) { /* an empty table or memory may have no storage at all */
+    if (t->journal && !wasm_jn_table(t, d + at, now))
+      TRAP(WASM_TRAP_UNDO_FULL);
     __builtin_memmove(t->elems + d + at, inst->elem_vals[seg] + s + at,
                       (size_t)now * 8);
+  }
   BULK_END(6);
 }
 op_elem_drop:
+  if (!wasm_jn_flag(inst->journal, &inst->elem_dropped[ip[1]]))
+    TRAP(WASM_TRAP_UNDO_FULL);
   inst->elem_dropped[ip[1]] = 1;
   STEP(2);
 
@@ -718,11 +760,16 @@ op_mem_init: {
   if ((uint64_t)s + n > len || (uint64_t)d + n > memsize)
     TRAP(WASM_TRAP_MEMORY_OOB);
   BULK_TAKE(n - at, 3);
-  if (now) /* an empty table or memory may have no storage at all */
+  if (now) { /* an empty table or memory may have no storage at all */
+    if (jepoch && !wasm_jn_mem(inst->mem, d + at, now))
+      TRAP(WASM_TRAP_UNDO_FULL);
     __builtin_memmove(mem + d + at, ds->bytes + s + at, now);
+  }
   BULK_END(5);
 }
 op_data_drop:
+  if (!wasm_jn_flag(inst->journal, &inst->data_dropped[ip[1]]))
+    TRAP(WASM_TRAP_UNDO_FULL);
   inst->data_dropped[ip[1]] = 1;
   STEP(2);
 op_mem_copy: {
@@ -734,6 +781,8 @@ op_mem_copy: {
   if (now) { /* an empty table or memory may have no storage at all */
     /* overlapping with d > s: the slices go from the end */
     uint32_t o = d <= s ? at : n - at - now;
+    if (jepoch && !wasm_jn_mem(inst->mem, (uint64_t)d + o, now))
+      TRAP(WASM_TRAP_UNDO_FULL);
     __builtin_memmove(mem + d + o, mem + s + o, now);
   }
   BULK_END(4);
@@ -743,8 +792,11 @@ op_mem_fill: {
   NEED_FUEL();
   if ((uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
   BULK_TAKE(n - at, 3);
-  if (now) /* an empty table or memory may have no storage at all */
+  if (now) { /* an empty table or memory may have no storage at all */
+    if (jepoch && !wasm_jn_mem(inst->mem, (uint64_t)d + at, now))
+      TRAP(WASM_TRAP_UNDO_FULL);
     __builtin_memset(mem + d + at, (int)(R(2).i32 & 0xff), now);
+  }
   BULK_END(4);
 }
 
@@ -764,6 +816,10 @@ op_br_eqz64:
 op_br_nez64:
   if (R(1).i64) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
   STEP(3);
+
+journal_store:
+  if (!wasm_jn_mem(inst->mem, j_at, j_n)) TRAP(WASM_TRAP_UNDO_FULL);
+  NEXT();
 
 out_of_fuel:
   x->ip = ip;

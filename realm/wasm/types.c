@@ -19,7 +19,7 @@ const wasm_functype *wasm_func_type(const wasm_func *f) { return f->type; }
 wasm_value wasm_global_get(const wasm_global *g) { return g->v; }
 
 bool wasm_global_set(wasm_global *g, wasm_value v) {
-  if (!g->mut)
+  if (!g->mut || !wasm_jn_global(g))
     return false;
   g->v = v;
   return true;

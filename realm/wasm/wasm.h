@@ -140,7 +140,8 @@ typedef enum wasm_trap {
   WASM_TRAP_UNINITIALIZED_ELEMENT,
   WASM_TRAP_INDIRECT_CALL_TYPE,
   WASM_TRAP_STACK_EXHAUSTED,
-  WASM_TRAP_HOST, /* a host function trapped */
+  WASM_TRAP_HOST,      /* a host function trapped */
+  WASM_TRAP_UNDO_FULL, /* a write found the journal's log full */
 } wasm_trap;
 
 /* The spec's wording: "out of bounds memory access", ... */
@@ -175,16 +176,35 @@ wasm_table *wasm_table_new(wasm_arena *a, const wasm_limits *lim, uint8_t elem,
 void *wasm_host_env(wasm_host_call *c);
 wasm_memory *wasm_host_memory(wasm_host_call *c);
 /* A pointer to [addr, addr+len) of m, or NULL if out of bounds. Valid until
- * the memory grows. */
+ * the memory grows. Writes through it are not journaled (below): use
+ * wasm_memory_write for what a rollback must undo. */
 void *wasm_memory_ptr(wasm_memory *m, uint64_t addr, uint64_t len);
 bool wasm_memory_read(wasm_memory *m, uint64_t addr, void *dst, uint64_t len);
+/* false (and nothing written) when out of bounds, or when m is journaled
+ * and the journal's log cannot hold what the write would overwrite. */
 bool wasm_memory_write(wasm_memory *m, uint64_t addr, const void *src,
                        uint64_t len);
 uint32_t wasm_memory_pages(const wasm_memory *m);
-/* A host function that returns WASM_TRAPPED traps with WASM_TRAP_HOST. */
+/* A host function that returns WASM_TRAPPED traps with WASM_TRAP_HOST (the
+ * embedder keeps its own reason, if it has one).
+ *
+ * Suspension: a host function that returns WASM_OUT_OF_FUEL stops the call
+ * with WASM_OUT_OF_FUEL at the host call (its results not written), as if
+ * fuel had run out there. wasm_resume then calls the same host function
+ * again with the same arguments, and wasm_host_resumed says so; it writes
+ * its results on the invocation that returns WASM_OK. wasm_exec_reset gives
+ * the suspended call up (the function is not called again). Nothing the
+ * embedder passed to wasm_call must outlive a suspension: its arguments
+ * were copied into the context. */
+bool wasm_host_resumed(wasm_host_call *c);
+/* Charges units to the running call's budget, like any charge (wasm_exec_
+ * set_fuel below): taken whole; what exceeds the fuel left becomes a debt,
+ * and the call stops at its next charge point. false when it left a debt. */
+bool wasm_host_charge(wasm_host_call *c, uint64_t units);
 
 wasm_value wasm_global_get(const wasm_global *g);
-/* false (and nothing changes) when the global is immutable */
+/* false (and nothing changes) when the global is immutable, or journaled
+ * and the journal's log is full */
 bool wasm_global_set(wasm_global *g, wasm_value v);
 /* the value type; *mut (if not NULL) says whether it is mutable */
 uint8_t wasm_global_type(const wasm_global *g, bool *mut);
@@ -258,5 +278,80 @@ const wasm_value *wasm_exec_results(const wasm_exec *x, uint32_t *nresults);
  * function running on x. */
 wasm_status wasm_exec_reset(wasm_exec *x);
 wasm_trap wasm_exec_trap(const wasm_exec *x);
+
+/* ---- the journal: undo of first writes ------------------------------------
+ *
+ * One journal serves every instance it is attached to (a transaction over
+ * several instances). Savepoints nest: wasm_journal_begin opens one, and
+ * wasm_journal_commit or wasm_journal_rollback closes it (and any opened
+ * after it and still open). While one is open, the first write to each
+ * piece of an attached object saves the old contents in the log; rollback
+ * puts back, newest first, everything saved since its savepoint began.
+ * Commit of an inner savepoint hands its entries to the enclosing one; the
+ * outermost commit empties the log. With no savepoint open, writes cost
+ * nothing more than a compare.
+ *
+ * What is undone, exactly: linear memory contents (in chunks of
+ * WASM_JOURNAL_CHUNK bytes), memory size (memory.grow; the pages a rolled
+ * back growth exposed are zeroed again), table elements (in chunks of
+ * WASM_JOURNAL_TABLE_CHUNK) and sizes, mutable globals, and the instance's
+ * dropped flags of data and element segments (data.drop, elem.drop). Writes
+ * by Wasm code and by wasm_memory_write, wasm_global_set and growth through
+ * the API are covered. Not covered: objects not attached, writes through
+ * wasm_memory_ptr, the embedder's own state, and the storage a resize hook
+ * gave for a growth (kept, zeroed, for the next one).
+ *
+ * The log bounds a transaction's write set: a write that finds it full
+ * traps with WASM_TRAP_UNDO_FULL before writing anything (wasm_memory_write
+ * and wasm_global_set return false; memory.grow and table.grow trap too),
+ * and the embedder then rolls back, which stays exact. An entry takes the
+ * saved bytes plus a header of 16 (32-bit) or 24 bytes. */
+
+#define WASM_JOURNAL_CHUNK 64      /* bytes of memory per saved chunk */
+#define WASM_JOURNAL_TABLE_CHUNK 8 /* table elements per saved chunk */
+
+/* The layout is public so that an embedder can place it anywhere; its
+ * fields are the engine's. */
+typedef struct wasm_journal {
+  uint8_t *log;
+  size_t cap, used;
+  uint16_t epoch; /* of the innermost open savepoint; 0: none open */
+  uint16_t last;  /* the last epoch given out */
+  uint32_t depth; /* savepoints open */
+  wasm_memory *mems;
+  wasm_table *tables;
+  wasm_global *globals;
+} wasm_journal;
+
+typedef struct wasm_savepoint {
+  size_t mark;
+  uint16_t epoch, outer;
+  uint32_t depth; /* open before it */
+} wasm_savepoint;
+
+/* The log is log_bytes at log (aligned inside to 8 bytes). */
+void wasm_journal_init(wasm_journal *j, void *log, size_t log_bytes);
+/* Puts under j the instance's memory 0, its tables, its mutable globals and
+ * its dropped flags (imported objects too: they are the ones it writes).
+ * Each memory and table gets a mark per chunk: from a for the effective
+ * maximum (2 bytes per WASM_JOURNAL_CHUNK bytes of memory, per
+ * WASM_JOURNAL_TABLE_CHUNK elements), or from the object's resize hook if
+ * it has one (then they grow with it). An object is attached to one
+ * journal at most. false: the arena or hook refused, or an object is under
+ * another journal (what was attached before stays attached). */
+bool wasm_journal_attach(wasm_journal *j, wasm_instance *in, wasm_arena *a);
+/* The same for one object the host made (or any memory, table, global). */
+bool wasm_journal_attach_memory(wasm_journal *j, wasm_memory *m, wasm_arena *a);
+bool wasm_journal_attach_table(wasm_journal *j, wasm_table *t, wasm_arena *a);
+bool wasm_journal_attach_global(wasm_journal *j, wasm_global *g);
+
+/* Between calls, or from a host function: the interpreter reads the
+ * journal's state again after every host call. */
+void wasm_journal_begin(wasm_journal *j, wasm_savepoint *sp);
+void wasm_journal_commit(wasm_journal *j, const wasm_savepoint *sp);
+void wasm_journal_rollback(wasm_journal *j, const wasm_savepoint *sp);
+/* Bytes of log in use, and savepoints open. */
+size_t wasm_journal_used(const wasm_journal *j);
+uint32_t wasm_journal_depth(const wasm_journal *j);
 
 #endif

@@ -64,6 +64,9 @@ typedef struct file_run {
   size_t nfails, cfails; /* failure lines */
   counts c;
   bool arena_full; /* the engine ran out of the arena: rerun with more */
+  wasm_journal j;  /* -j: every instance under it */
+  void *jlog;
+  size_t jlog_bytes;
 } file_run;
 
 static void failf(file_run *r, unsigned line, const char *fmt, ...)
@@ -420,7 +423,28 @@ static void run_action(file_run *r, const json *act, act_result *res) {
     res->types[i] = ft->results[i];
 
   wasm_exec_set_fuel(r->x, UINT64_MAX);
-  res->status = wasm_call(r->x, ext.u.func, argv, (uint32_t)nargs);
+  if (runner_journal) {
+    /* -j: the action runs first in a savepoint that is rolled back, and
+     * everything under the journal must be as before; then again in one
+     * that is committed, whose outcome the file checks. */
+    wasm_savepoint sp;
+    uint64_t before = journal_state(&r->j);
+    wasm_journal_begin(&r->j, &sp);
+    if (wasm_call(r->x, ext.u.func, argv, (uint32_t)nargs) == WASM_OUT_OF_FUEL)
+      wasm_exec_reset(r->x);
+    wasm_journal_rollback(&r->j, &sp);
+    if (journal_state(&r->j) != before) {
+      res->outcome = ACT_ERROR;
+      snprintf(res->why, sizeof res->why,
+               "rolled back, the state differs from before the call");
+      return;
+    }
+    wasm_journal_begin(&r->j, &sp);
+    res->status = wasm_call(r->x, ext.u.func, argv, (uint32_t)nargs);
+    wasm_journal_commit(&r->j, &sp);
+  } else {
+    res->status = wasm_call(r->x, ext.u.func, argv, (uint32_t)nargs);
+  }
   switch (res->status) {
   case WASM_OK: {
     uint32_t n;
@@ -501,6 +525,9 @@ static void cmd_module(file_run *r, const json *cmd, unsigned line) {
         note_limit(r, &e);
         error_format(r, err, sizeof err, &e);
         failf(r, line, "module: instantiate failed: %s", err);
+      } else if (runner_journal &&
+                 !wasm_journal_attach(&r->j, inst, &r->arena)) {
+        failf(r, line, "module: wasm_journal_attach failed");
       } else {
         r->c.passed++;
       }
@@ -736,6 +763,8 @@ static void file_run_free(file_run *r) {
   free(r->regs);
   if (r->arena_mem)
     munmap(r->arena_mem, r->arena_bytes);
+  if (r->jlog)
+    munmap(r->jlog, r->jlog_bytes);
 }
 
 /* One pass over a file's commands with an arena of arena_bytes. */
@@ -760,6 +789,17 @@ static void run_commands(file_run *r, const json *cmds, size_t arena_bytes) {
       .resize = resize_hook,
       .resize_env = r,
   };
+  if (runner_journal) {
+    r->jlog_bytes = sizeof(void *) == 8 ? (size_t)1 << 30 : (size_t)1 << 28;
+    r->jlog = mmap(NULL, r->jlog_bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (r->jlog == MAP_FAILED) {
+      r->jlog = NULL;
+      failf(r, 0, "cannot allocate the journal's log");
+      return;
+    }
+    wasm_journal_init(&r->j, r->jlog, r->jlog_bytes);
+  }
   r->x = wasm_exec_new(&r->arena, &r->lim);
   if (!r->x) {
     failf(r, 0, "wasm_exec_new failed (arena %zu MiB)", arena_bytes >> 20);

@@ -1,13 +1,15 @@
 /* runner.c: the WebAssembly core spec tests against realm/wasm.
  *
- *   wasm-spec-runner [-v] [-n] [-t SECONDS] [-m MIB] DIR [NAME...]
+ *   wasm-spec-runner [-v] [-n] [-j] [-t SECONDS] [-m MIB] DIR [NAME...]
  *
  * DIR holds <name>/<name>.json (wast2json's command lists, see DIR's
  * README.md) and the modules they name. Each file (sorted by name, or only
  * the NAMEs given, as "i32", "i32.json" or "i32.wast") runs in a child
  * process, so that a crash, a sanitizer report or a hang (SIGALRM after -t
  * SECONDS, default 120) costs that file one failure and the run goes on.
- * -n runs everything in this process instead (for a debugger).
+ * -n runs everything in this process instead (for a debugger). -j puts
+ * every instance under a journal (wasm_journal_attach) and runs every
+ * action twice: in a savepoint rolled back, then in one committed.
  *
  * Per file: one arena (-m MIB, default 256; doubled and the file rerun when
  * the engine runs out of it), one store, one wasm_exec, the spectest module
@@ -51,6 +53,7 @@ const char *__asan_default_options(void) {
 }
 
 bool runner_verbose;
+bool runner_journal;
 
 /* ---- growable lists ------------------------------------------------------ */
 
@@ -85,11 +88,13 @@ static double now(void) {
 static void usage(void) {
   fprintf(
       stderr,
-      "usage: wasm-spec-runner [-v|-q] [-n] [-t SECONDS] [-m MIB] DIR "
+      "usage: wasm-spec-runner [-v|-q] [-n] [-j] [-t SECONDS] [-m MIB] DIR "
       "[NAME...]\n"
       "  -v  print every failure, notes, spectest prints and per-file times\n"
       "  -q  print the per-file line only for files with failures\n"
       "  -n  no child processes (for a debugger)\n"
+      "  -j  a journal on every instance; each action run and rolled back,\n"
+      "      then run and committed\n"
       "  -t  seconds a file may take (default 120)\n"
       "  -m  MiB of arena per file to start with (default 256)\n");
   exit(2);
@@ -102,7 +107,7 @@ int main(int argc, char **argv) {
   int opt;
   setvbuf(stdout, NULL, _IOLBF,
           0); /* in order with sanitizer reports on stderr */
-  while ((opt = getopt(argc, argv, "vqnt:m:")) != -1) {
+  while ((opt = getopt(argc, argv, "vqnjt:m:")) != -1) {
     switch (opt) {
     case 'v':
       runner_verbose = true;
@@ -112,6 +117,9 @@ int main(int argc, char **argv) {
       break;
     case 'n':
       fork_files = false;
+      break;
+    case 'j':
+      runner_journal = true;
       break;
     case 't':
       timeout = (unsigned)strtoul(optarg, NULL, 10);

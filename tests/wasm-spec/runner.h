@@ -21,6 +21,12 @@ counts limits_check(void);
 /* ---- runner.c ------------------------------------------------------------ */
 
 extern bool runner_verbose; /* -v */
+extern bool runner_journal; /* -j */
+
+/* ---- journal_state.c ----------------------------------------------------- */
+
+/* A digest of the memories, tables and globals under j. */
+uint64_t journal_state(const wasm_journal *j);
 
 /* realloc that exits on failure; GROW makes room for one more in a list. */
 void *xrealloc(void *p, size_t n);
