@@ -2,19 +2,18 @@
  * non-blocking UDP socket connected to HOST:PORT, poll, CLOCK_MONOTONIC;
  * requests and replies in the wire format of realm/wire.h (realm/wire.c).
  *
- *   gwload HOST PORT rtt COUNT PATH FN [ARG...]
- *       COUNT requests one after the other, each waiting up to 1 s for its
- *       reply.
- *   gwload HOST PORT rate INFLIGHT SECONDS PATH FN [ARG...]
+ *   gwload [--wait MS] HOST PORT rtt COUNT PATH FN [ARG...]
+ *       COUNT requests one after the other, each waiting for its reply.
+ *   gwload [--wait MS] HOST PORT rate INFLIGHT SECONDS PATH FN [ARG...]
  *       Keeps INFLIGHT requests unanswered for SECONDS.
  *
  * Both print one line:
  *   sent N ok A err E lost L per_s R p50_us X p99_us Y result V status S
  * ok: replies with status 0; err: replies with an error status (S is the
- * last one seen, 0 if none); lost: requests with no reply within 1 s of
- * being sent; per_s: ok replies per second of the run; p50/p99: the round
+ * last one seen, 0 if none); lost: requests with no reply in time; per_s: ok replies per second of the run; p50/p99: the round
  * trip of the ok replies (-1 when none); V: the result of the last ok
- * reply that had one. An ARG that is a decimal integer (optional '-') is
+ * reply that had one. A request not answered within MS milliseconds
+ * (default 1000; more under callgrind) is lost. An ARG that is a decimal integer (optional '-') is
  * an i64, anything else its bytes. Each request's id is its sequence
  * number; a reply counts only for a request still waiting. Exit status 2
  * for bad arguments, 1 if the socket cannot be set up, else 0. */
@@ -35,9 +34,9 @@
 
 #define NS_PER_S 1000000000ull
 #define NS_PER_MS 1000000ull
-#define LOSS_NS NS_PER_S /* reply deadline, counted from the send */
 
 static int g_fd = -1;
+static uint64_t g_loss_ns = NS_PER_S; /* reply deadline, from the send */
 static struct realm_wire_request g_req;
 static uint8_t g_buf[REALM_WIRE_MAX];
 static uint8_t g_rx[65536];
@@ -128,7 +127,7 @@ static bool read_replies(void) {
 /* Requests past their deadline free their place. */
 static void expire(uint64_t now) {
   while (g_oldest < g_next && (g_slots[g_oldest].state != PENDING ||
-                               now - g_slots[g_oldest].sent_at >= LOSS_NS)) {
+                               now - g_slots[g_oldest].sent_at >= g_loss_ns)) {
     if (g_slots[g_oldest].state == PENDING) {
       g_slots[g_oldest].state = LOST;
       g_pending--;
@@ -173,8 +172,8 @@ static int run(uint64_t inflight, uint64_t count, uint64_t seconds) {
     /* Nothing to read: sleep until a reply, the oldest request's
      * deadline, or the end of the run. */
     uint64_t until = more ? end : UINT64_MAX;
-    if (g_pending > 0 && g_slots[g_oldest].sent_at + LOSS_NS < until)
-      until = g_slots[g_oldest].sent_at + LOSS_NS;
+    if (g_pending > 0 && g_slots[g_oldest].sent_at + g_loss_ns < until)
+      until = g_slots[g_oldest].sent_at + g_loss_ns;
     if (blocked && now + NS_PER_MS < until)
       until = now + NS_PER_MS;
     wait_until(until, blocked);
@@ -207,10 +206,11 @@ static double pct_us(const uint64_t *v, size_t n, double p) {
 }
 
 static int usage(void) {
-  fprintf(stderr, "usage: gwload HOST PORT rtt COUNT PATH FN [ARG...]\n"
-                  "       gwload HOST PORT rate INFLIGHT SECONDS PATH FN "
-                  "[ARG...]\n"
-                  "HOST is a numeric IPv4 address; at most 8 ARGs\n");
+  fprintf(stderr,
+          "usage: gwload [--wait MS] HOST PORT rtt COUNT PATH FN [ARG...]\n"
+          "       gwload [--wait MS] HOST PORT rate INFLIGHT SECONDS "
+          "PATH FN [ARG...]\n"
+          "HOST is a numeric IPv4 address; at most 8 ARGs\n");
   return 2;
 }
 
@@ -257,6 +257,14 @@ static bool request(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  uint64_t wait_ms;
+  if (argc > 2 && strcmp(argv[1], "--wait") == 0) {
+    if (!number(argv[2], 1, 3600 * 1000, &wait_ms))
+      return usage();
+    g_loss_ns = wait_ms * NS_PER_MS;
+    argc -= 2;
+    argv += 2;
+  }
   if (argc < 5)
     return usage();
   struct sockaddr_in addr = {.sin_family = AF_INET};
