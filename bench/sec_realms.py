@@ -8,8 +8,10 @@ the same run.
     instructions under callgrind and in ns on hosted.
   - The empty transaction: a gateway request to callbench's nop(), in
     instructions under callgrind.
-  - The journal's cost (undo) on a write-heavy Wasm module, from the
-    engine's own bench (bench/wasm/undo.c), when the tree has it.
+  - The undo journal's cost on the engine's write-heavy Wasm benchmark
+    (bench/wasm/writebench.c) and on cpubench: bench/wasmrun.c on the
+    engine of the tree, a savepoint around each run, against the engine
+    before the journal (from git).
   - The gateway: calls per second and round trip (bench/gwload.c) on hosted
     and arm64, against the C echo (apps/echo) of the same kernel.
   - The echo realm (realms/echo, UDP 8889) against the C echo on the same
@@ -26,6 +28,7 @@ echo is on host port 8080 and the echo realm on 8889, which must be free.
 """
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -259,26 +262,112 @@ def arm64_run(runs, values, lost):
 
 
 # ---- the engine's journal -------------------------------------------------
+#
+# bench/wasmrun.c times run(N) of a module on the engine of the tree (the
+# journal attached, each run inside one savepoint: "on"; attached, no
+# savepoint: "off") and on the engine as it was before the journal came
+# (the parent of the commit that added realm/wasm/journal.c, taken from
+# git): "base", the engine without the undo machinery. The modules are the
+# engine's benchmarks: bench/wasm/writebench.c (write-heavy) when the tree
+# has it, and bench/wasm/cpubench.c.
+UNDO_DIR = os.path.join(common.ROOT, "build", "bench", "undo")
+UNDO_CFLAGS = ["-std=c11", "-O2", "-DNDEBUG", "-Wall", "-Wextra", "-Werror",
+               "-fno-math-errno"]
+WASM_MODULE_FLAGS = ["--target=wasm32", "-nostdlib", "-O2", "-Wl,--no-entry",
+                     "-Wl,--export=run"]
+# (label, module source, extra flags, iterations per run, runs per timing,
+# counted under callgrind too)
+UNDO_CASES = [
+    ("writebench, 10 iterations in one savepoint",
+     "bench/wasm/writebench.c", ["-fno-builtin"], 10, 20, True),
+    ("writebench, 1 iteration per savepoint", "bench/wasm/writebench.c",
+     ["-fno-builtin"], 1, 200, True),
+    ("cpubench, 2 iterations in one savepoint", "bench/wasm/cpubench.c", [],
+     2, 20, False),
+]
+UNDO_ROUNDS = 3  # timing processes per case and engine, alternating
+# Under callgrind, one run each: the instructions of the call and of the
+# savepoint's begin and commit.
+UNDO_COLLECT = ["--toggle-collect=wasm_call",
+                "--toggle-collect=wasm_journal_begin",
+                "--toggle-collect=wasm_journal_commit"]
 
-def undo_cost(runs):
-    """The on/off ratios of bench/wasm/undo.c ({module: ratio}), or None
-    when this tree has no such bench."""
-    if not os.path.exists(os.path.join(common.ROOT, "bench", "wasm",
-                                       "undo.c")):
+
+def collected(argv):
+    """The instructions callgrind collected running argv."""
+    out = os.path.join(UNDO_DIR, "callgrind.out")
+    r = subprocess.run(["valgrind", "--tool=callgrind",
+                        "--callgrind-out-file=" + out, *UNDO_COLLECT, *argv],
+                       capture_output=True, text=True, check=True,
+                       timeout=600)
+    m = re.search(r"Collected : (\d+)", r.stderr)
+    if not m:
+        raise RuntimeError("realms: no count from callgrind:\n" + r.stderr)
+    return int(m.group(1))
+
+
+def engine_runner(name, src_dir, extra):
+    """wasmrun linked with the engine in src_dir/realm/wasm."""
+    obj = os.path.join(UNDO_DIR, name + "-obj")
+    os.makedirs(obj, exist_ok=True)
+    wasm_dir = os.path.join(src_dir, "realm", "wasm")
+    srcs = sorted(os.path.join(wasm_dir, f) for f in os.listdir(wasm_dir)
+                  if f.endswith(".c"))
+    subprocess.run(["clang", *UNDO_CFLAGS, "-ffreestanding", "-I" + wasm_dir,
+                    "-c", *srcs], cwd=obj, check=True)
+    out = os.path.join(UNDO_DIR, "wasmrun-" + name)
+    objs = sorted(os.path.join(obj, f) for f in os.listdir(obj))
+    subprocess.run(["clang", *UNDO_CFLAGS, "-D_GNU_SOURCE", *extra,
+                    "-I" + wasm_dir, "-o", out,
+                    os.path.join(common.ROOT, "bench", "wasmrun.c"), *objs],
+                   check=True)
+    return out
+
+
+def undo_cost():
+    """{case label: {"base", "off", "on": best seconds, and "base i", "off
+    i", "on i": instructions}}; None when the engine has no journal."""
+    added = subprocess.run(["git", "-C", common.ROOT, "log",
+                            "--diff-filter=A", "--format=%H", "--",
+                            "realm/wasm/journal.c"], capture_output=True,
+                           text=True).stdout.split()
+    if not added:
         return None
-    d = os.path.join(common.ROOT, "build", "bench-wasm")
-    common.make(d + "/undo", d + "/cpubench.wasm", d + "/writebench.wasm")
-    out = subprocess.run([d + "/undo", "-r", str(runs),
-                          d + "/writebench.wasm", "400",
-                          d + "/cpubench.wasm", "20"],
-                         capture_output=True, text=True, check=True,
-                         timeout=600).stdout
+    shutil.rmtree(UNDO_DIR, ignore_errors=True)
+    base_src = os.path.join(UNDO_DIR, "base")
+    os.makedirs(base_src)
+    archive = subprocess.run(["git", "-C", common.ROOT, "archive",
+                              added[-1] + "^", "realm/wasm"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", base_src], input=archive, check=True)
+    runners = {"base": engine_runner("base", base_src, []),
+               "new": engine_runner("new", common.ROOT, ["-DJOURNAL"])}
     got = {}
-    for line in out.splitlines():
-        m = re.search(r"(\S+\.wasm)\s.*off\s+([\d.]+) s\s+on\s+([\d.]+) s", line)
-        if m:
-            got[os.path.basename(m.group(1))] = (float(m.group(2)),
-                                                  float(m.group(3)))
+    for label, src, flags, iters, runs, count in UNDO_CASES:
+        if not os.path.exists(os.path.join(common.ROOT, src)):
+            continue
+        module = os.path.join(UNDO_DIR, os.path.basename(src)[:-2] + ".wasm")
+        if not os.path.exists(module):
+            subprocess.run(["clang", *WASM_MODULE_FLAGS, *flags, "-o", module,
+                            os.path.join(common.ROOT, src)], check=True)
+        modes = (("base", "base"), ("off", "new"), ("on", "new"))
+        best, sums = {}, set()
+        for mode, runner in modes if count else ():
+            best[mode + " i"] = collected(
+                [runners[runner], "none" if mode == "base" else mode, module,
+                 str(iters), "1"])
+        for _ in range(UNDO_ROUNDS):
+            for mode, runner in modes:
+                r = kv(subprocess.run(
+                    [runners[runner], "none" if mode == "base" else mode,
+                     module, str(iters), str(runs)], capture_output=True,
+                    text=True, check=True, timeout=300).stdout)
+                best[mode] = min(best.get(mode, 1e30), r["best_s"])
+                sums.add(r["checksum"])
+        if len(sums) != 1:
+            raise RuntimeError("realms: %s: the engines' checksums differ" %
+                               label)
+        got[label] = best
     return got
 
 
@@ -333,7 +422,7 @@ def run(ctx):
 
     common.log("realms: undo")
     try:
-        undo = undo_cost(3)
+        undo = undo_cost()
     except Exception as e:
         undo = {}
         notes.append("the undo bench failed: %s" % e)
@@ -352,15 +441,33 @@ def run(ctx):
         rows.append(["empty transaction (gateway request, nop()), "
                      "instructions (callgrind)", "%.0f" % cg["nop"], "-", "-",
                      "-"])
-    for name, (off, on) in sorted((undo or {}).items()):
-        rows.append(["undo journal on %s, s (best of 3)" % name,
-                     "%.3f (one savepoint)" % on,
-                     "%.3f (journal attached, no savepoint)" % off,
-                     "%.3f" % (on / off),
-                     "at most 1.15" if "write" in name else "-"])
+    for label, _, _, _, runs, count in UNDO_CASES:
+        b = (undo or {}).get(label)
+        if not b:
+            continue
+        target = "at most 1.15" if "write" in label else "-"
+        if count:
+            rows.append(["undo journal, %s: instructions (callgrind), "
+                         "journal on (off)" % label,
+                         "%s (%s)" % (format(b["on i"], ","),
+                                      format(b["off i"], ",")),
+                         "%s (the engine before the journal)" %
+                         format(b["base i"], ","),
+                         "%.3f (%.3f)" % (b["on i"] / b["base i"],
+                                          b["off i"] / b["base i"]), target])
+        rows.append(["undo journal, %s: ms, best of %d, journal on (off)" %
+                     (label, UNDO_ROUNDS * runs),
+                     "%.3f (%.3f)" % (b["on"] * 1e3, b["off"] * 1e3),
+                     "%.3f (the engine before the journal)" %
+                     (b["base"] * 1e3),
+                     "%.3f (%.3f)" % (b["on"] / b["base"],
+                                      b["off"] / b["base"]), target])
     if undo is None:
-        notes.append("undo: this tree has no bench/wasm/undo.c (the "
-                     "engine's journal bench), so the undo row is missing.")
+        notes.append("undo: this tree's engine has no journal "
+                     "(realm/wasm/journal.c), so there is no undo row.")
+    elif not any("write" in k for k in undo):
+        notes.append("undo: this tree has no bench/wasm/writebench.c, so "
+                     "there is no write-heavy row.")
 
     def platform_rows(pre, label):
         out = [["%sgateway round trip p50, us" % label,
@@ -409,13 +516,19 @@ def run(ctx):
         "datagrams, %d sequential for the round trip, %d s per rate; the C "
         "echo (apps/echo) and the echo realm run in the same realms.elf "
         "(hosted: %d runs; arm64: one boot under QEMU TCG, %d rounds of %d "
-        "round trips). A request or datagram not answered within 1 s is "
-        "lost; lost over the section: %s." %
+        "round trips). Undo: `bench/wasmrun.c` runs `run(N)` of the engine's "
+        "benchmarks (`bench/wasm/`) on the engine of this tree, its journal "
+        "attached and each run inside one savepoint (on) or none (off), and "
+        "on the engine before the journal (the parent of the commit that "
+        "added `realm/wasm/journal.c`, from git); instructions of the call "
+        "and of the savepoint's begin and commit (callgrind, one run), and "
+        "the best time of %d processes alternating. A request or datagram "
+        "not answered within 1 s is lost; lost over the section: %s." %
         (CG_N["cross"], CG_N["intra"], CG_REPEAT, format(NATIVE_N["cross"],
                                                          ","),
          format(NATIVE_N["intra"], ","), NATIVE_REPEAT, ctx.runs, CG_NOPS,
          SIZE, RTT_COUNT, RATE_SECONDS, ctx.runs, ctx.runs, ARM_RTT_COUNT,
-         losses),
+         UNDO_ROUNDS, losses),
         "",
         common.table(["figure", "realms", "plain counterpart", "ratio",
                       "target"], rows),
