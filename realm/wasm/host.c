@@ -66,6 +66,7 @@ wasm_memory *wasm_memory_new(wasm_arena *a, const wasm_limits *lim,
     return NULL;
   mem->pages = min_pages;
   mem->bytes = (uint64_t)min_pages * WASM_PAGE;
+  mem->wbytes = mem->bytes;
   mem->max = max;
   mem->declared_max = max_pages;
   mem->resize = lim->resize;
@@ -145,6 +146,7 @@ int64_t wasm_memory_grow(wasm_memory *mem, uint32_t delta) {
     mem->bytes = (uint64_t)old * WASM_PAGE;
     return -2;
   }
+  wasm_memory_sync(mem);
   return old;
 }
 

@@ -176,9 +176,11 @@ struct wasm_memory {
   uint32_t cap;          /* pages the storage holds now */
   wasm_resize_fn resize;
   void *resize_env;
-  /* the journal's epoch, or wasm_journal_off's 0: the interpreter reads it
-   * without asking whether there is a journal */
+  /* the journal's epoch, or wasm_journal_off's 0 */
   const uint16_t *epoch;
+  /* what a store may write without the journal: bytes, or 0 while a
+   * savepoint is open (interp.c's STORE); wasm_memory_sync sets it */
+  uint64_t wbytes;
   uint16_t *marks;    /* a mark per WASM_JOURNAL_CHUNK bytes */
   uint64_t marks_cap; /* marks held */
   wasm_journal *journal;
@@ -246,6 +248,9 @@ uint64_t wasm_table_grow_fuel(const wasm_table *t, uint32_t delta);
 #define WASM_CHUNK_SHIFT 6  /* log2 WASM_JOURNAL_CHUNK */
 #define WASM_TCHUNK_SHIFT 3 /* log2 WASM_JOURNAL_TABLE_CHUNK */
 extern const uint16_t wasm_journal_off;
+static inline void wasm_memory_sync(wasm_memory *m) {
+  m->wbytes = *m->epoch ? 0 : m->bytes;
+}
 bool wasm_jn_mem(wasm_memory *m, uint64_t at, uint64_t n);
 bool wasm_jn_table(wasm_table *t, uint32_t at, uint32_t n);
 bool wasm_jn_global(wasm_global *g);

@@ -7,9 +7,9 @@
  * size of this function's frame whatever the Wasm call depth.
  *
  * Registers: ip (the instruction), fp (the frame's slots), and the current
- * instance's memory (mem, memsize) and its journal's epoch and marks
- * (jepoch, jmarks; journal.c), reloaded after anything that can change
- * them: calls, returns, host functions, memory.grow.
+ * instance's memory (mem, memsize, and wsize for stores: see STORE),
+ * reloaded after anything that can change them: calls, returns, host
+ * functions (they may begin or end a savepoint), memory.grow.
  *
  * Laid out by hand, not by clang-format: the handlers are macros that
  * expand to labels, and clang-format, not knowing that, joins them to
@@ -66,14 +66,16 @@
     if (inst && inst->mem) {                               \
       mem = inst->mem->data;                               \
       memsize = inst->mem->bytes;                          \
-      jepoch = *inst->mem->epoch;                          \
-      jmarks = inst->mem->marks;                           \
+      wsize = inst->mem->wbytes;                           \
     } else {                                               \
       mem = NULL;                                          \
       memsize = 0;                                         \
-      jepoch = 0;                                          \
+      wsize = 0;                                           \
     }                                                      \
   } while (0)
+/* At a call or return: within one instance they are still right (only
+ * memory.grow and host functions change them, and reload them). */
+#define SWITCH_INST() do { if (cur->inst != inst) LOAD_INST(); } while (0)
 
 /* Effective address of an access of n bytes: the operand plus the memarg
  * offset, in 64 bits so that nothing wraps (spec 4.4.7). */
@@ -89,22 +91,32 @@
     R(3).field = conv v;                                           \
     STEP(4);                                                       \
   }
-/* A store under an open savepoint first saves its chunks unless they are
- * marked (journal.c): the shared slow path saves them, then runs the store
- * again, which now finds them marked. */
-#define JOURNAL(at, n) do {                                        \
-    if (__builtin_expect(jepoch != 0, 0) &&                        \
-        (jmarks[(at) >> WASM_CHUNK_SHIFT] < jepoch ||              \
-         jmarks[((at) + (n) - 1) >> WASM_CHUNK_SHIFT] < jepoch)) { \
-      j_at = (at);                                                 \
-      j_n = (n);                                                   \
-      goto journal_store;                                          \
-    }                                                              \
-  } while (0)
-#define STORE(opc, T, field)                                       \
+/* The slow path of a store of n bytes; every store is [addr val off]. */
+#define STORE_SLOW(n)                                              \
+  store_slow##n: {                                                 \
+    uint64_t ea = (uint64_t)R(1).i32 + (uint32_t)ip[3];            \
+    if (ea + (n) > memsize) TRAP(WASM_TRAP_MEMORY_OOB);            \
+    const uint16_t *marks = inst->mem->marks;                      \
+    uint16_t e = *inst->mem->epoch;                                \
+    if ((marks[ea >> WASM_CHUNK_SHIFT] < e ||                      \
+         marks[(ea + (n) - 1) >> WASM_CHUNK_SHIFT] < e) &&         \
+        !wasm_jn_mem(inst->mem, ea, (n)))                          \
+      TRAP(WASM_TRAP_UNDO_FULL);                                   \
+    uint64_t v = R(2).i64;                                         \
+    __builtin_memcpy(mem + ea, &v, (n));                           \
+    STEP(4);                                                       \
+  }
+
+/* A store checks its address against wsize: memsize, or 0 while a
+ * savepoint of the memory's journal is open, so that a store then takes
+ * the slow path (store_slow, below), which checks the bounds, saves the
+ * chunks it touches unless marked (journal.c) and writes the value's low
+ * j_n bytes (all targets are little-endian). Without a savepoint the
+ * store costs what it did before the journal. */
+#define STORE(opc, T, field, n)                                    \
   op_##opc: {                                                      \
-    EA(1, 3, sizeof(T));                                           \
-    JOURNAL(ea, sizeof(T));                                        \
+    uint64_t ea = (uint64_t)R(1).i32 + (uint32_t)ip[3];            \
+    if (ea + (n) > wsize) goto store_slow##n;                      \
     T v = (T)R(2).field;                                           \
     __builtin_memcpy(mem + ea, &v, sizeof(T));                     \
     STEP(4);                                                       \
@@ -382,10 +394,7 @@ wasm_status wasm_run(wasm_exec *x) {
   wasm_instance *inst;
   uint8_t *mem;
   uint64_t memsize;
-  uint16_t jepoch;
-  const uint16_t *jmarks = NULL;
-  uint64_t j_at; /* the store that journal_store saves for */
-  uint32_t j_n;
+  uint64_t wsize; /* memsize, or 0 under a savepoint (STORE) */
   wasm_trap trap;
   /* call setup */
   wasm_func *callee;
@@ -407,13 +416,13 @@ wasm_status wasm_run(wasm_exec *x) {
   LOAD(i64_load16_u, uint16_t, i64, (uint64_t))
   LOAD(i64_load32_s, int32_t, i64, (uint64_t))
   LOAD(i64_load32_u, uint32_t, i64, (uint64_t))
-  STORE(i32_store, uint32_t, i32)
-  STORE(i64_store, uint64_t, i64)
-  STORE(i32_store8, uint8_t, i32)
-  STORE(i32_store16, uint16_t, i32)
-  STORE(i64_store8, uint8_t, i64)
-  STORE(i64_store16, uint16_t, i64)
-  STORE(i64_store32, uint32_t, i64)
+  STORE(i32_store, uint32_t, i32, 4)
+  STORE(i64_store, uint64_t, i64, 8)
+  STORE(i32_store8, uint8_t, i32, 1)
+  STORE(i32_store16, uint16_t, i32, 2)
+  STORE(i64_store8, uint8_t, i64, 1)
+  STORE(i64_store16, uint16_t, i64, 2)
+  STORE(i64_store32, uint32_t, i64, 4)
 op_memory_size:
   R(1).i64 = (uint32_t)(memsize / WASM_PAGE);
   STEP(2);
@@ -655,7 +664,7 @@ call:
     for (uint32_t i = np; i < np + d->nlocals; i++) nfp[i].i64 = 0;
     fp = nfp;
     cur = callee;
-    LOAD_INST();
+    SWITCH_INST();
     ip = d->code;
     NEXT();
   }
@@ -667,7 +676,7 @@ op_ret: {
   ip = f->ret_ip;
   fp = f->fp;
   cur = f->func;
-  LOAD_INST();
+  SWITCH_INST();
   NEXT();
 }
 
@@ -761,7 +770,7 @@ op_mem_init: {
     TRAP(WASM_TRAP_MEMORY_OOB);
   BULK_TAKE(n - at, 3);
   if (now) { /* an empty table or memory may have no storage at all */
-    if (jepoch && !wasm_jn_mem(inst->mem, d + at, now))
+    if (!wsize && !wasm_jn_mem(inst->mem, d + at, now))
       TRAP(WASM_TRAP_UNDO_FULL);
     __builtin_memmove(mem + d + at, ds->bytes + s + at, now);
   }
@@ -781,7 +790,7 @@ op_mem_copy: {
   if (now) { /* an empty table or memory may have no storage at all */
     /* overlapping with d > s: the slices go from the end */
     uint32_t o = d <= s ? at : n - at - now;
-    if (jepoch && !wasm_jn_mem(inst->mem, (uint64_t)d + o, now))
+    if (!wsize && !wasm_jn_mem(inst->mem, (uint64_t)d + o, now))
       TRAP(WASM_TRAP_UNDO_FULL);
     __builtin_memmove(mem + d + o, mem + s + o, now);
   }
@@ -793,7 +802,7 @@ op_mem_fill: {
   if ((uint64_t)d + n > memsize) TRAP(WASM_TRAP_MEMORY_OOB);
   BULK_TAKE(n - at, 3);
   if (now) { /* an empty table or memory may have no storage at all */
-    if (jepoch && !wasm_jn_mem(inst->mem, (uint64_t)d + at, now))
+    if (!wsize && !wasm_jn_mem(inst->mem, (uint64_t)d + at, now))
       TRAP(WASM_TRAP_UNDO_FULL);
     __builtin_memset(mem + d + at, (int)(R(2).i32 & 0xff), now);
   }
@@ -817,9 +826,8 @@ op_br_nez64:
   if (R(1).i64) { ip = &ip[2] + (intptr_t)ip[2]; NEXT(); }
   STEP(3);
 
-journal_store:
-  if (!wasm_jn_mem(inst->mem, j_at, j_n)) TRAP(WASM_TRAP_UNDO_FULL);
-  NEXT();
+  /* stores under a savepoint, or out of bounds (STORE) */
+  STORE_SLOW(1) STORE_SLOW(2) STORE_SLOW(4) STORE_SLOW(8)
 
 out_of_fuel:
   x->ip = ip;

@@ -201,6 +201,13 @@ static void undo(const jentry *e, const uint8_t *d) {
   }
 }
 
+/* Every memory's wbytes, after its size or whether a savepoint is open
+ * changed. */
+static void sync(wasm_journal *j) {
+  for (wasm_memory *m = j->mems; m; m = m->jnext)
+    wasm_memory_sync(m);
+}
+
 void wasm_journal_rollback(wasm_journal *j, const wasm_savepoint *sp) {
   while (j->used > sp->mark) {
     const jentry *e = (const jentry *)(j->log + j->used - HDR);
@@ -210,13 +217,16 @@ void wasm_journal_rollback(wasm_journal *j, const wasm_savepoint *sp) {
   }
   j->epoch = sp->outer;
   j->depth = sp->depth;
+  sync(j);
 }
 
 void wasm_journal_commit(wasm_journal *j, const wasm_savepoint *sp) {
   j->epoch = sp->outer;
   j->depth = sp->depth;
-  if (!j->depth)
+  if (!j->depth) {
     j->used = 0;
+    sync(j);
+  }
 }
 
 /* Epochs ran out: every mark back to 0, in the objects and in the log. */
@@ -246,6 +256,8 @@ void wasm_journal_begin(wasm_journal *j, wasm_savepoint *sp) {
   sp->epoch = ++j->last;
   j->epoch = sp->epoch;
   j->depth++;
+  if (!sp->outer)
+    sync(j);
 }
 
 /* ---- attaching ------------------------------------------------------------- */
@@ -309,6 +321,7 @@ bool wasm_journal_attach_memory(wasm_journal *j, wasm_memory *m,
   m->epoch = &j->epoch;
   m->jnext = j->mems;
   j->mems = m;
+  wasm_memory_sync(m);
   return true;
 }
 

@@ -10,6 +10,8 @@
 #                                natively and as Wasm in the engine, timed
 #   make bench-fuel              bench/wasm/fuelcost.c: the time of one fuel
 #                                unit for each kind of work
+#   make bench-undo              bench/wasm/undo.c: the journal's cost on
+#                                cpubench and a write-heavy module
 #   make build/fuzz/fuzz_wasm    the libFuzzer harness tests/fuzz/fuzz_wasm.c
 # tests/programs/wasm_hello.c is the one test program linked with the engine
 # (a rule below); tests/system/test_wasm_hello.py runs it on every platform.
@@ -25,7 +27,7 @@ WASM_SIZE := $(firstword \
 # errno need not be set, then the instruction (every target has one).
 WASM_CFLAGS := -Irealm/wasm -fno-math-errno
 
-.PHONY: wasm-lib wasm-lib-all bench-wasm bench-fuel
+.PHONY: wasm-lib wasm-lib-all bench-wasm bench-fuel bench-undo
 
 # The engine's own headers are only seen with -Irealm/wasm. OPT is -O2 on
 # every platform (platform.mk or common.mk).
@@ -113,6 +115,24 @@ $(BENCH_WASM)/fuelcost: $(BENCH_WASM)/fuelcost.o $(BENCH_WASM)/wasm_writer.o \
 	$(Q)$(CC) -o $@ $^
 bench-fuel: $(BENCH_WASM)/fuelcost
 	@$(BENCH_WASM)/fuelcost
+
+# bench-undo: the journal off and on, on cpubench.wasm and writebench.wasm
+# (bench/wasm/writebench.c: stores and a copy loop over 256 KiB arrays;
+# -fno-builtin so that its copy loop stays stores).
+BENCH_UNDO_ITERATIONS ?= 100
+$(BENCH_WASM)/undo: $(BENCH_WASM)/undo.o $(BENCH_WASM_OBJS)
+	@$(if $(Q),echo "  LD  $@")
+	$(Q)$(CC) -o $@ $^
+$(BENCH_WASM)/writebench.wasm: bench/wasm/writebench.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  WASM $@")
+	$(Q)$(CC) $(WASM_TARGET_CFLAGS) -fno-builtin -o $@ $<
+bench-undo:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory $(BENCH_WASM)/undo \
+	  $(BENCH_WASM)/cpubench.wasm $(BENCH_WASM)/writebench.wasm
+	@$(BENCH_WASM)/undo $(BENCH_WASM)/cpubench.wasm $(BENCH_UNDO_ITERATIONS) \
+	  $(BENCH_WASM)/writebench.wasm $$(($(BENCH_UNDO_ITERATIONS) * 4))
 
 # ---- fuzz_wasm: the generic rule in tests.mk links the kernel; this one
 # links the engine instead (an explicit rule wins over the pattern).

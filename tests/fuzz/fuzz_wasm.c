@@ -19,7 +19,11 @@
  * a call with a wrong argument count that is not WASM_BAD_ARGS, a call
  * that returns without its results in the context or ends with a refusal,
  * a trap without its reason, a failed load or instantiation without an
- * error kind. */
+ * error kind.
+ *
+ * Inputs whose length has bit 1 set run under a journal (wasm_journal_
+ * attach, a small log so that "undo log full" happens too): each call runs
+ * in a savepoint that is rolled back, and the log must be empty after. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,10 @@
 
 #define ARENA (4u << 20)
 #define FUEL 10000u
+#define JOURNAL_LOG (16u << 10)
+
+static wasm_journal journal;
+static bool journaled; /* this input runs under the journal */
 #define MAX_CALLS 64u
 
 /* ---- the resize hook: allocations on a list, all freed after the input -- */
@@ -264,12 +272,20 @@ static void use_export(wasm_instance *in, wasm_exec *x, const char *name,
   if (wasm_call(x, e.u.func, args, t->nparams + 1) != WASM_BAD_ARGS)
     abort();
   wasm_exec_set_fuel(x, FUEL);
+  wasm_savepoint sp;
+  if (journaled)
+    wasm_journal_begin(&journal, &sp);
   wasm_status s = wasm_call(x, e.u.func, args, t->nparams);
   if (s == WASM_OUT_OF_FUEL) {
     wasm_exec_set_fuel(x, FUEL);
     s = wasm_resume(x);
     if (s == WASM_OUT_OF_FUEL)
       wasm_exec_reset(x);
+  }
+  if (journaled) {
+    wasm_journal_rollback(&journal, &sp);
+    if (wasm_journal_used(&journal) || wasm_journal_depth(&journal))
+      abort();
   }
   if (s == WASM_TRAPPED) {
     wasm_trap trap = wasm_exec_trap(x);
@@ -362,6 +378,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     wasm_exec_reset(x);
     goto out;
   }
+  static uint8_t *log;
+  if (!log)
+    log = malloc(JOURNAL_LOG);
+  if (!log)
+    abort();
+  wasm_journal_init(&journal, log, JOURNAL_LOG);
+  journaled = (size & 2) && wasm_journal_attach(&journal, in, &a);
   call_exports(bytes, size, in, x);
 out:
   free_blocks();
