@@ -226,6 +226,7 @@ include tests/tests.mk
 include realm/wasm/wasm.mk
 include realm/realm.mk
 include tests/realms/realms.mk
+include bench/realms/realms.mk
 
 # The demo with realms: the C demo, the realm manager, the engine and the
 # modules of REALMS (realm/realm.mk), started by apps/realms/main.c.

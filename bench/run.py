@@ -5,10 +5,10 @@ write it to bench/results/<date>-<host>.md (with the RTT plot beside it).
     python3 bench/run.py [--runs N] [PLATFORM...]
 
 Without platforms: the six bare-metal platforms and hosted. With some, only
-those (hosted names the hosted sections 3 and 5). Sections:
+those (hosted names the hosted sections 3, 5 and 7). Sections:
   1 boot (sec_boot), 2 UDP echo (sec_udp), 3 hosted against a baseline
   (sec_hosted), 4 block (sec_block), 5 the core's cost (sec_cost),
-  6 size (sec_size).
+  6 size (sec_size), 7 realms (sec_realms: hosted, and arm64 when chosen).
 """
 import argparse
 import datetime
@@ -24,7 +24,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
 SECTIONS = [("sec_boot", False), ("sec_udp", False), ("sec_hosted", True),
-            ("sec_block", False), ("sec_cost", True), ("sec_size", None)]
+            ("sec_block", False), ("sec_cost", True), ("sec_size", None),
+            ("sec_realms", True)]
 
 
 def cpu_model():
