@@ -211,13 +211,13 @@ static wasm_status finish(realm_mgr_t *m, uint32_t d, wasm_status s,
   }
   callee->on_chain = false;
   tx->depth = d + 1;
-  /* into the caller's memory, under its own savepoint */
-  uint8_t out[12];
+  /* into the caller's memory, under its own savepoint: out_len and
+   * result in one write of bytes 24..48 (nargs and fuel as they were) */
   uint32_t olen = st == REALM_OK && f->has_reply ? f->reply_len : 0;
-  kmemcpy(out, &olen, 4); /* every target is little-endian */
-  kmemcpy(out + 4, &result, 8);
-  if (realm_write(caller, f->req + RC_OUT_LEN, out, 4) != REALM_OK ||
-      realm_write(caller, f->req + RC_RESULT, out + 4, 8) != REALM_OK ||
+  kmemcpy(f->req_tail, &olen, 4); /* every target is little-endian */
+  kmemcpy(f->req_tail + (RC_RESULT - RC_OUT_LEN), &result, 8);
+  if (realm_write(caller, f->req + RC_OUT_LEN, f->req_tail,
+                  sizeof f->req_tail) != REALM_OK ||
       (olen && realm_write(caller, f->out, f->reply, olen) != REALM_OK))
     st = st == REALM_OK ? REALM_E_BOUNDS : st;
   realm_refuel(m, d);
@@ -235,13 +235,16 @@ wasm_status realm_call_import(wasm_host_call *c, const wasm_value *args,
     realm_sync_fuel(m, d);
     return finish(m, d, realm_run_frame(m, d + 1, NULL, NULL, 0), res);
   }
-  realm_charge(m, REALM_FUEL_CALL);
   uint8_t rc[REALM_CALL_BYTES];
   realm_argv_t av[REALM_MAX_ARGS];
   uint32_t nav = 0;
   realm_t *callee = NULL;
   wasm_func *fn = NULL;
   int32_t st = read_request(r, args[0].i32, rc, av, &nav);
+  uint64_t bytes = 0;
+  for (uint32_t i = 0; i < nav; i++)
+    bytes += av[i].kind == REALM_ARG_BYTES ? av[i].len : 0;
+  realm_charge(m, REALM_FUEL_CALL + bytes / 8 * REALM_FUEL_PER_8_BYTES);
   if (st == REALM_OK)
     st = find_callee(m, r, rc, &callee, &fn);
   uint32_t out = le32(rc + RC_OUT), out_cap = le32(rc + RC_OUT_CAP);
@@ -254,20 +257,21 @@ wasm_status realm_call_import(wasm_host_call *c, const wasm_value *args,
     res[0].i64 = (uint32_t)st;
     return WASM_OK;
   }
-  uint64_t bytes = 0;
-  for (uint32_t i = 0; i < nav; i++)
-    bytes += av[i].kind == REALM_ARG_BYTES ? av[i].len : 0;
-  realm_charge(m, bytes / 8 * REALM_FUEL_PER_8_BYTES);
 
+  /* every field but the reply buffer, which reply() fills */
   realm_frame_t *f = &tx->frames[d + 1];
-  kmemset(f, 0, sizeof *f);
   f->r = callee;
   f->caller = (realm_caller_t){.realm = r, .kind = REALM_CALLER_REALM};
   f->fn_type = wasm_func_type(fn);
   f->req = args[0].i32;
   f->out = out;
   f->out_cap = out_cap;
+  kmemcpy(f->req_tail, rc + RC_OUT_LEN, sizeof f->req_tail);
   f->effects_mark = tx->nfx;
+  f->balance = 0;
+  f->state = FRAME_IDLE;
+  f->aborted = f->has_reply = false;
+  f->reply_len = 0;
   uint64_t cap = le64(rc + RC_FUEL);
   f->fuel_end = tx->frames[d].fuel_end;
   if (cap && cap < f->fuel_end - KMIN(f->fuel_end, tx->used))

@@ -17,7 +17,7 @@ static void report(const struct realm_image *img, const char *what,
 realm_t *realm_find(realm_mgr_t *m, const char *path, uint32_t len) {
   for (unsigned i = 0; i < m->n; i++) {
     realm_t *r = &m->realms[i];
-    if (kstrlen(r->id.path) == len && kmemcmp(r->id.path, path, len) == 0)
+    if (r->path_len == len && kmemcmp(r->id.path, path, len) == 0)
       return r;
   }
   return NULL;
@@ -38,10 +38,23 @@ static wasm_func *export_func(realm_t *r, const char *name, uint32_t len) {
 
 /* The kernel's entry points are not callable by realms or the network. */
 wasm_func *realm_export(realm_t *r, const char *name, uint32_t len) {
+  for (unsigned i = 0; i < REALM_EXPORT_CACHE; i++) {
+    realm_export_cache_t *c = &r->exports[i];
+    if (c->fn && c->len == len && kmemcmp(c->name, name, len) == 0)
+      return c->fn;
+  }
   if ((len == 4 && kmemcmp(name, "init", 4) == 0) ||
       has_prefix(name, len, "on_") || has_prefix(name, len, "realm_"))
     return NULL;
-  return export_func(r, name, len);
+  wasm_func *fn = export_func(r, name, len);
+  if (fn && len <= sizeof r->exports[0].name) {
+    realm_export_cache_t *c = &r->exports[r->export_next];
+    r->export_next = (uint8_t)((r->export_next + 1) % REALM_EXPORT_CACHE);
+    c->len = (uint8_t)len;
+    kmemcpy(c->name, name, len);
+    c->fn = fn;
+  }
+  return fn;
 }
 
 static wasm_func *entry(realm_t *r, const char *name) {
@@ -109,6 +122,7 @@ kerr_t realm_load(realm_mgr_t *m, const struct realm_image *img) {
   if (realm_identity_init(&r->id, r->mf.path, plen, img->module,
                           img->module_len) != KERR_OK)
     return fail(m, mark, img, "bad path");
+  r->path_len = plen;
 
   wasm_limits lim = {
       .max_module_bytes = 1u << 20,

@@ -27,13 +27,13 @@
 #define REALM_STACK_SLOTS 4096       /* a realm's Wasm value stack: 32 KiB */
 #define REALM_WASM_FRAMES 256        /* a realm's Wasm call depth */
 #define REALM_TABLE_MAX 1024         /* elements per table */
-#define REALM_EVENTS 16              /* events waiting, all realms */
-#define REALM_EVENTS_PER 4           /* events waiting, one realm */
+#define REALM_EVENTS 64              /* events waiting, all realms */
+#define REALM_EVENTS_PER 32          /* events waiting, one realm */
 #define REALM_EVENT_BYTES 1472       /* a datagram, a request, random bytes */
 #define REALM_UNDO_BYTES (64u << 10) /* a transaction's undo log */
 #define REALM_EFFECTS 32             /* effects of one transaction */
 #define REALM_EFFECT_BYTES 8192      /* their bytes (datagrams to send) */
-#define REALM_SENDS_LIVE 16          /* datagrams being sent, all realms */
+#define REALM_SENDS_LIVE 64          /* datagrams being sent, all realms */
 #define REALM_SOCKS 4                /* UDP sockets of one realm */
 #define REALM_TIMERS 8               /* timers of one realm */
 #define REALM_LOGS_PER_TX 16         /* log lines of one transaction */
@@ -79,9 +79,19 @@ typedef struct {
   uint8_t data[KUDP_MAX_PAYLOAD];
 } realm_send_t;
 
+/* The exports other realms called last: a name compared is cheaper than a
+ * search of the export section on every call. */
+#define REALM_EXPORT_CACHE 4
+typedef struct {
+  uint8_t len;
+  char name[64];
+  wasm_func *fn;
+} realm_export_cache_t;
+
 struct realm {
   realm_mgr_t *m; /* its manager */
   realm_identity_t id;
+  uint32_t path_len;
   struct realm_manifest mf;
   const struct realm_image *img;
   wasm_module *mod;
@@ -90,6 +100,8 @@ struct realm {
   wasm_memory *mem;
   uint32_t inbox, inbox_cap; /* the SDK's buffer for bytes in */
   wasm_func *init, *on_timer, *on_udp, *on_random;
+  realm_export_cache_t exports[REALM_EXPORT_CACHE];
+  uint8_t export_next;  /* the cache entry to replace next */
   bool on_chain;        /* on the current transaction's call chain */
   uint32_t chain_index; /* its frame there */
   uint8_t queued;       /* events waiting */
@@ -147,6 +159,7 @@ typedef struct {
   realm_caller_t caller;
   const wasm_functype *fn_type; /* of the export it runs */
   uint32_t req, out, out_cap;   /* the caller's struct realm_call */
+  uint8_t req_tail[24];         /* its bytes 24..48: out_len .. result */
   wasm_savepoint sp;
   uint64_t fuel_end;     /* the chain's fuel counter may reach this */
   int64_t balance;       /* fuel - debt of r->x when last set */

@@ -76,8 +76,7 @@ static int32_t put_text(realm_t *r, uint32_t buf, uint32_t cap, const char *s,
 static wasm_status h_self(wasm_host_call *c, const wasm_value *args,
                           wasm_value *res) {
   ENTER();
-  RETURN_I32(put_text(r, args[0].i32, args[1].i32, r->id.path,
-                      (uint32_t)kstrlen(r->id.path)));
+  RETURN_I32(put_text(r, args[0].i32, args[1].i32, r->id.path, r->path_len));
 }
 
 static wasm_status h_caller(wasm_host_call *c, const wasm_value *args,
