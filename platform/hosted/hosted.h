@@ -22,7 +22,8 @@ void hosted_blk_close(void);
 /* udp.c, udp_io.c: the `socket` backend, UDP work items on Linux UDP
  * sockets, read by recvmmsg and written by sendmmsg in batches; guest
  * port `guest_port` is bound on the host at `host_port` (as QEMU's
- * hostfwd=udp::PORT-:GUEST, the --port option), other ports as they are. */
+ * hostfwd=udp::PORT-:GUEST, the --port option; more with --forward), other
+ * ports as they are. */
 const char *hosted_udp_init(platform_t *p, uint16_t host_port,
                             uint16_t guest_port);
 void hosted_udp_close(void);

@@ -22,6 +22,8 @@ const char *hosted_usage(void) {
          "                     to FILE in pcap format (tshark -r FILE)\n"
          "  --port N[:GUEST]   host UDP port N for guest port GUEST (default\n"
          "                     8888 for 8080, the demo's port)\n"
+         "  --forward N:GUEST  also host UDP port N for guest port GUEST "
+         "(up to 4)\n"
          "  --log LEVEL        0 error .. 4 trace (default 2, info)\n"
          "  --realm MODULE.wasm,MANIFEST\n"
          "                     load a realm from files (realms.elf; up to "
@@ -124,6 +126,17 @@ static int parse_port(const char *s, hosted_options_t *opt) {
   return 1;
 }
 
+/* N:GUEST, both 1..65535, at most HOSTED_FORWARDS of them. */
+static int parse_forward(hosted_options_t *opt, const char *s) {
+  hosted_options_t one = *opt;
+  if (opt->nfwd == HOSTED_FORWARDS || !strchr(s, ':') || !parse_port(s, &one))
+    return 0;
+  opt->fwd_host[opt->nfwd] = one.port;
+  opt->fwd_guest[opt->nfwd] = one.guest_port;
+  opt->nfwd++;
+  return 1;
+}
+
 /* MODULE,MANIFEST: both non-empty. */
 static int parse_realm(hosted_options_t *opt, const char *v) {
   const char *comma = strchr(v, ',');
@@ -163,7 +176,7 @@ int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
     if (strcmp(a, "--disk") != 0 && strcmp(a, "--net") != 0 &&
         strcmp(a, "--port") != 0 && strcmp(a, "--log") != 0 &&
         strcmp(a, "--ip") != 0 && strcmp(a, "--pcap") != 0 &&
-        strcmp(a, "--realm") != 0)
+        strcmp(a, "--realm") != 0 && strcmp(a, "--forward") != 0)
       return fail(err, err_size, "unknown option", a);
     if (v == NULL)
       return fail(err, err_size, "missing value for", a);
@@ -175,6 +188,9 @@ int hosted_parse_options(int argc, char **argv, hosted_options_t *opt,
         opt->disk = v;
       else
         opt->pcap = v;
+    } else if (strcmp(a, "--forward") == 0) {
+      if (!parse_forward(opt, v))
+        return fail(err, err_size, "bad --forward (N:GUEST)", v);
     } else if (strcmp(a, "--realm") == 0) {
       if (!parse_realm(opt, v))
         return fail(err, err_size, "bad --realm (MODULE.wasm,MANIFEST)", v);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #define HOSTED_REALM_FILES 16
+#define HOSTED_FORWARDS 4
 
 typedef enum { NET_SOCKET = 0, NET_TAP, NET_DGRAM } hosted_net_mode_t;
 
@@ -19,6 +20,10 @@ typedef struct {
    * port N, as QEMU's hostfwd=udp::N-:GUEST; GUEST is 8080 unless given,
    * the demo's port (apps/demo). Other ports are bound as they are. */
   uint16_t port, guest_port;
+  /* --forward N:GUEST (repeatable): guest port GUEST at host port N too
+   * (the realm gateway's 7000, the echo realm's 8889, ...). */
+  uint16_t fwd_host[HOSTED_FORWARDS], fwd_guest[HOSTED_FORWARDS];
+  unsigned nfwd;
   int log_level;       /* --log LEVEL (0..4), -1: the default */
   bool exit_when_idle; /* --exit-when-idle */
   /* --ip ADDR/PREFIX[,GATEWAY]: a static IPv4 configuration for the stack

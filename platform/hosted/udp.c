@@ -95,6 +95,9 @@ static kerr_t do_bind(hosted_udp_t *u, kudp_bind_req_t *r) {
   setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
   uint16_t host = r->port == u->guest_port ? u->host_port : r->port;
+  for (unsigned i = 0; i < u->nfwd; i++)
+    if (r->port == u->fwd_guest[i])
+      host = u->fwd_host[i];
   struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(host)};
   socklen_t alen = sizeof(a);
   if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
@@ -281,6 +284,12 @@ const char *hosted_udp_init(platform_t *p, uint16_t host_port,
   u->p = p;
   u->host_port = host_port;
   u->guest_port = guest_port;
+  const hosted_options_t *o = &p->opt;
+  for (unsigned i = 0; i < o->nfwd; i++) {
+    u->fwd_host[i] = o->fwd_host[i];
+    u->fwd_guest[i] = o->fwd_guest[i];
+  }
+  u->nfwd = o->nfwd;
   for (uint32_t i = 0; i < KCONFIG_UDP_SOCKETS; i++)
     u->socks[i].fd = -1;
   kpool_init(&u->pool, u->pool_stack, u->pool_out, KCONFIG_UDP_RX_BUFFERS);

@@ -58,7 +58,9 @@ typedef struct {
   kdevice_t dev;
   platform_t *p;
   uint16_t host_port, guest_port; /* guest_port is bound at host_port */
-  bool starved;                   /* a read waited for a free buffer */
+  uint16_t fwd_host[HOSTED_FORWARDS], fwd_guest[HOSTED_FORWARDS]; /* more */
+  unsigned nfwd;
+  bool starved; /* a read waited for a free buffer */
   uint32_t top; /* socks[top..] are all free: poll and kick look no further */
   hosted_udp_sock_t socks[KCONFIG_UDP_SOCKETS];
   uint8_t bufs[KCONFIG_UDP_RX_BUFFERS][KUDP_MAX_PAYLOAD];

@@ -5,10 +5,30 @@ import re
 import subprocess
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_udp_port
 
 REALMCTL = os.path.join(ROOT, "build", "tools", "realmctl")
-GATEWAY = 7000  # apps/realms/main.c's REALM_GATEWAY_PORT (hosted: as is)
+# The guest ports the realm tests use: the gateway (apps/realms/main.c),
+# the echo realm, hostile_flood's and the kit's sockets. A hosted kernel
+# gets a free host port for each (--forward), so that a `make run` beside
+# the tests (holding 7000 and 8889) takes none of theirs.
+GUEST_PORTS = (7000, 8889, 9998, 9999)
+_host = {}
+
+
+def hosted_ports():
+    """The hosted kernel's arguments: --port, and --forward for each of
+    GUEST_PORTS to a free host port (host_port() says which)."""
+    _host.clear()
+    args = ["--port", str(free_udp_port())]
+    for guest in GUEST_PORTS:
+        _host[guest] = free_udp_port()
+        args += ["--forward", "%d:%d" % (_host[guest], guest)]
+    return args
+
+
+def host_port(guest):
+    return _host.get(guest, guest)
 
 
 def need(*files):
@@ -17,8 +37,10 @@ def need(*files):
             pytest.fail("build it first (%s): make realmctl test-realms" % f)
 
 
-def realmctl(*args, port=GATEWAY, timeout_ms=5000):
-    """(exit code, stdout lines) of one realmctl call."""
+def realmctl(*args, port=None, timeout_ms=5000):
+    """(exit code, stdout lines) of one realmctl call, to the gateway of
+    the last hosted_ports() unless port says otherwise."""
+    port = port or host_port(7000)
     p = subprocess.run([REALMCTL, "--port", str(port), "--timeout",
                         str(timeout_ms), "call", *map(str, args)],
                        capture_output=True, text=True, timeout=30)

@@ -9,20 +9,20 @@ import threading
 import time
 
 import pytest
-from conftest import ROOT, free_udp_port
-from realm_client import error, need, realmctl, result
+from conftest import ROOT
+from realm_client import error, host_port, hosted_ports, need, realmctl, result
 
 TESTS = os.path.join(ROOT, "tests", "realms")
 BUILT = os.path.join(ROOT, "build", "realms-test")
 HOSTILE = ["hostile_init_spin", "hostile_init_trap", "hostile_flood",
            "hostile_bombs"]
-ECHO, FLOOD = 8889, 9998
+ECHO, FLOOD = 8889, 9998  # guest ports (host_port() gives the host's)
 
 
 @pytest.fixture
 def hostile(kernel):
     need(*[os.path.join(BUILT, n + ".wasm") for n in HOSTILE])
-    args = ["--port", str(free_udp_port())]
+    args = hosted_ports()
     for n in HOSTILE:
         args += ["--realm", "%s/%s.wasm,%s/%s/manifest" % (BUILT, n, TESTS, n)]
     k = kernel("realms.elf", *args)
@@ -36,7 +36,7 @@ def demo_still_answers():
     assert result("r/demo/bank", "balance", "alice") == 500
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(3)
-    s.sendto(b"ping", ("127.0.0.1", ECHO))
+    s.sendto(b"ping", ("127.0.0.1", host_port(ECHO)))
     assert s.recvfrom(64)[0] == b"ping"
 
 
@@ -54,7 +54,7 @@ def test_flood_of_timers_and_sends_is_bounded(hostile):
     assert result("r/hostile/flood", "refused") == 64 - 8  # manifest timers 8
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(0.5)
-    s.sendto(b"x", ("127.0.0.1", FLOOD))
+    s.sendto(b"x", ("127.0.0.1", host_port(FLOOD)))
     got = []
     try:
         while True:
@@ -81,7 +81,7 @@ def echo_rtts(n):
     rtts = []
     for i in range(n):
         t = time.monotonic()
-        s.sendto(b"%d" % i, ("127.0.0.1", ECHO))
+        s.sendto(b"%d" % i, ("127.0.0.1", host_port(ECHO)))
         assert s.recvfrom(64)[0] == b"%d" % i
         rtts.append(time.monotonic() - t)
     rtts.sort()

@@ -10,8 +10,8 @@ import re
 import time
 
 import pytest
-from conftest import ROOT, free_udp_port
-from realm_client import error, need, ok, result
+from conftest import ROOT
+from realm_client import error, hosted_ports, need, ok, result
 
 KIT = os.path.join(ROOT, "build", "realms-test", "kit.wasm")
 NAMES = "abcdefghi"
@@ -32,7 +32,7 @@ def manifest(tmp_path, name, extra=""):
 @pytest.fixture
 def kit(kernel, tmp_path):
     need(KIT)
-    args = ["--no-builtin-realms", "--port", str(free_udp_port())]
+    args = ["--no-builtin-realms", *hosted_ports()]
     for n in NAMES:
         args += ["--realm", "%s,%s" % (KIT, manifest(tmp_path, n))]
     k = kernel("realms.elf", *args)
@@ -167,8 +167,8 @@ def test_manifest_refusals(kernel, tmp_path):
     bad.write_text("path r/test/x\nfuel lots\n")
     big = tmp_path / "big.manifest"
     big.write_text("path r/test/y\nmemory_pages 0\n")
-    k = kernel("realms.elf", "--no-builtin-realms", "--port",
-               str(free_udp_port()), "--realm", "%s,%s" % (KIT, bad),
+    k = kernel("realms.elf", "--no-builtin-realms", *hosted_ports(),
+               "--realm", "%s,%s" % (KIT, bad),
                "--realm", "%s,%s" % (KIT, big), "--realm",
                "%s,%s" % (KIT, manifest(tmp_path, "a")))
     k.expect(lambda l: l.startswith("realm gateway"))

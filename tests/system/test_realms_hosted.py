@@ -7,16 +7,14 @@ import re
 import socket
 
 import pytest
-from conftest import free_udp_port
-from realm_client import error, need, result
+from realm_client import error, host_port, hosted_ports, need, result
 
-ECHO = 8889  # realms/echo/manifest
 
 
 @pytest.fixture
 def realms(kernel):
     need()
-    k = kernel("realms.elf", "--port", str(free_udp_port()))
+    k = kernel("realms.elf", *hosted_ports())
     k.expect(lambda l: l.startswith("realm gateway: udp port"))
     # Events run in order: the inits were queued first, so any answer
     # means every init has committed (and the echo realm bound its port).
@@ -81,7 +79,7 @@ def test_errors_for_what_does_not_exist(realms):
 
 
 def echo_once(sock, payload):
-    sock.sendto(payload, ("127.0.0.1", ECHO))
+    sock.sendto(payload, ("127.0.0.1", host_port(8889)))
     data, _ = sock.recvfrom(2048)
     return data
 

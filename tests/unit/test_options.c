@@ -46,6 +46,7 @@ static void assert_defaults(void) {
   assert_false(g_opt.has_ip);
   assert_null(g_opt.pcap);
   assert_int_equal(g_opt.nrealms, 0);
+  assert_int_equal(g_opt.nfwd, 0);
   assert_false(g_opt.no_builtin_realms);
 }
 
@@ -324,9 +325,36 @@ static void test_help(void **state) {
                            "--exit-when-idle",
                            "--help",
                            "--realm",
-                           "--no-builtin-realms"};
+                           "--no-builtin-realms",
+                           "--forward"};
   for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
     assert_non_null(strstr(usage, options[i]));
+}
+
+static void test_forwards(void **state) {
+  (void)state;
+  char *argv[] = {"k",    "--forward", "17000:7000", "--port",
+                  "1234", "--forward", "18889:8889", NULL};
+  assert_int_equal(parse(argv), 0);
+  assert_int_equal(g_opt.nfwd, 2);
+  assert_int_equal(g_opt.fwd_host[0], 17000);
+  assert_int_equal(g_opt.fwd_guest[0], 7000);
+  assert_int_equal(g_opt.fwd_host[1], 18889);
+  assert_int_equal(g_opt.fwd_guest[1], 8889);
+  assert_int_equal(g_opt.port, 1234); /* --port is its own */
+  assert_int_equal(g_opt.guest_port, 8080);
+  const char *bad[] = {"7000", "0:7000", "1:0", "1:70000", ":7", "a:b"};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    char v[16];
+    strcpy(v, bad[i]);
+    char *b[] = {"k", "--forward", v, NULL};
+    if (parse(b) != -1)
+      fail_msg("--forward '%s' was accepted", bad[i]);
+    assert_error_mentions("bad --forward", v);
+  }
+  char *many[] = {"k",   "--forward", "1:1", "--forward", "2:2", "--forward",
+                  "3:3", "--forward", "4:4", "--forward", "5:5", NULL};
+  assert_int_equal(parse(many), -1); /* HOSTED_FORWARDS is 4 */
 }
 
 static void test_realm_files(void **state) {
@@ -429,6 +457,7 @@ int main(void) {
       cmocka_unit_test(test_net_malformed),
       cmocka_unit_test(test_log_level),
       cmocka_unit_test(test_help),
+      cmocka_unit_test(test_forwards),
       cmocka_unit_test(test_realm_files),
       cmocka_unit_test(test_unknown_option),
       cmocka_unit_test(test_missing_value),
