@@ -18,38 +18,10 @@
 #include <time.h>
 
 #include "wasm.h"
+#include "wasm/bench_host.h"
 
 #define ARENA_BYTES (8u << 20)
 #define LOG_BYTES (16u << 20) /* a first write to every byte of 8 MiB */
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static uint8_t *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-    free(b);
-    b = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return b;
-}
-
-static bool no_imports(void *env, const char *module, uint32_t mlen,
-                       const char *name, uint32_t nlen, wasm_extern *out) {
-  (void)env, (void)module, (void)mlen, (void)name, (void)nlen, (void)out;
-  return false;
-}
 
 static int usage(void) {
   fprintf(stderr, "usage: wasmrun none|off|on MODULE.wasm ITERATIONS RUNS\n"
@@ -76,7 +48,7 @@ int main(int argc, char **argv) {
   if (runs < 1)
     return usage();
   size_t len;
-  uint8_t *bytes = read_file(argv[2], &len);
+  uint8_t *bytes = bench_read_file(argv[2], &len);
   void *heap = malloc(ARENA_BYTES);
   if (!bytes || !heap) {
     perror(argv[2]);
@@ -92,7 +64,7 @@ int main(int argc, char **argv) {
   wasm_module *m = wasm_module_load(bytes, len, &a, &lim, &err);
   wasm_exec *x = m ? wasm_exec_new(&a, &lim) : NULL;
   wasm_instance *in =
-      x ? wasm_instantiate(m, &a, &lim, no_imports, NULL, x, &err) : NULL;
+      x ? wasm_instantiate(m, &a, &lim, bench_no_imports, NULL, x, &err) : NULL;
   wasm_extern e;
   if (!in || !wasm_instance_export(in, "run", 3, &e)) {
     fprintf(stderr, "wasmrun: %s: %s\n", argv[2],
@@ -121,7 +93,7 @@ int main(int argc, char **argv) {
     wasm_value arg = {.i64 = 0};
     arg.i32 = iters;
     wasm_exec_set_fuel(x, UINT64_MAX);
-    double t = now();
+    double t = bench_now();
 #ifdef JOURNAL
     wasm_savepoint sp;
     if (on)
@@ -135,7 +107,7 @@ int main(int argc, char **argv) {
       wasm_journal_commit(&j, &sp);
     }
 #endif
-    t = now() - t;
+    t = bench_now() - t;
     uint32_t n;
     const wasm_value *res = wasm_exec_results(x, &n);
     if (s != WASM_OK || n != 1) {

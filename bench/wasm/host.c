@@ -14,40 +14,11 @@
 #include <time.h>
 
 #include "wasm.h"
+#include "bench_host.h"
 
 uint32_t run(uint32_t iterations);
 
 #define ARENA_BYTES (8u << 20)
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static uint8_t *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-    free(b);
-    b = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return b;
-}
-
-/* cpubench.wasm imports nothing. */
-static bool no_imports(void *env, const char *module, uint32_t mlen,
-                       const char *name, uint32_t nlen, wasm_extern *out) {
-  (void)env, (void)module, (void)mlen, (void)name, (void)nlen, (void)out;
-  return false;
-}
 
 static void fail(const char *what, const wasm_error *err) {
   fprintf(stderr, "bench-wasm: %s: kind %u, section \"%s\", offset %u: %s\n",
@@ -63,7 +34,7 @@ int main(int argc, char **argv) {
   }
   uint32_t iters = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 0) : 300;
   size_t len;
-  uint8_t *bytes = read_file(argv[1], &len);
+  uint8_t *bytes = bench_read_file(argv[1], &len);
   if (!bytes) {
     perror(argv[1]);
     return 2;
@@ -73,9 +44,9 @@ int main(int argc, char **argv) {
   uint32_t native_sum = 0;
   double native = 1e30;
   for (int i = 0; i < 3; i++) {
-    double t = now();
+    double t = bench_now();
     native_sum = run(iters);
-    t = now() - t;
+    t = bench_now() - t;
     native = t < native ? t : native;
   }
 
@@ -95,9 +66,9 @@ int main(int argc, char **argv) {
   for (int i = 0; i < 3; i++) { /* a fresh arena for each load */
     wasm_arena_init(&arena, mem, ARENA_BYTES);
     memset(&err, 0, sizeof(err));
-    double t = now();
+    double t = bench_now();
     m = wasm_module_load(bytes, len, &arena, &lim, &err);
-    t = now() - t;
+    t = bench_now() - t;
     if (!m)
       fail("load", &err);
     load = t < load ? t : load;
@@ -108,7 +79,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   wasm_instance *in =
-      wasm_instantiate(m, &arena, &lim, no_imports, NULL, x, &err);
+      wasm_instantiate(m, &arena, &lim, bench_no_imports, NULL, x, &err);
   if (!in)
     fail("instantiate", &err);
   wasm_extern ex;
@@ -123,9 +94,9 @@ int main(int argc, char **argv) {
     wasm_value arg = {.i64 = 0};
     arg.i32 = iters;
     wasm_exec_set_fuel(x, UINT64_MAX);
-    double t = now();
+    double t = bench_now();
     wasm_status s = wasm_call(x, ex.u.func, &arg, 1);
-    t = now() - t;
+    t = bench_now() - t;
     if (s != WASM_OK) {
       fprintf(stderr, "bench-wasm: wasm_call: status %d, trap %s\n", (int)s,
               s == WASM_TRAPPED ? wasm_trap_string(wasm_exec_trap(x)) : "-");

@@ -16,38 +16,10 @@
 #include <time.h>
 
 #include "wasm.h"
+#include "bench_host.h"
 
 #define ARENA_BYTES (8u << 20)
 #define LOG_BYTES (16u << 20)
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static uint8_t *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-    free(b);
-    b = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return b;
-}
-
-static bool no_imports(void *env, const char *module, uint32_t mlen,
-                       const char *name, uint32_t nlen, wasm_extern *out) {
-  (void)env, (void)module, (void)mlen, (void)name, (void)nlen, (void)out;
-  return false;
-}
 
 typedef struct bench {
   wasm_exec *x;
@@ -58,7 +30,7 @@ typedef struct bench {
 
 static void setup(bench *b, const char *path, void *heap, void *log) {
   size_t len;
-  uint8_t *bytes = read_file(path, &len);
+  uint8_t *bytes = bench_read_file(path, &len);
   if (!bytes) {
     perror(path);
     exit(2);
@@ -73,7 +45,8 @@ static void setup(bench *b, const char *path, void *heap, void *log) {
   wasm_module *m = wasm_module_load(bytes, len, &a, &lim, &err);
   b->x = m ? wasm_exec_new(&a, &lim) : NULL;
   wasm_instance *in =
-      b->x ? wasm_instantiate(m, &a, &lim, no_imports, NULL, b->x, &err) : NULL;
+      b->x ? wasm_instantiate(m, &a, &lim, bench_no_imports, NULL, b->x, &err)
+           : NULL;
   wasm_extern e;
   if (!in || !wasm_instance_export(in, "run", 3, &e)) {
     fprintf(stderr, "bench-undo: %s: %s\n", path, err.reason);
@@ -93,7 +66,7 @@ static double once(bench *b, uint32_t iters, bool on, uint32_t *sum) {
   arg.i32 = iters;
   wasm_savepoint sp;
   wasm_exec_set_fuel(b->x, UINT64_MAX);
-  double t = now();
+  double t = bench_now();
   if (on)
     wasm_journal_begin(&b->j, &sp);
   wasm_status s = wasm_call(b->x, b->run, &arg, 1);
@@ -103,7 +76,7 @@ static double once(bench *b, uint32_t iters, bool on, uint32_t *sum) {
       b->log_peak = used;
     wasm_journal_commit(&b->j, &sp);
   }
-  t = now() - t;
+  t = bench_now() - t;
   uint32_t n;
   const wasm_value *r = wasm_exec_results(b->x, &n);
   if (s != WASM_OK || n != 1) {
