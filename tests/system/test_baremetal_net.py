@@ -56,16 +56,21 @@ def test_make_run_answers_on_both_loopbacks(kernel, config, tmp_path):  # noqa: 
     """`make run` on bare metal answers `nc -u localhost PORT` whichever
     loopback `localhost` resolves to: QEMU forwards IPv4, and
     scripts/udp6_relay.py relays [::1] to it. On its own disk image and a
-    free port, so that a user's own `make run` (build/disk.img, port 8888)
+    free port (and free ports for the realm gateway and the echo realm), so
+    that a user's own `make run` (build/disk.img, ports 8888, 7000, 8889)
     can stay up meanwhile; the fixture stops make's whole process group
     (QEMU and the relay are its grandchildren)."""
     import os
     import socket
     from conftest import free_udp_port
     port = free_udp_port()
+    # the realms' forwards too (GW_PORT, ECHO_PORT): the user's `make run`
+    # holds 7000 and 8889
     k = kernel(["make", "-s", "--no-print-directory", "run",
                 "PLATFORM=" + config[0], "TRANSPORT=" + config[1],
-                "PORT=%d" % port, "DISK=%s" % (tmp_path / "disk.img")])
+                "PORT=%d" % port, "DISK=%s" % (tmp_path / "disk.img"),
+                "GW_PORT=%d" % free_udp_port(),
+                "ECHO_PORT=%d" % free_udp_port()])
     k.expect(lambda l: l.startswith("demo: udp echo"), timeout=60)
     assert ask(socket.AF_INET, "127.0.0.1", port) == b"hi\n"
     if socket.has_ipv6 and os.path.exists("/proc/net/if_inet6"):
